@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Questionnaire
+from assessments.questionnaire_file.document import DocumentError, parse_document
+from assessments.questionnaire_file.store import save_document
+
+
+class Command(BaseCommand):
+    help = "Validate a questionnaire file and load it as a new version, atomically."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--draft", action="store_true", help="Load as a draft instead of publishing it."
+        )
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Do nothing, successfully, when this key and version already exist.",
+        )
+
+    def handle(self, *args, file: Path, draft: bool, if_missing: bool, **options):
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{file}: cannot be read: {exc}") from None
+        try:
+            doc = parse_document(text)
+            if if_missing and Questionnaire.objects.filter(
+                key=doc.key, version=doc.version
+            ).exists():
+                self.stdout.write(f"{doc.key} version {doc.version} is already loaded.")
+                return
+            questionnaire = save_document(doc, publish=not draft)
+        except DocumentError as exc:
+            lines = "\n".join(f"  - {problem}" for problem in exc.problems)
+            raise CommandError(
+                f"{file} was not loaded; nothing was written. Problems:\n{lines}"
+            ) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {questionnaire.key} version {questionnaire.version} "
+                f"({questionnaire.questions.count()} questions, "
+                f"{questionnaire.get_status_display().lower()})."
+            )
+        )

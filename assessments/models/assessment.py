@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models.organization import Organization
+from assessments.models.questionnaire import AnswerOption, Question, Questionnaire
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_user(self, user) -> AssessmentQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organization__memberships__user=user)
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="assessments"
+    )
+    # PROTECT: the version an assessment was answered on must outlive it, or its answers lose
+    # their meaning.
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="assessments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    """One answer to one question of one assessment.
+
+    `respondent` is empty for the assessment's agreed answer, the one that is scored. Individual
+    answers per respondent (and a consensus step over them) can be added later as rows with a
+    respondent, without changing this table's meaning.
+    """
+
+    class Kind(models.TextChoices):
+        OPTION = "option", _("Answered")
+        DONT_KNOW = "dont_know", _("Don't know")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("answer"), max_length=16, choices=Kind.choices)
+    option = models.ForeignKey(
+        AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    reason = models.TextField(_("why it does not apply"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=5000)
+    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=1000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"],
+                condition=Q(respondent__isnull=True),
+                name="one_agreed_answer",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "question", "respondent"],
+                condition=Q(respondent__isnull=False),
+                name="one_answer_per_respondent",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="option") & Q(option__isnull=False))
+                | (~Q(kind="option") & Q(option__isnull=True)),
+                name="option_iff_answered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="not_applicable") | ~Q(reason=""),
+                name="not_applicable_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} / {self.question}"

@@ -1,0 +1,369 @@
+"""A questionnaire version and everything that belongs to it.
+
+The taxonomy (stages, layers of work, pillars of support) and the answer scale are stored with
+each version instead of globally, so that a later version can add a layer or reword a stage without
+changing what an assessment answered on an earlier version means. Once a version is published it
+is frozen: its parts refuse to be saved, updated or deleted.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FrozenQuestionnaireError(ValidationError):
+    """Raised on any attempt to change a questionnaire version that is no longer a draft."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or _(
+                "This questionnaire version is published and cannot be changed. "
+                "Make a new draft version instead."
+            ),
+            code="frozen",
+        )
+
+
+class QuestionnaireQuerySet(models.QuerySet):
+    def published(self) -> QuestionnaireQuerySet:
+        return self.filter(status=Questionnaire.Status.PUBLISHED)
+
+    def latest_published(self, key: str | None = None) -> Questionnaire | None:
+        qs = self.published()
+        if key is not None:
+            qs = qs.filter(key=key)
+        return qs.order_by("-published_at", "-version").first()
+
+    def delete(self):
+        if self.exclude(status=Questionnaire.Status.DRAFT).exists():
+            raise FrozenQuestionnaireError(_("Published or retired versions cannot be deleted."))
+        return super().delete()
+
+    def update(self, **kwargs):
+        if set(kwargs) - {"status", "published_at"} and (
+            self.exclude(status=Questionnaire.Status.DRAFT).exists()
+        ):
+            raise FrozenQuestionnaireError()
+        return super().update(**kwargs)
+
+
+class Questionnaire(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    key = models.SlugField(_("key"), max_length=80)
+    version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(_("language"), max_length=16, default="en")
+    threshold = models.PositiveSmallIntegerField(
+        _("stage threshold (%)"),
+        default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Coverage a stage needs to be attained."),
+    )
+    core_minimum = models.PositiveSmallIntegerField(
+        _("core minimum score"),
+        default=2,
+        help_text=_("The lowest score every core question of a stage must reach."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = QuestionnaireQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="questionnaire_key_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version}, {self.get_status_display()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            stored = Questionnaire.objects.filter(pk=self.pk).first()
+            if stored is not None and not stored.is_draft:
+                self._check_frozen_change(stored)
+        super().save(*args, **kwargs)
+
+    def _check_frozen_change(self, stored: Questionnaire) -> None:
+        # Of a frozen version only the status may move forward: published -> retired.
+        for field in self._meta.concrete_fields:
+            if field.name in ("status", "published_at"):
+                continue
+            if getattr(stored, field.attname) != getattr(self, field.attname):
+                raise FrozenQuestionnaireError()
+        allowed = {(self.Status.PUBLISHED, self.Status.RETIRED)}
+        if stored.status != self.status and (stored.status, self.status) not in allowed:
+            raise FrozenQuestionnaireError(
+                _("A %(old)s version cannot become %(new)s.")
+                % {"old": stored.get_status_display(), "new": self.get_status_display()}
+            )
+
+    def delete(self, *args, **kwargs):
+        if Questionnaire.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
+            raise FrozenQuestionnaireError(_("Published or retired versions cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @transaction.atomic
+    def publish(self) -> None:
+        """Publish this draft and retire the version of the same key published before it."""
+        if not self.is_draft:
+            raise FrozenQuestionnaireError(_("Only a draft can be published."))
+        Questionnaire.objects.filter(key=self.key, status=self.Status.PUBLISHED).update(
+            status=self.Status.RETIRED
+        )
+        self.status = self.Status.PUBLISHED
+        self.published_at = timezone.now()
+        super().save(update_fields=["status", "published_at"])
+
+
+class PartQuerySet(models.QuerySet):
+    """Bulk writes bypass `save()`, so the freeze is enforced here as well."""
+
+    questionnaire_path = "questionnaire"
+
+    def _frozen_rows(self) -> bool:
+        lookup = f"{self.questionnaire_path}__status"
+        return self.exclude(**{lookup: Questionnaire.Status.DRAFT}).exists()
+
+    def update(self, **kwargs):
+        if self._frozen_rows():
+            raise FrozenQuestionnaireError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._frozen_rows():
+            raise FrozenQuestionnaireError()
+        return super().delete()
+
+
+class OptionQuerySet(PartQuerySet):
+    questionnaire_path = "question__questionnaire"
+
+
+class QuestionnairePart(models.Model):
+    """A piece of a questionnaire version: editable while the version is a draft, frozen after."""
+
+    objects = PartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def owning_questionnaire_id(self) -> int:
+        return self.questionnaire_id
+
+    def ensure_editable(self) -> None:
+        questionnaire_id = self.owning_questionnaire_id()
+        if questionnaire_id is None:
+            return
+        frozen = (
+            Questionnaire.objects.filter(pk=questionnaire_id)
+            .exclude(status=Questionnaire.Status.DRAFT)
+            .exists()
+        )
+        if frozen:
+            raise FrozenQuestionnaireError()
+
+    def save(self, *args, **kwargs) -> None:
+        self.ensure_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.ensure_editable()
+        return super().delete(*args, **kwargs)
+
+
+class TaxonomyItem(QuestionnairePart):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE)
+    key = models.SlugField(_("key"), max_length=80)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(TaxonomyItem):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="stages"
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    characteristics = models.TextField(_("typical characteristics"), blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        _("threshold (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Leave empty to use the questionnaire's threshold."),
+    )
+    mappings = models.JSONField(
+        _("names in other models"), default=dict, blank=True
+    )
+
+    class Meta:
+        ordering = ["questionnaire", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "key"], name="stage_key"),
+            models.UniqueConstraint(fields=["questionnaire", "level"], name="stage_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.name}"
+
+
+class Layer(TaxonomyItem):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="layers"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("layer of work")
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "key"], name="layer_key"),
+        ]
+
+
+class Pillar(TaxonomyItem):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="pillars"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("pillar of support")
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "key"], name="pillar_key"),
+        ]
+
+
+class ScaleLevel(QuestionnairePart):
+    """The questionnaire's default answer options; questions copy them unless they word their own."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="scale_levels"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    label = models.CharField(_("label"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "score"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "score"], name="scale_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} {self.label}"
+
+
+class Section(QuestionnairePart):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    key = models.SlugField(_("key"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "key"], name="section_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(QuestionnairePart):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(
+        _("key"), max_length=80, help_text=_("Stable across versions; answers follow it.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text = models.TextField(_("question"))
+    help_text = models.TextField(_("why it matters"), blank=True)
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="questions")
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="questions")
+    layer = models.ForeignKey(
+        Layer,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the practice belongs to every layer."),
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0.01)],
+    )
+    is_core = models.BooleanField(_("core practice"), default=False)
+    allows_not_applicable = models.BooleanField(_("'not applicable' allowed"), default=False)
+    recommendation = models.TextField(_("recommendation"), blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "key"], name="question_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class AnswerOption(QuestionnairePart):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    score = models.PositiveSmallIntegerField(_("score"))
+    label = models.CharField(_("label"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = OptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answer option")
+        ordering = ["question", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "score"], name="option_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} {self.label}"
+
+    def owning_questionnaire_id(self) -> int | None:
+        if self.question_id is None:
+            return None
+        return Question.objects.filter(pk=self.question_id).values_list(
+            "questionnaire_id", flat=True
+        ).first()

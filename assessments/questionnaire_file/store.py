@@ -1,0 +1,179 @@
+"""Moving a `QuestionnaireDoc` into the database and back, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import transaction
+
+from assessments.models import (
+    AnswerOption,
+    Layer,
+    Pillar,
+    Question,
+    Questionnaire,
+    ScaleLevel,
+    Section,
+    Stage,
+)
+from assessments.questionnaire_file.document import (
+    DocumentError,
+    OptionDoc,
+    QuestionDoc,
+    QuestionnaireDoc,
+    SectionDoc,
+    TaxonDoc,
+    dump_document,
+    parse_document,
+)
+
+
+@transaction.atomic
+def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
+    """Create the version described by `doc`; with `publish`, publish it too. All or nothing."""
+    if Questionnaire.objects.filter(key=doc.key, version=doc.version).exists():
+        raise DocumentError(
+            [f"questionnaire {doc.key!r} version {doc.version} already exists; "
+             "raise the version number to load a new one"]
+        )
+    questionnaire = Questionnaire.objects.create(
+        key=doc.key,
+        version=doc.version,
+        title=doc.title,
+        description=doc.description,
+        language=doc.language,
+        threshold=doc.threshold,
+        core_minimum=doc.core_minimum,
+    )
+    ScaleLevel.objects.bulk_create(
+        ScaleLevel(
+            questionnaire=questionnaire, score=o.score, label=o.label, description=o.description
+        )
+        for o in doc.scale
+    )
+    stages = {
+        s.key: s
+        for s in Stage.objects.bulk_create(
+            Stage(
+                questionnaire=questionnaire,
+                level=level,
+                key=t.key,
+                name=t.name,
+                description=t.description,
+                characteristics=t.characteristics,
+                threshold=t.threshold,
+                mappings=t.mappings,
+            )
+            for level, t in enumerate(doc.stages)
+        )
+    }
+    layers = {
+        x.key: x
+        for x in Layer.objects.bulk_create(
+            Layer(questionnaire=questionnaire, order=i, key=t.key, name=t.name,
+                  description=t.description)
+            for i, t in enumerate(doc.layers)
+        )
+    }
+    pillars = {
+        x.key: x
+        for x in Pillar.objects.bulk_create(
+            Pillar(questionnaire=questionnaire, order=i, key=t.key, name=t.name,
+                   description=t.description)
+            for i, t in enumerate(doc.pillars)
+        )
+    }
+    sections = Section.objects.bulk_create(
+        Section(questionnaire=questionnaire, order=i, key=s.key, title=s.title,
+                description=s.description)
+        for i, s in enumerate(doc.sections)
+    )
+    question_docs = [(section, q) for section, s in zip(sections, doc.sections, strict=True)
+                     for q in s.questions]
+    questions = Question.objects.bulk_create(
+        Question(
+            questionnaire=questionnaire,
+            section=section,
+            key=q.key,
+            order=order,
+            text=q.text,
+            help_text=q.help,
+            stage=stages[q.stage],
+            pillar=pillars[q.pillar],
+            layer=layers[q.layer] if q.layer else None,
+            weight=q.weight,
+            is_core=q.core,
+            allows_not_applicable=q.not_applicable,
+            recommendation=q.recommendation,
+        )
+        for order, (section, q) in enumerate(question_docs)
+    )
+    AnswerOption.objects.bulk_create(
+        AnswerOption(question=question, order=i, score=o.score, label=o.label,
+                     description=o.description)
+        for question, (_, q) in zip(questions, question_docs, strict=True)
+        for i, o in enumerate(q.options)
+    )
+    if publish:
+        questionnaire.publish()
+    return questionnaire
+
+
+def load_text(text: str, *, publish: bool) -> Questionnaire:
+    return save_document(parse_document(text), publish=publish)
+
+
+def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
+    def taxon(item, **extra) -> TaxonDoc:
+        return TaxonDoc(key=item.key, name=item.name, description=item.description, **extra)
+
+    stages = list(questionnaire.stages.order_by("level"))
+    options_by_question: dict[int, list[OptionDoc]] = defaultdict(list)
+    for option in AnswerOption.objects.filter(question__questionnaire=questionnaire).order_by(
+        "question_id", "order", "score"
+    ):
+        options_by_question[option.question_id].append(
+            OptionDoc(option.score, option.label, option.description)
+        )
+    questions_by_section: dict[int, list[QuestionDoc]] = defaultdict(list)
+    for q in questionnaire.questions.select_related("stage", "pillar", "layer").order_by("order"):
+        questions_by_section[q.section_id].append(
+            QuestionDoc(
+                key=q.key,
+                text=q.text,
+                help=q.help_text,
+                stage=q.stage.key,
+                pillar=q.pillar.key,
+                layer=q.layer.key if q.layer else None,
+                weight=q.weight,
+                core=q.is_core,
+                not_applicable=q.allows_not_applicable,
+                recommendation=q.recommendation,
+                options=options_by_question[q.pk],
+            )
+        )
+    return QuestionnaireDoc(
+        key=questionnaire.key,
+        version=questionnaire.version,
+        title=questionnaire.title,
+        description=questionnaire.description,
+        language=questionnaire.language,
+        threshold=questionnaire.threshold,
+        core_minimum=questionnaire.core_minimum,
+        scale=[OptionDoc(s.score, s.label, s.description) for s in questionnaire.scale_levels.all()],
+        stages=[
+            taxon(s, characteristics=s.characteristics, threshold=s.threshold,
+                  mappings=dict(s.mappings))
+            for s in stages
+        ],
+        layers=[taxon(x) for x in questionnaire.layers.order_by("order")],
+        pillars=[taxon(x) for x in questionnaire.pillars.order_by("order")],
+        sections=[
+            SectionDoc(s.key, s.title, s.description, questions_by_section[s.pk])
+            for s in questionnaire.sections.order_by("order")
+        ],
+    )
+
+
+def export_text(questionnaire: Questionnaire) -> str:
+    return dump_document(read_document(questionnaire))
