@@ -69,7 +69,7 @@ _ENGINES = {
 
 
 def parse_database_url(url: str, base_dir: Path) -> dict:
-    """Turn `postgres://user:pass@host:port/name?opt=v` or `sqlite:///path` into DATABASES["default"].
+    """Turn `postgres://user:pass@host:port/name?opt=v` or `sqlite:///path` into a DATABASES entry.
 
     A relative SQLite path (`sqlite:///db.sqlite3`) is taken from the project folder, an absolute
     one needs four slashes (`sqlite:////var/lib/ospo/db.sqlite3`).

@@ -93,16 +93,16 @@ class Questionnaire(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (v{self.version}, {self.get_status_display()})"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
-
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             stored = Questionnaire.objects.filter(pk=self.pk).first()
             if stored is not None and not stored.is_draft:
                 self._check_frozen_change(stored)
         super().save(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
     def _check_frozen_change(self, stored: Questionnaire) -> None:
         # Of a frozen version only the status may move forward: published -> retired.
@@ -168,6 +168,14 @@ class QuestionnairePart(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        self.ensure_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.ensure_editable()
+        return super().delete(*args, **kwargs)
+
     def owning_questionnaire_id(self) -> int:
         return self.questionnaire_id
 
@@ -182,14 +190,6 @@ class QuestionnairePart(models.Model):
         )
         if frozen:
             raise FrozenQuestionnaireError()
-
-    def save(self, *args, **kwargs) -> None:
-        self.ensure_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.ensure_editable()
-        return super().delete(*args, **kwargs)
 
 
 class TaxonomyItem(QuestionnairePart):
@@ -218,9 +218,7 @@ class Stage(TaxonomyItem):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Leave empty to use the questionnaire's threshold."),
     )
-    mappings = models.JSONField(
-        _("names in other models"), default=dict, blank=True
-    )
+    mappings = models.JSONField(_("names in other models"), default=dict, blank=True)
 
     class Meta:
         ordering = ["questionnaire", "level"]
@@ -262,7 +260,7 @@ class Pillar(TaxonomyItem):
 
 
 class ScaleLevel(QuestionnairePart):
-    """The questionnaire's default answer options; questions copy them unless they word their own."""
+    """The default answer options; a question copies them unless it words its own."""
 
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="scale_levels"
@@ -364,6 +362,8 @@ class AnswerOption(QuestionnairePart):
     def owning_questionnaire_id(self) -> int | None:
         if self.question_id is None:
             return None
-        return Question.objects.filter(pk=self.question_id).values_list(
-            "questionnaire_id", flat=True
-        ).first()
+        return (
+            Question.objects.filter(pk=self.question_id)
+            .values_list("questionnaire_id", flat=True)
+            .first()
+        )

@@ -315,8 +315,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
         description=r.text(top, "description", "", required=False),
         language=r.text(top, "language", "", required=False, max_length=16) or "en",
         threshold=r.integer(scoring, "threshold", "scoring", default=70, low=1, high=100) or 70,
-        core_minimum=r.integer(scoring, "core_minimum", "scoring", default=2, low=0, high=100)
-        or 0,
+        core_minimum=r.integer(scoring, "core_minimum", "scoring", default=2, low=0, high=100) or 0,
         scale=_options(r, r.items(top, "scale", "", minimum=2), "scale"),
         stages=_taxa(r, top, "stages", is_stage=True),
         layers=_taxa(r, top, "layers", is_stage=False),
@@ -442,6 +441,4 @@ def dump_document(doc: QuestionnaireDoc) -> str:
         item["questions"] = [_question_data(q, doc.scale) for q in section.questions]
         sections.append(item)
     data["sections"] = sections
-    return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
-    )
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)

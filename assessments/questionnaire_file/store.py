@@ -33,8 +33,10 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
     """Create the version described by `doc`; with `publish`, publish it too. All or nothing."""
     if Questionnaire.objects.filter(key=doc.key, version=doc.version).exists():
         raise DocumentError(
-            [f"questionnaire {doc.key!r} version {doc.version} already exists; "
-             "raise the version number to load a new one"]
+            [
+                f"questionnaire {doc.key!r} version {doc.version} already exists; "
+                "raise the version number to load a new one"
+            ]
         )
     questionnaire = Questionnaire.objects.create(
         key=doc.key,
@@ -70,26 +72,42 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
     layers = {
         x.key: x
         for x in Layer.objects.bulk_create(
-            Layer(questionnaire=questionnaire, order=i, key=t.key, name=t.name,
-                  description=t.description)
+            Layer(
+                questionnaire=questionnaire,
+                order=i,
+                key=t.key,
+                name=t.name,
+                description=t.description,
+            )
             for i, t in enumerate(doc.layers)
         )
     }
     pillars = {
         x.key: x
         for x in Pillar.objects.bulk_create(
-            Pillar(questionnaire=questionnaire, order=i, key=t.key, name=t.name,
-                   description=t.description)
+            Pillar(
+                questionnaire=questionnaire,
+                order=i,
+                key=t.key,
+                name=t.name,
+                description=t.description,
+            )
             for i, t in enumerate(doc.pillars)
         )
     }
     sections = Section.objects.bulk_create(
-        Section(questionnaire=questionnaire, order=i, key=s.key, title=s.title,
-                description=s.description)
+        Section(
+            questionnaire=questionnaire,
+            order=i,
+            key=s.key,
+            title=s.title,
+            description=s.description,
+        )
         for i, s in enumerate(doc.sections)
     )
-    question_docs = [(section, q) for section, s in zip(sections, doc.sections, strict=True)
-                     for q in s.questions]
+    question_docs = [
+        (section, q) for section, s in zip(sections, doc.sections, strict=True) for q in s.questions
+    ]
     questions = Question.objects.bulk_create(
         Question(
             questionnaire=questionnaire,
@@ -109,8 +127,9 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
         for order, (section, q) in enumerate(question_docs)
     )
     AnswerOption.objects.bulk_create(
-        AnswerOption(question=question, order=i, score=o.score, label=o.label,
-                     description=o.description)
+        AnswerOption(
+            question=question, order=i, score=o.score, label=o.label, description=o.description
+        )
         for question, (_, q) in zip(questions, question_docs, strict=True)
         for i, o in enumerate(q.options)
     )
@@ -160,10 +179,16 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
         language=questionnaire.language,
         threshold=questionnaire.threshold,
         core_minimum=questionnaire.core_minimum,
-        scale=[OptionDoc(s.score, s.label, s.description) for s in questionnaire.scale_levels.all()],
+        scale=[
+            OptionDoc(s.score, s.label, s.description) for s in questionnaire.scale_levels.all()
+        ],
         stages=[
-            taxon(s, characteristics=s.characteristics, threshold=s.threshold,
-                  mappings=dict(s.mappings))
+            taxon(
+                s,
+                characteristics=s.characteristics,
+                threshold=s.threshold,
+                mappings=dict(s.mappings),
+            )
             for s in stages
         ],
         layers=[taxon(x) for x in questionnaire.layers.order_by("order")],

@@ -28,9 +28,10 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot be read: {exc}") from None
         try:
             doc = parse_document(text)
-            if if_missing and Questionnaire.objects.filter(
-                key=doc.key, version=doc.version
-            ).exists():
+            if (
+                if_missing
+                and Questionnaire.objects.filter(key=doc.key, version=doc.version).exists()
+            ):
                 self.stdout.write(f"{doc.key} version {doc.version} is already loaded.")
                 return
             questionnaire = save_document(doc, publish=not draft)

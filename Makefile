@@ -1,0 +1,46 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is a detail of those.
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEV_ENV := DEBUG=true
+
+.PHONY: run test setup system-check lint format bench clean
+
+run: setup
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py setup_demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(BIN)/pytest
+
+setup: $(INSTALLED) system-check
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "Python 3.12 is needed. On Debian: apt-get install python3.12 python3.12-venv," \
+	       "or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+system-check: $(INSTALLED)
+	@$(BIN)/python scripts/check_system.py
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/bench_scoring.py --questions 200
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

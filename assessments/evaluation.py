@@ -1,0 +1,97 @@
+"""From the database to the scoring engine: load what scoring needs in a fixed number of queries.
+
+A published questionnaire never changes, so its `ModelSpec` is built once per process and kept;
+only a draft's is rebuilt on every call. Answers are always read fresh.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Max
+
+from assessments.models import Answer, Assessment, Questionnaire
+from assessments.scoring import (
+    AnswerKind,
+    AnswerSpec,
+    AssessmentResult,
+    ModelSpec,
+    QuestionSpec,
+    StageSpec,
+    assess,
+)
+
+_frozen_specs: dict[int, ModelSpec] = {}
+
+
+def model_spec(questionnaire: Questionnaire) -> ModelSpec:
+    cached = _frozen_specs.get(questionnaire.pk)
+    if cached is not None:
+        return cached
+    spec = _build_model_spec(questionnaire)
+    if not questionnaire.is_draft:
+        _frozen_specs[questionnaire.pk] = spec
+    return spec
+
+
+def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
+    default_threshold = questionnaire.threshold / 100
+    stages = tuple(
+        StageSpec(
+            level=s["level"],
+            key=s["key"],
+            name=s["name"],
+            threshold=(s["threshold"] / 100) if s["threshold"] else default_threshold,
+        )
+        for s in questionnaire.stages.order_by("level").values("level", "key", "name", "threshold")
+    )
+    layers = tuple(questionnaire.layers.order_by("order").values_list("key", flat=True))
+    pillars = tuple(questionnaire.pillars.order_by("order").values_list("key", flat=True))
+    rows = (
+        questionnaire.questions.order_by("order")
+        .annotate(max_score=Max("options__score"))
+        .values(
+            "key",
+            "stage__level",
+            "pillar__key",
+            "layer__key",
+            "weight",
+            "is_core",
+            "max_score",
+            "text",
+            "recommendation",
+        )
+    )
+    questions = tuple(
+        QuestionSpec(
+            key=row["key"],
+            stage=row["stage__level"],
+            pillar=row["pillar__key"],
+            layer=row["layer__key"],
+            weight=float(row["weight"]),
+            core=row["is_core"],
+            max_score=row["max_score"] or 0,
+            text=row["text"],
+            recommendation=row["recommendation"],
+        )
+        for row in rows
+    )
+    return ModelSpec(
+        stages=stages,
+        layers=layers,
+        pillars=pillars,
+        core_minimum=questionnaire.core_minimum,
+        questions=questions,
+    )
+
+
+def answer_specs(assessment: Assessment) -> list[AnswerSpec]:
+    rows = Answer.objects.filter(assessment=assessment, respondent__isnull=True).values_list(
+        "question__key", "kind", "option__score"
+    )
+    return [
+        AnswerSpec(question=key, kind=AnswerKind(kind), score=score or 0)
+        for key, kind, score in rows
+    ]
+
+
+def evaluate(assessment: Assessment) -> AssessmentResult:
+    return assess(model_spec(assessment.questionnaire), answer_specs(assessment))

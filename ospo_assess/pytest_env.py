@@ -1,0 +1,9 @@
+"""Loaded by pytest (`-p ospo_assess.pytest_env`) before Django reads its settings.
+
+The suite runs the production code paths with DEBUG off, which needs a SECRET_KEY; this one is a
+throwaway that only tests ever see.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-000000")
