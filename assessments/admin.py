@@ -86,6 +86,12 @@ class TaxonomyAdmin(FrozenWhenPublished, admin.ModelAdmin):
     list_filter = ["questionnaire"]
 
 
+@admin.register(ScaleLevel)
+class ScaleLevelAdmin(FrozenWhenPublished, admin.ModelAdmin):
+    list_display = ["label", "score", "questionnaire"]
+    list_filter = ["questionnaire"]
+
+
 @admin.register(Section)
 class SectionAdmin(FrozenWhenPublished, admin.ModelAdmin):
     list_display = ["title", "key", "order", "questionnaire"]
