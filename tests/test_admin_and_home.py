@@ -25,10 +25,10 @@ def test_every_admin_list_and_form_opens(client, staff, assessment):
         if model._meta.app_label != "assessments":
             continue
         info = (model._meta.app_label, model._meta.model_name)
-        assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+        assert client.get(reverse(f"admin:{info[0]}_{info[1]}_changelist")).status_code == 200
         obj = model.objects.first()
         if obj is not None:
-            response = client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            response = client.get(reverse(f"admin:{info[0]}_{info[1]}_change", args=[obj.pk]))
             assert response.status_code == 200, model.__name__
 
 
@@ -52,9 +52,7 @@ def test_the_landing_page_invites_a_visitor_to_start(client):
     assert b'<main id="main"' in page.content
 
 
-def test_the_home_page_shows_a_member_their_assessment_with_its_stage(
-    client, owner, assessment
-):
+def test_the_home_page_shows_a_member_their_assessment_with_its_stage(client, owner, assessment):
     for question in assessment.questionnaire.questions.all():
         Answer.objects.create(
             assessment=assessment,
