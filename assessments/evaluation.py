@@ -19,16 +19,22 @@ from assessments.scoring import (
     assess,
 )
 
-_frozen_specs: dict[int, ModelSpec] = {}
+_frozen_specs: dict[tuple, ModelSpec] = {}
+
+
+def _cache_key(questionnaire: Questionnaire) -> tuple:
+    # The publication time makes the key unique even where a restored or test database reuses
+    # primary keys for different content.
+    return (questionnaire.pk, questionnaire.key, questionnaire.version, questionnaire.published_at)
 
 
 def model_spec(questionnaire: Questionnaire) -> ModelSpec:
-    cached = _frozen_specs.get(questionnaire.pk)
-    if cached is not None:
-        return cached
-    spec = _build_model_spec(questionnaire)
-    if not questionnaire.is_draft:
-        _frozen_specs[questionnaire.pk] = spec
+    if questionnaire.is_draft:
+        return _build_model_spec(questionnaire)
+    key = _cache_key(questionnaire)
+    spec = _frozen_specs.get(key)
+    if spec is None:
+        spec = _frozen_specs[key] = _build_model_spec(questionnaire)
     return spec
 
 
