@@ -80,7 +80,7 @@ class StageCoverage:
     level: int
     coverage: float | None  # None: no applicable question at this stage in the scope
     attained: bool
-    core_met: bool
+    core_met: bool  # vacuously True without applicable core question, so a UI shows no gate
     applicable: int
 
 
@@ -162,12 +162,16 @@ def _validate_model(model: ModelSpec) -> None:
         raise ValueError(f"core_minimum must be 0 or more, got {model.core_minimum}")
 
 
-def _validate_question(model: ModelSpec, question: QuestionSpec, layers: set[str]) -> None:
+def _validate_question(
+    model: ModelSpec, question: QuestionSpec, layers: set[str], pillars: dict[str, int]
+) -> None:
     where = f"question {question.key!r}"
     if not (0 <= question.stage < len(model.stages)):
         raise ValueError(f"{where}: stage level {question.stage} is not declared")
     if question.layer is not None and question.layer not in layers:
         raise ValueError(f"{where}: layer {question.layer!r} is not declared")
+    if question.pillar not in pillars:
+        raise ValueError(f"{where}: pillar {question.pillar!r} is not declared")
     if question.max_score <= 0:
         raise ValueError(f"{where}: max_score must be positive, got {question.max_score}")
     if not (math.isfinite(question.weight) and question.weight > 0):
@@ -189,7 +193,12 @@ def _index_answers(model: ModelSpec, answers: Iterable[AnswerSpec]) -> dict[str,
             raise ValueError(f"answer to unknown question {answer.question!r}")
         if answer.question in by_question:
             raise ValueError(f"two answers to question {answer.question!r}")
-        kind = AnswerKind(answer.kind)
+        try:
+            kind = AnswerKind(answer.kind)
+        except ValueError:
+            raise ValueError(
+                f"answer to question {answer.question!r}: unknown kind {answer.kind!r}"
+            ) from None
         if kind is AnswerKind.OPTION and not (0 <= answer.score <= question.max_score):
             raise ValueError(
                 f"answer to question {answer.question!r}: score {answer.score} is outside "
@@ -226,15 +235,11 @@ def assess(model: ModelSpec, answers: Iterable[AnswerSpec]) -> AssessmentResult:
     placements: dict[tuple[str | None, str], tuple[int, ...]] = {}
 
     for index, question in enumerate(model.questions):
-        _validate_question(model, question, layer_set)
+        _validate_question(model, question, layer_set, pillar_index)
         placement = (question.layer, question.pillar)
         scopes = placements.get(placement)
         if scopes is None:
-            p = pillar_index.get(question.pillar)
-            if p is None:
-                raise ValueError(
-                    f"question {question.key!r}: pillar {question.pillar!r} is not declared"
-                )
+            p = pillar_index[question.pillar]
             rows = range(n_layers) if question.layer is None else (layer_index[question.layer],)
             scopes = (
                 0,
@@ -333,16 +338,17 @@ def assess(model: ModelSpec, answers: Iterable[AnswerSpec]) -> AssessmentResult:
                 for index in members[base + blocking_stage]
                 if scores[index] < model.questions[index].max_score
             ]
-            # Indexes were appended in model order, and sorted() is stable: ties keep that order.
+            # Indexes were appended in model order and list.sort is stable: ties keep that order.
             shortfalls.sort(key=lambda item: (-item.impact, not item.core))
             blockers = tuple(shortfalls)
 
         answered, dont_know, not_applicable, unanswered = counts[scope]
+        # Dividing before scaling keeps a perfect scope at exactly 100, not 100.00000000000001.
         return ScopeResult(
             kind=kind,
             key=key,
             stage=stage,
-            score=100 * total_points / total_weight if total_weight else None,
+            score=100 * (total_points / total_weight) if total_weight else None,
             stages=tuple(coverages),
             blocking_stage=blocking_stage,
             blockers=blockers,

@@ -310,9 +310,7 @@ def test_an_option_scored_zero_counts_as_answered() -> None:
 
 def test_total_counts_every_question_of_the_scope() -> None:
     spec = model(question("a"), question("b"), question("c"), question("d"), question("e"))
-    result = overall(
-        spec, option("a", 1), option("b", 0), dont_know("c"), not_applicable("d")
-    )
+    result = overall(spec, option("a", 1), option("b", 0), dont_know("c"), not_applicable("d"))
     assert (result.answered, result.dont_know, result.not_applicable, result.unanswered) == (
         2,
         1,
@@ -556,9 +554,7 @@ def test_duplicate_question_keys_raise_value_error() -> None:
     ],
 )
 def test_invalid_stages_raise_value_error(stages: tuple[StageSpec, ...], message: str) -> None:
-    spec = ModelSpec(
-        stages=stages, layers=LAYERS, pillars=PILLARS, core_minimum=2, questions=()
-    )
+    spec = ModelSpec(stages=stages, layers=LAYERS, pillars=PILLARS, core_minimum=2, questions=())
     with pytest.raises(ValueError, match=message):
         assess(spec, [])
 
@@ -589,3 +585,8 @@ def test_a_core_minimum_of_zero_never_gates() -> None:
     assert result.stages[0].core_met
     assert not result.stages[0].attained
     assert not result.blockers[0].gating
+
+
+def test_an_unknown_answer_kind_raises_value_error() -> None:
+    with pytest.raises(ValueError, match="answer to question 'a': unknown kind 'maybe'"):
+        assess(model(question("a")), [AnswerSpec("a", "maybe", 1)])  # type: ignore[arg-type]
