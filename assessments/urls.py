@@ -6,4 +6,5 @@ app_name = "assessments"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("model/", views.model_overview, name="model"),
 ]

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.demo import DEFAULT_FILE
 from assessments.models import Questionnaire
 from assessments.questionnaire_file.document import DocumentError, parse_document
 from assessments.questionnaire_file.store import save_document
@@ -11,7 +12,12 @@ class Command(BaseCommand):
     help = "Validate a questionnaire file and load it as a new version, atomically."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, nargs="?", help="The questionnaire file.")
+        parser.add_argument(
+            "--default",
+            action="store_true",
+            help="Load the questionnaire shipped with the app (ospo-maturity, version 1).",
+        )
         parser.add_argument(
             "--draft", action="store_true", help="Load as a draft instead of publishing it."
         )
@@ -21,7 +27,10 @@ class Command(BaseCommand):
             help="Do nothing, successfully, when this key and version already exist.",
         )
 
-    def handle(self, *args, file: Path, draft: bool, if_missing: bool, **options):
+    def handle(self, *args, file: Path | None, default: bool, draft: bool, if_missing: bool, **o):
+        if (file is None) == (not default):
+            raise CommandError("Name a questionnaire file, or pass --default (not both).")
+        file = file or DEFAULT_FILE
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
