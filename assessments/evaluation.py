@@ -101,3 +101,16 @@ def answer_specs(assessment: Assessment) -> list[AnswerSpec]:
 
 def evaluate(assessment: Assessment) -> AssessmentResult:
     return assess(model_spec(assessment.questionnaire), answer_specs(assessment))
+
+
+def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
+    """Results of many assessments from one query for all their answers."""
+    by_assessment: dict[int, list[AnswerSpec]] = {a.pk: [] for a in assessments}
+    rows = Answer.objects.filter(
+        assessment__in=[a.pk for a in assessments], respondent__isnull=True
+    ).values_list("assessment_id", "question__key", "kind", "option__score")
+    for assessment_id, key, kind, score in rows:
+        by_assessment[assessment_id].append(
+            AnswerSpec(question=key, kind=AnswerKind(kind), score=score or 0)
+        )
+    return {a.pk: assess(model_spec(a.questionnaire), by_assessment[a.pk]) for a in assessments}

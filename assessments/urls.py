@@ -1,10 +1,53 @@
 from django.urls import path
 
-from assessments import views
+from assessments.views import accounts, answering, organizations, pages, results
 
 app_name = "assessments"
 
+org = "orgs/<slug:org_slug>/"
+assessment = org + "assessments/<int:pk>/"
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("model/", views.model_overview, name="model"),
+    path("", pages.home, name="home"),
+    path("model/", pages.model_overview, name="model"),
+    # Accounts and organizations
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("orgs/new/", organizations.organization_create, name="organization_create"),
+    path("invite/<str:token>/", organizations.invitation_accept, name="invitation_accept"),
+    path(org + "members/", organizations.members, name="members"),
+    path(org + "members/<int:member_pk>/role/", organizations.member_role, name="member_role"),
+    path(
+        org + "members/<int:member_pk>/remove/", organizations.member_remove, name="member_remove"
+    ),
+    path(org + "invitations/new/", organizations.invitation_create, name="invitation_create"),
+    path(
+        org + "invitations/<int:invitation_pk>/revoke/",
+        organizations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(org + "delete/", organizations.organization_delete, name="organization_delete"),
+    # History and starting an assessment
+    path(org, results.organization_dashboard, name="dashboard"),
+    path(org + "compare/", results.compare, name="compare"),
+    path(org + "assessments/new/", answering.assessment_start, name="assessment_start"),
+    # Answering
+    path(assessment, answering.assessment_resume, name="assessment"),
+    path(
+        assessment + "sections/<slug:section_key>/",
+        answering.section,
+        name="section",
+    ),
+    path(
+        assessment + "questions/<int:question_pk>/answer/",
+        answering.answer_save,
+        name="answer_save",
+    ),
+    path(assessment + "submit/", answering.assessment_submit, name="assessment_submit"),
+    path(assessment + "reopen/", answering.assessment_reopen, name="assessment_reopen"),
+    path(assessment + "delete/", answering.assessment_delete, name="assessment_delete"),
+    # Results and exports
+    path(assessment + "results/", results.results, name="results"),
+    path(assessment + "export/answers.csv", results.export_answers_csv, name="export_answers_csv"),
+    path(assessment + "export/results.csv", results.export_results_csv, name="export_results_csv"),
+    path(assessment + "export.json", results.export_json, name="export_json"),
 ]

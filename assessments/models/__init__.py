@@ -1,5 +1,5 @@
-from assessments.models.assessment import Answer, Assessment
-from assessments.models.organization import Membership, Organization
+from assessments.models.assessment import Answer, Assessment, ResumePoint
+from assessments.models.organization import Invitation, Membership, Organization
 from assessments.models.questionnaire import (
     AnswerOption,
     FrozenQuestionnaireError,
@@ -17,12 +17,14 @@ __all__ = [
     "AnswerOption",
     "Assessment",
     "FrozenQuestionnaireError",
+    "Invitation",
     "Layer",
     "Membership",
     "Organization",
     "Pillar",
     "Question",
     "Questionnaire",
+    "ResumePoint",
     "ScaleLevel",
     "Section",
     "Stage",

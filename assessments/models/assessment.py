@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.organization import Organization
@@ -56,6 +57,42 @@ class Assessment(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    def record_answer(self, question: Question, user, **values) -> Answer:
+        """Store the agreed answer to `question`; the last writer wins, nothing else is touched.
+
+        Answers to different questions are separate rows, so concurrent saves of different
+        questions never collide. Two saves of the same question race on the unique constraint;
+        the loser of that race updates the winner's row instead of failing.
+        """
+        now = timezone.now()
+        values = {**values, "answered_by": user, "answered_at": now}
+        mine = Answer.objects.filter(assessment=self, question=question, respondent__isnull=True)
+        if not mine.update(**values):
+            try:
+                with transaction.atomic():
+                    Answer.objects.create(assessment=self, question=question, **values)
+            except IntegrityError:
+                mine.update(**values)
+        Assessment.objects.filter(pk=self.pk).update(updated_at=now)
+        return mine.select_related("answered_by", "option").get()
+
+    def answered_by_section(self) -> dict[int, int]:
+        rows = (
+            Answer.objects.filter(assessment=self, respondent__isnull=True)
+            .values("question__section_id")
+            .annotate(answered=Count("id"))
+        )
+        return {row["question__section_id"]: row["answered"] for row in rows}
+
+    def submit(self) -> None:
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.save(update_fields=["status", "submitted_at", "updated_at"])
+
+    def reopen(self) -> None:
+        self.status = self.Status.IN_PROGRESS
+        self.save(update_fields=["status", "updated_at"])
 
 
 class Answer(models.Model):
@@ -121,3 +158,22 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} / {self.question}"
+
+
+class ResumePoint(models.Model):
+    """Where each person last was in an assessment, so 'continue' takes them back there."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="resume_points"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    section_key = models.SlugField(max_length=80)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "user"], name="one_resume_point"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.section_key}"

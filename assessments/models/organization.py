@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+INVITATION_DAYS = 14
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -57,3 +63,49 @@ class Membership(models.Model):
     @property
     def can_manage(self) -> bool:
         return self.role == self.Role.OWNER
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self) -> InvitationQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A link that lets whoever holds it join an organization with a given role."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.EDITOR
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    email = models.EmailField(_("for (optional)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    uses = models.PositiveIntegerField(_("times used"), default=0)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.expires_at is None:
+            self.expires_at = timezone.now() + timedelta(days=INVITATION_DAYS)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

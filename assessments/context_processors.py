@@ -1,0 +1,39 @@
+"""What the navbar needs on every page: the user's organizations and the one they are in."""
+
+from __future__ import annotations
+
+from django.utils.functional import SimpleLazyObject
+
+from assessments.access import CURRENT_ORGANIZATION
+from assessments.models import Membership
+
+
+def organizations(request) -> dict:
+    if not request.user.is_authenticated:
+        return {"user_memberships": [], "current_membership": None}
+    # Lazy, so that a response that never renders the navbar (a redirect, an htmx fragment)
+    # costs no query, and one that does costs exactly one.
+    memberships = SimpleLazyObject(
+        lambda: list(
+            Membership.objects.filter(user_id=request.user.pk)
+            .select_related("organization")
+            .order_by("organization__name", "organization__slug")
+        )
+    )
+    return {
+        "user_memberships": memberships,
+        "current_membership": SimpleLazyObject(lambda: _current(request, memberships)),
+    }
+
+
+def _current(request, memberships) -> Membership | None:
+    match = request.resolver_match
+    wanted = [
+        match.kwargs.get("org_slug") if match else None,
+        request.session.get(CURRENT_ORGANIZATION),
+    ]
+    for slug in wanted:
+        for membership in memberships:
+            if slug and membership.organization.slug == slug:
+                return membership
+    return memberships[0] if memberships else None

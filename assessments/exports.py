@@ -1,0 +1,166 @@
+"""One assessment's answers and results as CSV and JSON files."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from assessments.models import Answer, Assessment
+from assessments.reporting import Report
+from assessments.scoring import ScopeResult
+
+# A cell starting with one of these is a formula to a spreadsheet; user text must never run.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def filename_stem(assessment: Assessment) -> str:
+    return f"{slugify(assessment.organization.name)}-{slugify(assessment.title)}-{assessment.pk}"
+
+
+def _csv_response(name: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    return response, csv.writer(response)
+
+
+def answer_rows(assessment: Assessment) -> list[dict]:
+    """Every question of the assessment's version, with its answer if there is one."""
+    questions = (
+        assessment.questionnaire.questions.select_related("section", "stage", "pillar", "layer")
+        .prefetch_related("options")
+        .order_by("order")
+    )
+    answers = {
+        a.question_id: a
+        for a in Answer.objects.filter(
+            assessment=assessment, respondent__isnull=True
+        ).select_related("option", "answered_by")
+    }
+    rows = []
+    for question in questions:
+        answer = answers.get(question.pk)
+        rows.append(
+            {
+                "section": question.section.title,
+                "question_key": question.key,
+                "question": question.text,
+                "stage": question.stage.level,
+                "pillar": question.pillar.key,
+                "layer": question.layer.key if question.layer else "all",
+                "core": question.is_core,
+                "weight": float(question.weight),
+                "answer": _answer_label(answer),
+                "score": answer.option.score if answer and answer.option else None,
+                "max_score": max((o.score for o in question.options.all()), default=0),
+                "reason": answer.reason if answer else "",
+                "comment": answer.comment if answer else "",
+                "evidence_url": answer.evidence_url if answer else "",
+                "answered_by": answer.answered_by.get_username()
+                if answer and answer.answered_by
+                else "",
+                "answered_at": answer.answered_at.isoformat() if answer else "",
+            }
+        )
+    return rows
+
+
+def _answer_label(answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    if answer.kind == Answer.Kind.OPTION:
+        return answer.option.label
+    return str(answer.get_kind_display())
+
+
+def answers_csv_response(assessment: Assessment) -> HttpResponse:
+    response, writer = _csv_response(f"{filename_stem(assessment)}-answers.csv")
+    rows = answer_rows(assessment)
+    columns = list(rows[0]) if rows else ["question_key"]
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row[c]) for c in columns])
+    return response
+
+
+def _scope_data(scope: ScopeResult, name: str) -> dict:
+    return {
+        "scope": scope.kind,
+        "key": scope.key,
+        "name": name,
+        "stage": scope.stage,
+        "score": round(scope.score, 1) if scope.score is not None else None,
+        "answered": scope.answered,
+        "dont_know": scope.dont_know,
+        "not_applicable": scope.not_applicable,
+        "unanswered": scope.unanswered,
+        "blocking_stage": scope.blocking_stage,
+        "stage_coverage": {
+            str(c.level): round(c.coverage, 3) if c.coverage is not None else None
+            for c in scope.stages
+        },
+    }
+
+
+def _scopes(report: Report) -> list[dict]:
+    rows = [_scope_data(report.result.overall, report.overall.name)]
+    rows += [_scope_data(r.scope, r.name) for r in report.layers + report.pillars]
+    rows += [_scope_data(scope, scope.key) for scope in report.result.cells.values()]
+    return rows
+
+
+def results_csv_response(report: Report) -> HttpResponse:
+    response, writer = _csv_response(f"{filename_stem(report.assessment)}-results.csv")
+    levels = [s.level for s in report.stages]
+    columns = ["scope", "key", "name", "stage", "score", "answered", "dont_know"]
+    columns += ["not_applicable", "unanswered", "blocking_stage"]
+    writer.writerow(columns + [f"coverage_stage_{level}" for level in levels])
+    for row in _scopes(report):
+        coverage = [row["stage_coverage"].get(str(level)) for level in levels]
+        writer.writerow([_cell(row[c]) for c in columns] + coverage)
+    return response
+
+
+def assessment_document(report: Report) -> dict:
+    assessment = report.assessment
+    questionnaire = assessment.questionnaire
+    return {
+        "format": "ospo-assess/assessment@1",
+        "organization": assessment.organization.name,
+        "assessment": {
+            "title": assessment.title,
+            "status": assessment.status,
+            "created_at": assessment.created_at.isoformat(),
+            "submitted_at": assessment.submitted_at.isoformat()
+            if assessment.submitted_at
+            else None,
+        },
+        "questionnaire": {"key": questionnaire.key, "version": questionnaire.version},
+        "stages": [{"level": s.level, "key": s.key, "name": s.name} for s in report.stages],
+        "results": {
+            "overall": _scope_data(report.result.overall, report.overall.name),
+            "scopes": _scopes(report)[1:],
+            "blockers": [
+                {
+                    "question_key": b.blocker.question,
+                    "question": b.text,
+                    "stage": b.blocker.stage,
+                    "score": b.blocker.score,
+                    "max_score": b.blocker.max_score,
+                    "gating": b.blocker.gating,
+                    "impact": round(b.blocker.impact, 3),
+                    "recommendation": b.blocker.recommendation,
+                }
+                for b in report.overall.blockers
+            ],
+        },
+        "answers": answer_rows(assessment),
+    }

@@ -1,0 +1,85 @@
+"""The answer to one question, as a form: used by the htmx save and by the whole-section submit."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Answer, Question
+
+DONT_KNOW = Answer.Kind.DONT_KNOW.value
+NOT_APPLICABLE = Answer.Kind.NOT_APPLICABLE.value
+COMMENT_MAX = 5000
+REASON_MAX = 1000
+
+
+class AnswerForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Answer"), required=True)
+    reason = forms.CharField(
+        label=_("Why does this not apply?"), required=False, max_length=REASON_MAX
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence link"),
+        required=False,
+        max_length=1000,
+        validators=[URLValidator(schemes=["http", "https"])],
+        assume_scheme="https",
+    )
+
+    def __init__(self, *args, question: Question, **kwargs) -> None:
+        self.question = question
+        kwargs.setdefault("prefix", f"q-{question.pk}")
+        super().__init__(*args, **kwargs)
+        # Options come from the question itself, so an option of another question, or an id that
+        # is not a number at all, is simply not a valid choice.
+        choices = [(str(option.pk), option.label) for option in question.options.all()]
+        choices.append((DONT_KNOW, _("Don't know")))
+        if question.allows_not_applicable:
+            choices.append((NOT_APPLICABLE, _("Not applicable")))
+        self.fields["choice"].choices = choices
+        self.fields["choice"].error_messages["invalid_choice"] = _(
+            "Choose one of the answers offered for this question."
+        )
+        self.fields["choice"].error_messages["required"] = _("Choose an answer.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice") == NOT_APPLICABLE and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why this practice does not apply to you."))
+        return data
+
+    def answer_values(self) -> dict:
+        """What to store, from cleaned data: the kind, the option and the texts."""
+        data = self.cleaned_data
+        choice = data["choice"]
+        option = None
+        if choice == DONT_KNOW:
+            kind = Answer.Kind.DONT_KNOW
+        elif choice == NOT_APPLICABLE:
+            kind = Answer.Kind.NOT_APPLICABLE
+        else:
+            kind = Answer.Kind.OPTION
+            option = next(o for o in self.question.options.all() if str(o.pk) == choice)
+        return {
+            "kind": kind,
+            "option": option,
+            "reason": data["reason"].strip() if kind == Answer.Kind.NOT_APPLICABLE else "",
+            "comment": data["comment"],
+            "evidence_url": data["evidence_url"],
+        }
+
+    @classmethod
+    def initial_for(cls, answer: Answer | None) -> dict:
+        if answer is None:
+            return {}
+        choice = str(answer.option_id) if answer.kind == Answer.Kind.OPTION else answer.kind
+        return {
+            "choice": choice,
+            "reason": answer.reason,
+            "comment": answer.comment,
+            "evidence_url": answer.evidence_url,
+        }

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Answer, Assessment, Organization, Questionnaire
+
+
+class StartAssessmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    prefill_from = forms.ModelChoiceField(
+        label=_("Start from the answers of"),
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label=_("Nothing: start blank"),
+        help_text=_(
+            "For a re-assessment: answers carry over where the question is unchanged; "
+            "review and update them."
+        ),
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.questionnaire = Questionnaire.objects.latest_published()
+        self.fields["prefill_from"].queryset = organization.assessments.order_by("-created_at")
+        self.fields["title"].initial = _("OSPO assessment, %(month)s") % {
+            "month": date_format(timezone.now(), "F Y")
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.questionnaire is None:
+            raise forms.ValidationError(
+                _("No questionnaire is published yet. Ask an administrator to publish one.")
+            )
+        return data
+
+    @transaction.atomic
+    def create(self, user) -> Assessment:
+        assessment = Assessment.objects.create(
+            organization=self.organization,
+            questionnaire=self.questionnaire,
+            title=self.cleaned_data["title"],
+            created_by=user,
+        )
+        source = self.cleaned_data.get("prefill_from")
+        if source is not None:
+            carry_over_answers(source, assessment, user)
+        return assessment
+
+
+def carry_over_answers(source: Assessment, target: Assessment, user) -> int:
+    """Copy answers whose question (by stable key) and chosen score exist in the target's version.
+
+    Returns the number of answers copied. Comments and evidence come along; who answered becomes
+    the person starting the new cycle, since they vouch for the carried answers now.
+    """
+    questions = {q.key: q for q in target.questionnaire.questions.prefetch_related("options")}
+    copied = []
+    for old in source.answers.filter(respondent__isnull=True).select_related("question", "option"):
+        question = questions.get(old.question.key)
+        if question is None:
+            continue
+        option = None
+        if old.kind == Answer.Kind.OPTION:
+            option = next((o for o in question.options.all() if o.score == old.option.score), None)
+            if option is None:
+                continue
+        if old.kind == Answer.Kind.NOT_APPLICABLE and not question.allows_not_applicable:
+            continue
+        copied.append(
+            Answer(
+                assessment=target,
+                question=question,
+                kind=old.kind,
+                option=option,
+                reason=old.reason,
+                comment=old.comment,
+                evidence_url=old.evidence_url,
+                answered_by=user,
+            )
+        )
+    Answer.objects.bulk_create(copied)
+    return len(copied)

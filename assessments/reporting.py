@@ -1,0 +1,157 @@
+"""An assessment's results, put into words and charts: what the results page, the exports and the
+strategy document show. Loads in a fixed number of queries, then works in plain Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from assessments.evaluation import evaluate
+from assessments.models import Assessment, Question
+from assessments.scoring import AssessmentResult, Blocker, ScopeResult
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    level: int
+    key: str
+    name: str
+    description: str
+    characteristics: str
+    mappings: dict
+
+
+@dataclass(frozen=True)
+class BlockerRow:
+    blocker: Blocker
+    text: str
+    section: str
+    section_key: str
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    kind: str
+    key: str
+    name: str
+    description: str
+    scope: ScopeResult
+    stage: StageInfo
+    blockers: list[BlockerRow]
+
+
+@dataclass
+class Report:
+    assessment: Assessment
+    result: AssessmentResult
+    stages: list[StageInfo]
+    overall: ScopeRow
+    layers: list[ScopeRow]
+    pillars: list[ScopeRow]
+    threshold: float
+    charts: dict = field(default_factory=dict)
+
+    @property
+    def provisional(self) -> bool:
+        return not self.assessment.is_locked
+
+    @property
+    def next_stage(self) -> StageInfo | None:
+        level = self.result.overall.blocking_stage
+        return self.stages[level] if level is not None else None
+
+    def stage_coverage(self) -> list[tuple[StageInfo, object]]:
+        return [(self.stages[c.level], c) for c in self.result.overall.stages]
+
+
+def build_report(assessment: Assessment, *, blockers_per_scope: int = 5) -> Report:
+    questionnaire = assessment.questionnaire
+    result = evaluate(assessment)
+    stages = [
+        StageInfo(s.level, s.key, s.name, s.description, s.characteristics, dict(s.mappings))
+        for s in questionnaire.stages.order_by("level")
+    ]
+    layers = list(questionnaire.layers.order_by("order"))
+    pillars = list(questionnaire.pillars.order_by("order"))
+    texts = {
+        q["key"]: q
+        for q in Question.objects.filter(questionnaire=questionnaire).values(
+            "key", "text", "section__title", "section__key"
+        )
+    }
+
+    def rows_of(blockers, limit: int | None) -> list[BlockerRow]:
+        chosen = blockers if limit is None else blockers[:limit]
+        return [
+            BlockerRow(
+                b,
+                texts[b.question]["text"],
+                texts[b.question]["section__title"],
+                texts[b.question]["section__key"],
+            )
+            for b in chosen
+        ]
+
+    def row(kind, key, name, description, scope: ScopeResult, limit) -> ScopeRow:
+        return ScopeRow(
+            kind, key, name, description, scope, stages[scope.stage], rows_of(scope.blockers, limit)
+        )
+
+    report = Report(
+        assessment=assessment,
+        result=result,
+        stages=stages,
+        overall=row("overall", "", _("Overall"), "", result.overall, None),
+        layers=[
+            row("layer", x.key, x.name, x.description, result.layers[x.key], blockers_per_scope)
+            for x in layers
+        ],
+        pillars=[
+            row("pillar", x.key, x.name, x.description, result.pillars[x.key], blockers_per_scope)
+            for x in pillars
+        ],
+        threshold=questionnaire.threshold / 100,
+    )
+    report.charts = _charts(report, layers, pillars)
+    return report
+
+
+def _charts(report: Report, layers, pillars) -> dict:
+    from assessments import charts
+
+    result = report.result
+    return {
+        "stages": charts.stage_bars(
+            "stage-coverage",
+            _("Coverage of each stage"),
+            [(s.level, s.name, c.coverage, c.attained) for s, c in report.stage_coverage()],
+            report.threshold,
+        ),
+        "pillars": charts.radar(
+            "pillar-radar",
+            _("Score per pillar of support"),
+            [(r.name, r.scope.score, r.scope.stage) for r in report.pillars],
+        ),
+        "layers": charts.radar(
+            "layer-radar",
+            _("Score per layer of work"),
+            [(r.name, r.scope.score, r.scope.stage) for r in report.layers],
+        ),
+        "heatmap": charts.heatmap(
+            "heatmap",
+            _("Layers of work by pillars of support"),
+            [x.name for x in layers],
+            [x.name for x in pillars],
+            {
+                (i, j): (
+                    result.cells[(layer.key, pillar.key)].score,
+                    result.cells[(layer.key, pillar.key)].stage
+                    if result.cells[(layer.key, pillar.key)].score is not None
+                    else None,
+                )
+                for i, layer in enumerate(layers)
+                for j, pillar in enumerate(pillars)
+            },
+        ),
+    }

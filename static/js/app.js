@@ -1,0 +1,30 @@
+// Behaviour htmx does not give us by itself: say when an answer could not be saved, and retry.
+(function () {
+  "use strict";
+
+  function questionOf(elt) {
+    return elt && elt.closest ? elt.closest("fieldset.question") : null;
+  }
+
+  function markFailed(event) {
+    var question = questionOf(event.detail.elt);
+    if (!question) return;
+    var status = question.querySelector(".answer-status");
+    status.textContent = "";
+    var message = document.createElement("span");
+    message.className = "text-danger fw-semibold me-2";
+    message.textContent = question.dataset.failedMessage;
+    var retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "btn btn-sm btn-outline-danger retry-save";
+    retry.textContent = question.dataset.retryLabel;
+    retry.addEventListener("click", function () {
+      htmx.trigger(question, "change");
+    });
+    status.append(message, retry);
+    question.classList.add("save-failed");
+  }
+
+  document.addEventListener("htmx:responseError", markFailed);
+  document.addEventListener("htmx:sendError", markFailed);
+})();

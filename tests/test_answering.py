@@ -1,0 +1,259 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Answer, Assessment, Membership, ResumePoint
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def save_url(assessment, question):
+    return reverse(
+        "assessments:answer_save",
+        args=[assessment.organization.slug, assessment.pk, question.pk],
+    )
+
+
+def section_url(assessment, key):
+    return reverse("assessments:section", args=[assessment.organization.slug, assessment.pk, key])
+
+
+def question(assessment, key):
+    return assessment.questionnaire.questions.get(key=key)
+
+
+def choose(q, score=None, **extra):
+    prefix = f"q-{q.pk}-"
+    value = str(q.options.get(score=score).pk) if score is not None else extra.pop("choice")
+    data = {prefix + "choice": value}
+    data.update({prefix + name: v for name, v in extra.items()})
+    return data
+
+
+def test_an_answer_saves_on_change_and_returns_its_fragment_and_progress(client, owner, assessment):
+    client.force_login(owner)
+    policy = question(assessment, "policy")
+    response = client.post(save_url(assessment, policy), choose(policy, 2), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="q-policy"' in html
+    assert "Saved" in html
+    assert "Last changed by olivia" in html
+    assert re.search(r"id=\"progress\"[^>]*hx-swap-oob=\"true\"", html)
+    assert "1 of 6 answered" in html
+    assert re.search(r"id=\"sections-nav\"[^>]*hx-swap-oob=\"true\"", html)
+    answer = Answer.objects.get(assessment=assessment, question=policy)
+    assert (answer.kind, answer.option.score, answer.answered_by) == ("option", 2, owner)
+
+
+def test_dont_know_and_not_applicable_with_a_reason_are_saved(client, owner, assessment):
+    client.force_login(owner)
+    releases = question(assessment, "releases")
+    data = choose(releases, choice="not_applicable", reason="We release no software")
+    assert client.post(save_url(assessment, releases), data, **HTMX).status_code == 200
+    training = question(assessment, "training")
+    data = choose(training, choice="dont_know", comment="Ask HR", evidence_url="https://x.org/t")
+    assert client.post(save_url(assessment, training), data, **HTMX).status_code == 200
+    answers = {a.question.key: a for a in assessment.answers.select_related("question")}
+    assert answers["releases"].reason == "We release no software"
+    assert answers["training"].kind == "dont_know"
+    assert answers["training"].comment == "Ask HR"
+
+
+@pytest.mark.parametrize(
+    ("make_data", "message"),
+    [
+        (lambda a, q: choose(q, choice="999999"), "Choose one of the answers offered"),
+        (lambda a, q: choose(q, choice="not-a-number"), "Choose one of the answers offered"),
+        (
+            lambda a, q: choose(q, choice=str(question(a, "inventory").options.first().pk)),
+            "Choose one of the answers offered",
+        ),
+        (lambda a, q: choose(q, choice="not_applicable", reason="n/a"), "Choose one of"),
+        (lambda a, q: choose(q, 2, comment="x" * 5001), "at most 5000 characters"),
+        (lambda a, q: choose(q, 2, evidence_url="javascript:alert(1)"), "Enter a valid URL"),
+        (lambda a, q: {}, "Choose an answer"),
+    ],
+)
+def test_bad_input_answers_400_with_the_problem_and_saves_nothing(
+    client, owner, assessment, make_data, message
+):
+    client.force_login(owner)
+    policy = question(assessment, "policy")
+    response = client.post(save_url(assessment, policy), make_data(assessment, policy), **HTMX)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_not_applicable_needs_a_reason(client, owner, assessment):
+    client.force_login(owner)
+    releases = question(assessment, "releases")
+    data = choose(releases, choice="not_applicable", reason="   ")
+    response = client.post(save_url(assessment, releases), data, **HTMX)
+    assert response.status_code == 400
+    assert "Say why this practice does not apply" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_question_of_another_questionnaire_is_not_found(client, owner, assessment, mini_text):
+    from assessments.questionnaire_file.store import load_text
+
+    other = load_text(mini_text.replace("version: 1", "version: 2", 1), publish=False)
+    foreign = other.questions.get(key="policy")
+    client.force_login(owner)
+    response = client.post(save_url(assessment, foreign), choose(foreign, 2), **HTMX)
+    assert response.status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_the_later_of_two_changes_wins_and_shows_who_made_it(client, owner, colleague, assessment):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    client.post(save_url(assessment, policy), choose(policy, 1), **HTMX)
+    client.force_login(colleague)
+    response = client.post(save_url(assessment, policy), choose(policy, 3), **HTMX)
+    assert "Last changed by carlos" in response.content.decode()
+    answer = Answer.objects.get(assessment=assessment, question=policy)
+    assert (answer.option.score, answer.answered_by) == (3, colleague)
+    client.force_login(owner)
+    page = client.get(section_url(assessment, "program")).content.decode()
+    assert "Last changed by carlos" in page
+
+
+def test_answers_to_different_questions_never_overwrite_each_other(
+    client, owner, colleague, assessment
+):
+    policy, training = question(assessment, "policy"), question(assessment, "training")
+    client.force_login(owner)
+    client.post(save_url(assessment, policy), choose(policy, 2), **HTMX)
+    client.force_login(colleague)
+    client.post(save_url(assessment, training), choose(training, 4), **HTMX)
+    scores = dict(assessment.answers.values_list("question__key", "option__score"))
+    assert scores == {"policy": 2, "training": 4}
+
+
+def test_a_viewer_cannot_answer(client, organization, assessment, django_user_model):
+    viewer = django_user_model.objects.create_user("vera", password="pw-vera-123")
+    Membership.objects.create(organization=organization, user=viewer, role="viewer")
+    client.force_login(viewer)
+    policy = question(assessment, "policy")
+    assert client.post(save_url(assessment, policy), choose(policy, 2), **HTMX).status_code == 403
+    assert client.post(section_url(assessment, "program"), choose(policy, 2)).status_code == 403
+    page = client.get(section_url(assessment, "program")).content.decode()
+    assert "disabled" in page and "hx-post" not in page
+    assert not Answer.objects.exists()
+
+
+def test_a_submitted_assessment_is_locked_until_an_owner_reopens_it(
+    client, owner, colleague, assessment
+):
+    org = assessment.organization.slug
+    policy = question(assessment, "policy")
+    client.force_login(colleague)
+    client.post(reverse("assessments:assessment_submit", args=[org, assessment.pk]))
+    assessment.refresh_from_db()
+    assert assessment.is_locked
+    response = client.post(save_url(assessment, policy), choose(policy, 2), **HTMX)
+    assert response.status_code == 409
+    assert "answers are locked" in response.content.decode()
+    reopen = reverse("assessments:assessment_reopen", args=[org, assessment.pk])
+    assert client.post(reopen).status_code == 403
+    client.force_login(owner)
+    client.post(reopen)
+    assessment.refresh_from_db()
+    assert not assessment.is_locked
+    assert client.post(save_url(assessment, policy), choose(policy, 2), **HTMX).status_code == 200
+
+
+def test_without_javascript_a_section_submits_as_one_form(client, owner, assessment):
+    client.force_login(owner)
+    policy, training = question(assessment, "policy"), question(assessment, "training")
+    response = client.post(
+        section_url(assessment, "basics").replace("basics", "program"),
+        {**choose(policy, 3), **choose(training, 1)},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("/results/")
+    assert dict(assessment.answers.values_list("question__key", "option__score")) == {
+        "policy": 3,
+        "training": 1,
+    }
+
+
+def test_a_section_with_one_bad_answer_saves_none_of_it(client, owner, assessment):
+    client.force_login(owner)
+    policy, releases = question(assessment, "policy"), question(assessment, "releases")
+    response = client.post(
+        section_url(assessment, "program"),
+        {**choose(policy, 3), **choose(releases, choice="not_applicable")},
+    )
+    assert response.status_code == 400
+    assert "Say why this practice does not apply" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_plain_post_of_one_answer_redirects_back_to_the_question(client, owner, assessment):
+    client.force_login(owner)
+    policy = question(assessment, "policy")
+    response = client.post(save_url(assessment, policy), choose(policy, 2))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/sections/program/#q-policy")
+
+
+def test_resume_takes_each_person_back_to_their_section(client, owner, colleague, assessment):
+    org = assessment.organization.slug
+    resume = reverse("assessments:assessment", args=[org, assessment.pk])
+    client.force_login(owner)
+    assert client.get(resume)["Location"].endswith("/sections/basics/")
+    client.get(section_url(assessment, "program"))
+    assert client.get(resume)["Location"].endswith("/sections/program/")
+    client.force_login(colleague)
+    assert client.get(resume)["Location"].endswith("/sections/basics/")
+    assert ResumePoint.objects.count() == 1
+
+
+def test_a_new_assessment_can_start_from_a_previous_ones_answers(client, owner, assessment):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    client.post(save_url(assessment, policy), choose(policy, 3, comment="Approved in May"), **HTMX)
+    response = client.post(
+        reverse("assessments:assessment_start", args=[assessment.organization.slug]),
+        {"title": "Second cycle", "prefill_from": assessment.pk},
+    )
+    assert response.status_code == 302
+    second = Assessment.objects.get(title="Second cycle")
+    carried = second.answers.get()
+    assert (carried.question.key, carried.option.score, carried.comment) == (
+        "policy",
+        3,
+        "Approved in May",
+    )
+    assert carried.option.question.questionnaire == second.questionnaire
+
+
+def test_start_refuses_another_organizations_assessment_as_source(
+    client, owner, outsider, other_organization, questionnaire
+):
+    theirs = Assessment.objects.create(
+        organization=other_organization, questionnaire=questionnaire, title="Theirs"
+    )
+    client.force_login(owner)
+    response = client.post(
+        reverse("assessments:assessment_start", args=["acme"]),
+        {"title": "Mine", "prefill_from": theirs.pk},
+    )
+    assert response.status_code == 400
+    assert not Assessment.objects.filter(title="Mine").exists()
+
+
+def test_only_an_owner_deletes_an_assessment(client, owner, colleague, assessment):
+    url = reverse("assessments:assessment_delete", args=["acme", assessment.pk])
+    client.force_login(colleague)
+    assert client.post(url).status_code == 403
+    client.force_login(owner)
+    assert client.post(url).status_code == 302
+    assert not Assessment.objects.exists()
