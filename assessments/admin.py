@@ -5,12 +5,14 @@ from assessments.models import (
     Answer,
     AnswerOption,
     Assessment,
+    Invitation,
     Layer,
     Membership,
     Organization,
     Pillar,
     Question,
     Questionnaire,
+    ResumePoint,
     ScaleLevel,
     Section,
     Stage,
@@ -162,3 +164,27 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ["assessment__title", "question__key"]
     list_select_related = ["assessment", "question", "option", "answered_by"]
     raw_id_fields = ["assessment", "question", "option"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "organization",
+        "role",
+        "email",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "uses",
+    ]
+    list_filter = ["role"]
+    search_fields = ["organization__name", "email"]
+    list_select_related = ["organization"]
+    readonly_fields = ["token", "uses"]
+
+
+@admin.register(ResumePoint)
+class ResumePointAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "user", "section_key", "updated_at"]
+    list_select_related = ["assessment", "user"]
+    raw_id_fields = ["assessment", "user"]

@@ -52,7 +52,12 @@ def test_the_landing_page_invites_a_visitor_to_start(client):
     assert b'<main id="main"' in page.content
 
 
-def test_the_home_page_shows_a_member_their_assessment_with_its_stage(client, owner, assessment):
+def test_home_takes_a_member_to_their_organization(client, owner, assessment):
+    client.force_login(owner)
+    assert client.get(reverse("assessments:home"))["Location"] == "/orgs/acme/"
+
+
+def test_the_dashboard_shows_a_members_assessment_with_its_stage(client, owner, assessment):
     for question in assessment.questionnaire.questions.all():
         Answer.objects.create(
             assessment=assessment,
@@ -61,22 +66,19 @@ def test_the_home_page_shows_a_member_their_assessment_with_its_stage(client, ow
             option=question.options.order_by("-score").first(),
         )
     client.force_login(owner)
-    page = client.get(reverse("assessments:home"))
+    page = client.get(reverse("assessments:dashboard", args=["acme"]))
     assert b"Baseline" in page.content
     assert b"2 \xc2\xb7 Security, education and strategy" in page.content
-
-
-def test_the_home_page_hides_other_organizations_assessments(client, outsider, assessment):
-    client.force_login(outsider)
-    page = client.get(reverse("assessments:home"))
-    assert b"Baseline" not in page.content
-    assert b"No assessments yet." in page.content
 
 
 def test_user_text_is_escaped(client, owner, assessment):
     assessment.title = "<script>alert(1)</script>"
     assessment.save()
     client.force_login(owner)
-    page = client.get(reverse("assessments:home"))
-    assert b"<script>alert(1)</script>" not in page.content
-    assert b"&lt;script&gt;" in page.content
+    for url in (
+        reverse("assessments:dashboard", args=["acme"]),
+        reverse("assessments:results", args=["acme", assessment.pk]),
+    ):
+        page = client.get(url)
+        assert b"<script>alert(1)</script>" not in page.content
+        assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content

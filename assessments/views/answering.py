@@ -11,8 +11,9 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import (
     assessment_or_404,
@@ -55,9 +56,12 @@ def _progress(sections: list[Section]) -> dict:
 
 
 def _remember(assessment: Assessment, user, section_key: str) -> None:
-    ResumePoint.objects.update_or_create(
-        assessment=assessment, user=user, defaults={"section_key": section_key}
-    )
+    # On every save and page view, so the common case (the point exists) is one UPDATE.
+    mine = ResumePoint.objects.filter(assessment=assessment, user=user)
+    if not mine.update(section_key=section_key, updated_at=timezone.now()):
+        ResumePoint.objects.get_or_create(
+            assessment=assessment, user=user, defaults={"section_key": section_key}
+        )
 
 
 @login_required
@@ -81,6 +85,7 @@ def assessment_start(request, org_slug):
 
 
 @login_required
+@require_safe
 def assessment_resume(request, org_slug, pk):
     """Take the person back to where they were, or to the first section with open questions."""
     membership, assessment = assessment_or_404(request, org_slug, pk)

@@ -7,6 +7,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from assessments import exports
 from assessments.access import assessment_or_404, membership_or_404
@@ -17,6 +18,7 @@ from assessments.reporting import build_report
 
 
 @login_required
+@require_safe
 def organization_dashboard(request, org_slug):
     """The organization's assessments over time: the history page."""
     membership = membership_or_404(request, org_slug)
@@ -70,6 +72,7 @@ def organization_dashboard(request, org_slug):
 
 
 @login_required
+@require_safe
 def results(request, org_slug, pk):
     membership, assessment = assessment_or_404(request, org_slug, pk)
     report = build_report(assessment)
@@ -86,6 +89,7 @@ def results(request, org_slug, pk):
 
 
 @login_required
+@require_safe
 def compare(request, org_slug):
     membership = membership_or_404(request, org_slug)
     organization = membership.organization
@@ -104,18 +108,21 @@ def compare(request, org_slug):
 
 
 @login_required
+@require_safe
 def export_answers_csv(request, org_slug, pk):
     _membership, assessment = assessment_or_404(request, org_slug, pk)
     return exports.answers_csv_response(assessment)
 
 
 @login_required
+@require_safe
 def export_results_csv(request, org_slug, pk):
     _membership, assessment = assessment_or_404(request, org_slug, pk)
     return exports.results_csv_response(build_report(assessment))
 
 
 @login_required
+@require_safe
 def export_json(request, org_slug, pk):
     _membership, assessment = assessment_or_404(request, org_slug, pk)
     response = JsonResponse(

@@ -1,0 +1,142 @@
+"""The self-assessment, end to end, as people use it in Chromium."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from assessments import demo
+from assessments.models import Answer, Assessment, Membership, Organization
+from tests.browser.helpers import axe_violations, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-test-passphrase-42"
+
+
+@pytest.fixture
+def questionnaire(transactional_db):
+    return demo.ensure_default_questionnaire()
+
+
+def sign_up_and_create_organization(page, username: str, organization: str) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Start for free").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign up|Create account")).click()
+    page.get_by_label("Name").fill(organization)
+    page.get_by_role("button", name=re.compile("Create")).click()
+    page.get_by_role("heading", name=organization).wait_for()
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def answer_question(fieldset) -> None:
+    """Practices up to stage 2 are practised widely; from stage 3 on, only ad hoc."""
+    meta = fieldset.locator("p.small").first.inner_text()
+    stage = int(re.search(r"Stage (\d)", meta).group(1))
+    fieldset.locator("input[type=radio]").nth(3 if stage <= 2 else 1).check()
+    fieldset.get_by_text("Saved").wait_for()
+
+
+def answer_section(page) -> int:
+    questions = page.locator("fieldset.question")
+    for index in range(questions.count()):
+        answer_question(questions.nth(index))
+    return questions.count()
+
+
+def section_links(page) -> list[str]:
+    return page.locator("#sections-nav a").evaluate_all("links => links.map(a => a.href)")
+
+
+def test_a_team_answers_the_whole_questionnaire_and_sees_where_it_stands(
+    new_page, questionnaire, live_server
+):
+    page = new_page()
+    sign_up_and_create_organization(page, "lead", "Example Public Works")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Start an assessment").first.click()
+    page.get_by_role("button", name="Start").click()
+    page.locator("fieldset.question").first.wait_for()
+    screenshot(page, "section-first")
+    assert axe_violations(page) == []
+    links = section_links(page)
+    assert len(links) >= 8
+
+    # A colleague joins and answers the last section while the lead works through the first ones.
+    organization = Organization.objects.get(name="Example Public Works")
+    colleague = get_user_model().objects.create_user("colleague", password=PASSWORD)
+    Membership.objects.create(organization=organization, user=colleague, role="editor")
+    other = new_page()
+    log_in(other, "colleague")
+    other.goto(links[-1])
+    colleague_questions = other.locator("fieldset.question")
+
+    answered = 0
+    half = len(links) // 2
+    for number, link in enumerate(links[:-1]):
+        page.goto(link)
+        answered += answer_section(page)
+        if number < colleague_questions.count():
+            answer_question(colleague_questions.nth(number))
+        if number == half:
+            # Reload midway: every answer so far is still there.
+            page.reload()
+            for earlier in links[: number + 1]:
+                page.goto(earlier)
+                total = page.locator("fieldset.question").count()
+                assert page.locator("fieldset.question input[type=radio]:checked").count() == total
+    answer_section(other)  # the colleague finishes the section they started
+    answered += colleague_questions.count()
+
+    assessment = Assessment.objects.get(organization=organization)
+    assert assessment.answers.count() == answered == questionnaire.questions.count()
+    assert Answer.objects.filter(assessment=assessment, answered_by=colleague).count() == (
+        colleague_questions.count()
+    )
+
+    page.goto(links[0])
+    page.get_by_role("button", name="Submit assessment").click()
+    page.get_by_role(
+        "heading", name=re.compile(r"Stage 2: Security, education and strategy")
+    ).wait_for()
+    assert page.locator("figure#heatmap svg").count() == 1
+    assert page.locator("ol.blockers li").count() >= 3
+    assert "Provisional" not in page.content()
+    screenshot(page, "results-laptop")
+    assert axe_violations(page) == []
+
+    phone = new_page(390, 844)
+    log_in(phone, "lead")
+    phone.goto(page.url)
+    screenshot(phone, "results-phone")
+    phone.goto(links[1])
+    screenshot(phone, "section-phone")
+    phone.goto(f"/orgs/{organization.slug}/")
+    screenshot(phone, "dashboard-phone")
+    assert axe_violations(phone) == []
+
+
+def test_a_failed_save_says_so_and_can_be_retried(new_page, questionnaire, live_server):
+    page = new_page()
+    sign_up_and_create_organization(page, "retrier", "Retry Labs")
+    page.get_by_role("link", name="Start an assessment").first.click()
+    page.get_by_role("button", name="Start").click()
+    fieldset = page.locator("fieldset.question").first
+    page.route("**/answer/", lambda route: route.abort())
+    fieldset.locator("input[type=radio]").nth(2).check()
+    fieldset.get_by_text("Not saved").wait_for()
+    assert not Answer.objects.exists()
+    page.unroute("**/answer/")
+    fieldset.get_by_role("button", name="Try again").click()
+    page.locator("fieldset.question").first.get_by_text("Saved").wait_for()
+    assert Answer.objects.get().option.score == 2

@@ -1,0 +1,611 @@
+"""Organizations: creating one, its members, invitations, deleting it, and switching between them.
+
+Outside their organizations people get 404; inside, a non-owner doing an owner's job gets 403.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.access import CURRENT_ORGANIZATION
+from assessments.context_processors import organizations
+from assessments.forms.organizations import unique_slug
+from assessments.models import Assessment, Invitation, Membership, Organization
+
+pytestmark = pytest.mark.django_db
+
+OWNER = Membership.Role.OWNER
+EDITOR = Membership.Role.EDITOR
+VIEWER = Membership.Role.VIEWER
+
+
+@pytest.fixture
+def viewer(django_user_model, organization):
+    user = django_user_model.objects.create_user("vera", password="pw-vera-123")
+    Membership.objects.create(organization=organization, user=user, role=VIEWER)
+    return user
+
+
+@pytest.fixture
+def invitation(organization, owner):
+    return Invitation.objects.create(organization=organization, role=VIEWER, created_by=owner)
+
+
+def membership(user, organization):
+    return Membership.objects.get(user=user, organization=organization)
+
+
+def members_url(organization):
+    return reverse("assessments:members", kwargs={"org_slug": organization.slug})
+
+
+def url(name, organization, **kwargs):
+    return reverse(f"assessments:{name}", kwargs={"org_slug": organization.slug, **kwargs})
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# Creating an organization
+
+
+def test_the_creator_of_an_organization_becomes_its_owner_and_lands_on_its_dashboard(client, owner):
+    client.force_login(owner)
+
+    response = client.post(reverse("assessments:organization_create"), {"name": "Initech Labs"})
+
+    created = Organization.objects.get(name="Initech Labs")
+    assert created.slug == "initech-labs"
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:dashboard", kwargs={"org_slug": "initech-labs"})
+    assert membership(owner, created).role == OWNER
+
+
+def test_a_taken_slug_gets_a_number(client, owner):
+    client.force_login(owner)
+    for _ in range(3):
+        client.post(reverse("assessments:organization_create"), {"name": "Acme Research"})
+
+    slugs = set(Organization.objects.filter(name="Acme Research").values_list("slug", flat=True))
+    # The fixture's organization already holds "acme"; "acme-research" is still free.
+    assert slugs == {"acme", "acme-research", "acme-research-2", "acme-research-3"}
+
+
+def test_a_name_without_latin_letters_or_digits_still_gets_a_slug(client, owner):
+    client.force_login(owner)
+    for _ in range(2):
+        response = client.post(reverse("assessments:organization_create"), {"name": "日本 ★"})
+        assert response.status_code == 302
+
+    assert sorted(Organization.objects.filter(name="日本 ★").values_list("slug", flat=True)) == [
+        "organization",
+        "organization-2",
+    ]
+
+
+def test_a_slug_never_takes_the_address_of_the_create_page():
+    assert unique_slug("New") == "new-2"
+
+
+def test_a_long_name_gets_a_slug_that_fits_even_with_a_number(db):
+    name = "x" * 200
+    Organization.objects.create(name=name, slug=unique_slug(name))
+
+    slug = unique_slug(name)
+
+    assert slug.endswith("-2")
+    assert len(slug) <= Organization._meta.get_field("slug").max_length
+
+
+def test_creating_an_organization_needs_a_name(client, owner):
+    client.force_login(owner)
+
+    response = client.post(reverse("assessments:organization_create"), {"name": ""})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+
+
+def test_creating_an_organization_asks_an_anonymous_visitor_to_log_in(client):
+    response = client.get(reverse("assessments:organization_create"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# The members page
+
+
+def test_an_owner_sees_members_and_every_management_control(client, owner, colleague, invitation):
+    client.force_login(owner)
+
+    page = client.get(members_url(invitation.organization))
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "olivia" in content and "carlos" in content
+    colleague_pk = membership(colleague, invitation.organization).pk
+    assert url("member_role", invitation.organization, member_pk=colleague_pk) in content
+    assert url("member_remove", invitation.organization, member_pk=colleague_pk) in content
+    assert url("invitation_create", invitation.organization) in content
+    assert url("invitation_revoke", invitation.organization, invitation_pk=invitation.pk) in content
+    assert url("organization_delete", invitation.organization) in content
+    # The full link, in a labelled read-only field.
+    link = f"http://testserver/invite/{invitation.token}/"
+    assert re.search(rf'<label[^>]*for="invitation-link-{invitation.pk}"', content) and re.search(
+        rf'<input[^>]*id="invitation-link-{invitation.pk}" value="{link}" readonly>', content
+    )
+
+
+def test_a_colleague_sees_the_members_but_no_owner_controls(client, owner, colleague, invitation):
+    client.force_login(colleague)
+
+    page = client.get(members_url(invitation.organization))
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "olivia" in content and "carlos" in content
+    assert "/role/" not in content
+    assert invitation.token not in content
+    assert url("organization_delete", invitation.organization) not in content
+    # Only their own remove button: to leave.
+    own = url(
+        "member_remove",
+        invitation.organization,
+        member_pk=membership(colleague, invitation.organization).pk,
+    )
+    assert content.count("/remove/") == 1 and own in content
+
+
+def test_the_members_page_of_another_organization_is_not_found(client, outsider, organization):
+    client.force_login(outsider)
+
+    assert client.get(members_url(organization)).status_code == 404
+
+
+def test_the_members_page_asks_an_anonymous_visitor_to_log_in(client, organization):
+    response = client.get(members_url(organization))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# Roles and removal
+
+
+def test_an_owner_changes_a_role(client, owner, colleague, organization):
+    client.force_login(owner)
+    target = membership(colleague, organization)
+
+    response = client.post(url("member_role", organization, member_pk=target.pk), {"role": VIEWER})
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.role == VIEWER
+
+
+def test_a_role_that_does_not_exist_changes_nothing(client, owner, colleague, organization):
+    client.force_login(owner)
+    target = membership(colleague, organization)
+
+    client.post(url("member_role", organization, member_pk=target.pk), {"role": "admin"})
+
+    target.refresh_from_db()
+    assert target.role == EDITOR
+
+
+def test_an_owner_removes_a_member(client, owner, colleague, organization):
+    client.force_login(owner)
+
+    response = client.post(
+        url("member_remove", organization, member_pk=membership(colleague, organization).pk)
+    )
+
+    assert response.status_code == 302
+    assert response.url == members_url(organization)
+    assert not Membership.objects.filter(user=colleague, organization=organization).exists()
+
+
+def test_a_member_may_leave(client, owner, colleague, organization):
+    client.force_login(colleague)
+
+    response = client.post(
+        url("member_remove", organization, member_pk=membership(colleague, organization).pk)
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:home")
+    assert not Membership.objects.filter(user=colleague, organization=organization).exists()
+
+
+def test_the_last_owner_can_be_neither_demoted_nor_removed(client, owner, colleague, organization):
+    client.force_login(owner)
+    own = membership(owner, organization)
+
+    demote = client.post(url("member_role", organization, member_pk=own.pk), {"role": EDITOR})
+    leave = client.post(url("member_remove", organization, member_pk=own.pk))
+
+    own.refresh_from_db()
+    assert own.role == OWNER
+    assert "only owner" in messages_of(demote)[0]
+    assert "only owner" in messages_of(leave)[0]
+    page = client.get(members_url(organization))
+    assert url("member_remove", organization, member_pk=own.pk) not in page.content.decode()
+
+
+def test_an_owner_may_step_down_once_there_is_another_owner(client, owner, colleague, organization):
+    Membership.objects.filter(user=colleague).update(role=OWNER)
+    client.force_login(owner)
+    own = membership(owner, organization)
+
+    client.post(url("member_role", organization, member_pk=own.pk), {"role": EDITOR})
+
+    own.refresh_from_db()
+    assert own.role == EDITOR
+
+
+def owner_only_posts(organization, colleague_membership, invitation):
+    return [
+        (url("member_role", organization, member_pk=colleague_membership.pk), {"role": OWNER}),
+        (url("member_remove", organization, member_pk=colleague_membership.pk), {}),
+        (url("invitation_create", organization), {"role": OWNER}),
+        (url("invitation_revoke", organization, invitation_pk=invitation.pk), {}),
+        (url("organization_delete", organization), {"delete-confirm_name": organization.name}),
+    ]
+
+
+@pytest.mark.parametrize("role", [EDITOR, VIEWER])
+def test_editors_and_viewers_are_refused_every_owner_only_action(
+    client, django_user_model, owner, colleague, organization, invitation, role
+):
+    actor = django_user_model.objects.create_user("ava", password="pw-ava-123")
+    Membership.objects.create(organization=organization, user=actor, role=role)
+    client.force_login(actor)
+    target = membership(colleague, organization)
+
+    for action, data in owner_only_posts(organization, target, invitation):
+        assert client.post(action, data).status_code == 403, action
+
+    target.refresh_from_db()
+    invitation.refresh_from_db()
+    assert target.role == EDITOR
+    assert invitation.revoked_at is None
+    assert Invitation.objects.count() == 1
+    assert Organization.objects.filter(pk=organization.pk).exists()
+    assert not Membership.objects.filter(user=actor, role=OWNER).exists()
+
+
+def test_an_outsider_gets_not_found_for_every_owner_only_action(
+    client, outsider, colleague, organization, invitation
+):
+    client.force_login(outsider)
+
+    for action, data in owner_only_posts(
+        organization, membership(colleague, organization), invitation
+    ):
+        assert client.post(action, data).status_code == 404, action
+
+
+def test_ids_of_another_organization_are_not_found(
+    client, owner, outsider, organization, other_organization
+):
+    foreign_member = membership(outsider, other_organization)
+    foreign_invitation = Invitation.objects.create(organization=other_organization)
+    client.force_login(owner)
+
+    assert (
+        client.post(
+            url("member_role", organization, member_pk=foreign_member.pk), {"role": VIEWER}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(url("member_remove", organization, member_pk=foreign_member.pk)).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            url("invitation_revoke", organization, invitation_pk=foreign_invitation.pk)
+        ).status_code
+        == 404
+    )
+    foreign_member.refresh_from_db()
+    foreign_invitation.refresh_from_db()
+    assert foreign_member.role == OWNER
+    assert foreign_invitation.revoked_at is None
+
+
+def test_management_actions_only_accept_post(client, owner, colleague, organization, invitation):
+    client.force_login(owner)
+
+    for action, _data in owner_only_posts(
+        organization, membership(colleague, organization), invitation
+    ):
+        assert client.get(action).status_code == 405, action
+
+
+def test_a_post_without_a_csrf_token_is_refused(owner, colleague, organization):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    target = membership(colleague, organization)
+
+    response = client.post(url("member_remove", organization, member_pk=target.pk))
+
+    assert response.status_code == 403
+    assert Membership.objects.filter(pk=target.pk).exists()
+
+
+# Invitations
+
+
+def test_an_owner_creates_an_invitation_link(client, owner, organization):
+    client.force_login(owner)
+
+    response = client.post(url("invitation_create", organization), {"role": VIEWER, "email": ""})
+
+    invitation = Invitation.objects.get()
+    assert response.status_code == 302
+    assert response.url == members_url(organization) + "#invitations"
+    assert (invitation.organization, invitation.role, invitation.created_by) == (
+        organization,
+        VIEWER,
+        owner,
+    )
+    assert invitation.is_usable
+    assert mail.outbox == []
+    page = client.get(members_url(organization))
+    assert f"http://testserver/invite/{invitation.token}/" in page.content.decode()
+
+
+def test_an_invitation_with_an_address_is_also_emailed(client, owner, organization):
+    client.force_login(owner)
+
+    client.post(url("invitation_create", organization), {"role": EDITOR, "email": "ed@example.org"})
+
+    invitation = Invitation.objects.get()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ed@example.org"]
+    assert "Acme Research" in mail.outbox[0].subject
+    assert f"http://testserver/invite/{invitation.token}/" in mail.outbox[0].body
+
+
+def test_an_invalid_invitation_is_shown_with_its_errors(client, owner, organization):
+    client.force_login(owner)
+
+    response = client.post(
+        url("invitation_create", organization), {"role": "admin", "email": "not-an-address"}
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["invitation_form"].errors) == {"role", "email"}
+    assert not Invitation.objects.exists()
+
+
+def test_an_owner_revokes_an_invitation(client, owner, organization, invitation):
+    client.force_login(owner)
+
+    client.post(url("invitation_revoke", organization, invitation_pk=invitation.pk))
+
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert invitation.token not in client.get(members_url(organization)).content.decode()
+
+
+def test_an_anonymous_visitor_learns_where_the_invitation_leads_and_how_to_come_back(
+    client, invitation
+):
+    path = reverse("assessments:invitation_accept", kwargs={"token": invitation.token})
+
+    page = client.get(path)
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Acme Research" in content and "Viewer" in content
+    assert f'href="{reverse("login")}?next={path}"' in content
+    assert f'href="{reverse("assessments:signup")}?next={path}"' in content
+    assert not Membership.objects.filter(role=VIEWER).exists()
+
+
+def test_an_anonymous_post_to_an_invitation_asks_to_log_in(client, invitation):
+    path = reverse("assessments:invitation_accept", kwargs={"token": invitation.token})
+
+    response = client.post(path)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert invitation.organization.memberships.count() == 1
+
+
+def test_a_logged_in_visitor_confirms_with_a_join_button(client, outsider, invitation):
+    client.force_login(outsider)
+    path = reverse("assessments:invitation_accept", kwargs={"token": invitation.token})
+
+    page = client.get(path)
+
+    assert page.status_code == 200
+    assert re.search(rf'<form method="post" action="{path}">', page.content.decode())
+    assert b"<button" in page.content
+    assert not Membership.objects.filter(user=outsider, organization=invitation.organization)
+
+
+def test_joining_creates_the_membership_with_the_invitations_role(
+    client, outsider, django_user_model, invitation
+):
+    path = reverse("assessments:invitation_accept", kwargs={"token": invitation.token})
+    client.force_login(outsider)
+
+    response = client.post(path)
+
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:dashboard", kwargs={"org_slug": "acme"})
+    assert membership(outsider, invitation.organization).role == VIEWER
+    invitation.refresh_from_db()
+    assert invitation.uses == 1
+
+    # The same link works for the whole team.
+    second = django_user_model.objects.create_user("sam", password="pw-sam-123")
+    client.force_login(second)
+    client.post(path)
+    invitation.refresh_from_db()
+    assert membership(second, invitation.organization).role == VIEWER
+    assert invitation.uses == 2
+
+
+def test_someone_who_already_belongs_keeps_their_role(client, colleague, invitation):
+    client.force_login(colleague)
+    path = reverse("assessments:invitation_accept", kwargs={"token": invitation.token})
+
+    response = client.post(path)
+
+    assert response.status_code == 302
+    assert membership(colleague, invitation.organization).role == EDITOR
+    assert "already belong" in messages_of(response)[0]
+    invitation.refresh_from_db()
+    assert invitation.uses == 0
+
+
+@pytest.mark.parametrize("state", ["expired", "revoked"])
+def test_an_expired_or_revoked_invitation_is_gone(client, outsider, invitation, state):
+    if state == "expired":
+        invitation.expires_at = timezone.now() - timedelta(minutes=1)
+    else:
+        invitation.revoked_at = timezone.now()
+    invitation.save()
+    path = reverse("assessments:invitation_accept", kwargs={"token": invitation.token})
+
+    anonymous = client.get(path)
+    client.force_login(outsider)
+    joining = client.post(path)
+
+    assert anonymous.status_code == 410
+    assert b"no longer works" in anonymous.content
+    assert joining.status_code == 410
+    assert not Membership.objects.filter(user=outsider, organization=invitation.organization)
+
+
+def test_an_unknown_invitation_is_not_found(client, invitation):
+    path = reverse("assessments:invitation_accept", kwargs={"token": "not-a-token"})
+
+    assert client.get(path).status_code == 404
+
+
+# Deleting an organization
+
+
+def test_deleting_an_organization_needs_its_exact_name(client, owner, organization):
+    client.force_login(owner)
+
+    for typed in ["", "acme research", "Acme"]:
+        response = client.post(
+            url("organization_delete", organization), {"delete-confirm_name": typed}
+        )
+        assert response.status_code == 200
+        assert response.context["delete_form"].errors
+
+    assert Organization.objects.filter(pk=organization.pk).exists()
+
+
+def test_an_owner_deletes_the_organization_with_everything_in_it(
+    client, owner, colleague, organization, other_organization, assessment, invitation
+):
+    client.force_login(owner)
+    client.get(members_url(organization))
+
+    response = client.post(
+        url("organization_delete", organization), {"delete-confirm_name": "Acme Research"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:home")
+    assert "Acme Research" in messages_of(response)[0]
+    assert not Organization.objects.filter(pk=organization.pk).exists()
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert not Membership.objects.filter(organization_id=organization.pk).exists()
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    assert Organization.objects.filter(pk=other_organization.pk).exists()
+    assert CURRENT_ORGANIZATION not in client.session
+
+
+# Switching organizations
+
+
+def test_the_switcher_lists_only_the_users_organizations(
+    client, owner, organization, other_organization
+):
+    client.force_login(owner)
+    Membership.objects.create(
+        organization=Organization.objects.create(name="Umbrella", slug="umbrella"),
+        user=owner,
+        role=VIEWER,
+    )
+
+    page = client.get(members_url(organization))
+
+    content = page.content.decode()
+    switcher = content[
+        content.index('data-testid="organization-switcher"') : content.index('id="account-menu"')
+    ]
+    assert reverse("assessments:dashboard", kwargs={"org_slug": "acme"}) in switcher
+    assert reverse("assessments:dashboard", kwargs={"org_slug": "umbrella"}) in switcher
+    assert "globex" not in content
+    assert [m.organization.slug for m in page.context["user_memberships"]] == ["acme", "umbrella"]
+    assert reverse("assessments:organization_create") in switcher
+    assert members_url(organization) in switcher
+
+
+def test_an_anonymous_visitor_has_no_switcher(client, organization):
+    content = client.get(reverse("assessments:home")).content.decode()
+
+    assert "organization-switcher" not in content
+    assert reverse("assessments:signup") in content
+
+
+def test_the_current_organization_is_the_one_in_the_url_then_the_last_opened_then_the_first(
+    client, owner, organization
+):
+    umbrella = Organization.objects.create(name="Umbrella", slug="umbrella")
+    Membership.objects.create(organization=umbrella, user=owner, role=VIEWER)
+    client.force_login(owner)
+
+    # A page without an organization in its URL, before any organization was opened.
+    elsewhere = reverse("password_change")
+    assert client.get(elsewhere).context["current_membership"].organization == organization
+
+    in_url = client.get(members_url(umbrella))
+    assert in_url.context["current_membership"].organization == umbrella
+
+    # Opening umbrella's page remembered it for pages without an organization in the URL.
+    assert client.session[CURRENT_ORGANIZATION] == "umbrella"
+    assert client.get(elsewhere).context["current_membership"].organization == umbrella
+
+
+def test_the_organizations_of_the_navbar_cost_one_query(
+    owner, organization, other_organization, django_assert_num_queries
+):
+    request = RequestFactory().get("/")
+    request.user = owner
+    request.session = {}
+
+    context = organizations(request)
+
+    with django_assert_num_queries(1):
+        assert [m.organization.slug for m in context["user_memberships"]] == ["acme"]
+        assert context["current_membership"].organization.slug == "acme"
+
+
+def test_an_anonymous_visitor_costs_no_query(django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+
+    with django_assert_num_queries(0):
+        context = organizations(request)
+
+    assert context == {"user_memberships": [], "current_membership": None}

@@ -1,0 +1,72 @@
+"""Pages cost a fixed number of queries, whatever the number of questions."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import evaluation
+from assessments.models import Answer, Assessment
+from assessments.questionnaire_file.store import save_document
+from assessments.questionnaire_file.synthetic import synthetic_document
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def answered_assessment(organization, size: int) -> Assessment:
+    questionnaire = save_document(synthetic_document(size, key=f"q{size}"), publish=True)
+    assessment = Assessment.objects.create(
+        organization=organization, questionnaire=questionnaire, title=f"{size} questions"
+    )
+    answers = []
+    for question in questionnaire.questions.prefetch_related("options"):
+        option = question.options.all()[question.order % 5]
+        answers.append(
+            Answer(assessment=assessment, question=question, kind="option", option=option)
+        )
+    Answer.objects.bulk_create(answers)
+    return assessment
+
+
+def count(client, method, url, data=None, **extra) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = getattr(client, method)(url, data or {}, **extra)
+    assert response.status_code == 200, response.content[:500]
+    return len(context.captured_queries)
+
+
+def measure(client, assessment) -> dict[str, int]:
+    org = assessment.organization.slug
+    question = assessment.questionnaire.questions.order_by("order").last()
+    option = question.options.get(score=3)
+    section = question.section.key
+    args = [org, assessment.pk]
+    save = reverse("assessments:answer_save", args=[*args, question.pk])
+    client.get(reverse("assessments:results", args=args))  # warm the model cache once
+    return {
+        "save": count(client, "post", save, {f"q-{question.pk}-choice": option.pk}, **HTMX),
+        "section": count(client, "get", reverse("assessments:section", args=[*args, section])),
+        "results": count(client, "get", reverse("assessments:results", args=args)),
+        "dashboard": count(client, "get", reverse("assessments:dashboard", args=[org])),
+    }
+
+
+def test_query_counts_do_not_grow_with_the_number_of_questions(client, owner, organization):
+    client.force_login(owner)
+    evaluation._frozen_specs.clear()
+    small = measure(client, answered_assessment(organization, 20))
+    large = measure(client, answered_assessment(organization, 200))
+    assert small == large, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("page", "limit"), [("save", 16), ("section", 13), ("results", 10), ("dashboard", 6)]
+)
+def test_query_counts_are_pinned_on_a_200_question_questionnaire(
+    client, owner, organization, page, limit
+):
+    client.force_login(owner)
+    counts = measure(client, answered_assessment(organization, 200))
+    assert counts[page] <= limit, counts
