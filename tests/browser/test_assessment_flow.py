@@ -22,20 +22,20 @@ def questionnaire(transactional_db):
 def sign_up_and_create_organization(page, username: str, organization: str) -> None:
     page.goto("/")
     page.get_by_role("link", name="Start for free").click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Email").fill(f"{username}@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign up|Create account")).click()
-    page.get_by_label("Name").fill(organization)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_email").fill(f"{username}@example.org")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.locator("#id_name").fill(organization)
     page.get_by_role("button", name=re.compile("Create")).click()
     page.get_by_role("heading", name=organization).wait_for()
 
 
 def log_in(page, username: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
 
@@ -44,7 +44,7 @@ def answer_question(fieldset) -> None:
     meta = fieldset.locator("p.small").first.inner_text()
     stage = int(re.search(r"Stage (\d)", meta).group(1))
     fieldset.locator("input[type=radio]").nth(3 if stage <= 2 else 1).check()
-    fieldset.get_by_text("Saved").wait_for()
+    fieldset.locator(".answer-status .text-success").wait_for()
 
 
 def answer_section(page) -> int:
@@ -138,5 +138,5 @@ def test_a_failed_save_says_so_and_can_be_retried(new_page, questionnaire, live_
     assert not Answer.objects.exists()
     page.unroute("**/answer/")
     fieldset.get_by_role("button", name="Try again").click()
-    page.locator("fieldset.question").first.get_by_text("Saved").wait_for()
+    page.locator("fieldset.question").first.locator(".answer-status .text-success").wait_for()
     assert Answer.objects.get().option.score == 2
