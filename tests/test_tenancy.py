@@ -9,11 +9,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Answer, Assessment, Invitation, Membership, Organization
+from strategy.models import Revision, RoadmapItem, Section, Strategy
 
 pytestmark = pytest.mark.django_db
 
 # URLs every logged-in person may open whatever their organization: they name no organization.
 OPEN_TO_ANYONE = {"home", "model", "signup", "organization_create", "invitation_accept"}
+
+
+APP_NAMESPACES = ("assessments", "strategy")
 
 
 def app_patterns() -> list[URLPattern]:
@@ -23,7 +27,8 @@ def app_patterns() -> list[URLPattern]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, entry.namespace or namespace)
-            elif namespace == "assessments":
+            elif namespace in APP_NAMESPACES:
+                entry.namespace = namespace
                 found.append(entry)
 
     walk(get_resolver().url_patterns, None)
@@ -53,6 +58,21 @@ def theirs(outsider, other_organization, questionnaire):
         "invitation_pk": Invitation.objects.create(
             organization=other_organization, created_by=outsider
         ).pk,
+        **strategy_values(other_organization, assessment),
+    }
+
+
+def strategy_values(organization, assessment) -> dict:
+    """A strategy with a section, a revision and a roadmap item, for the strategy URLs."""
+    strategy = Strategy.objects.create(
+        organization=organization, assessment=assessment, title="Strategy"
+    )
+    section = Section.objects.create(strategy=strategy, key="why", title="Why", body="x")
+    return {
+        "strategy_pk": strategy.pk,
+        "strategy:section_key": section.key,
+        "revision_pk": Revision.objects.create(section=section, version=1, body="x").pk,
+        "item_pk": RoadmapItem.objects.create(strategy=strategy, title="Act").pk,
     }
 
 
@@ -63,14 +83,27 @@ def snapshot():
         Assessment.objects.values_list("pk", "status", "title").order_by("pk").__str__(),
         Answer.objects.values_list("pk", "option_id", "kind").order_by("pk").__str__(),
         Invitation.objects.values_list("pk", "revoked_at").order_by("pk").__str__(),
+        Strategy.objects.values_list("pk", "title", "target_stage").order_by("pk").__str__(),
+        Section.objects.values_list("pk", "body", "version").order_by("pk").__str__(),
+        Revision.objects.count(),
+        RoadmapItem.objects.values_list("pk", "title", "order").order_by("pk").__str__(),
     )
 
 
 def fill(pattern: URLPattern, values: dict) -> str:
+    """The pattern's URL with `values`; `namespace:name` keys win over plain `name` keys."""
+    scoped = {
+        **values,
+        **{
+            k.split(":", 1)[1]: v
+            for k, v in values.items()
+            if k.startswith(pattern.namespace + ":")
+        },
+    }
     names = list(pattern.pattern.converters)
-    missing = [n for n in names if n not in values]
+    missing = [n for n in names if n not in scoped]
     assert not missing, f"teach tests/test_tenancy.py to fill {missing} of {pattern.name}"
-    return reverse(f"assessments:{pattern.name}", kwargs={n: values[n] for n in names})
+    return reverse(f"{pattern.namespace}:{pattern.name}", kwargs={n: scoped[n] for n in names})
 
 
 def test_every_app_url_is_known_to_this_test():
@@ -96,7 +129,8 @@ def test_another_organizations_ids_under_our_own_slug_answer_404(client, owner, 
     before = snapshot()
     for pattern in org_patterns():
         names = set(pattern.pattern.converters)
-        if not names & {"pk", "member_pk", "invitation_pk", "question_pk"}:
+        ids = {"pk", "member_pk", "invitation_pk", "question_pk", "strategy_pk", "item_pk"}
+        if not names & ids:
             continue
         if "question_pk" in names:
             # Our assessment, a question of a version our assessment does not use.
@@ -122,6 +156,7 @@ def test_a_viewer_gets_403_on_every_write(client, organization, assessment, djan
         "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
         "member_pk": editor.pk,
         "invitation_pk": Invitation.objects.create(organization=organization).pk,
+        **strategy_values(organization, assessment),
     }
     client.force_login(viewer)
     before = snapshot()
@@ -142,6 +177,7 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
         "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
         "member_pk": Membership.objects.get(user=owner).pk,
         "invitation_pk": Invitation.objects.create(organization=assessment.organization).pk,
+        **strategy_values(assessment.organization, assessment),
     }
     before = snapshot()
     for pattern in org_patterns():
@@ -152,7 +188,8 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
 
 def test_anonymous_visitors_are_sent_to_log_in(client, assessment):
     ours = {"org_slug": "acme", "pk": assessment.pk, "section_key": "program", "question_pk": 1}
-    ours |= {"member_pk": 1, "invitation_pk": 1}
+    ours |= {"member_pk": 1, "invitation_pk": 1, "strategy_pk": 1, "item_pk": 1, "revision_pk": 1}
+    ours |= {"strategy:section_key": "why"}
     for pattern in org_patterns():
         response = client.get(fill(pattern, ours))
         assert response.status_code in (302, 405), pattern.name

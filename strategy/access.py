@@ -1,0 +1,19 @@
+"""Strategies are reached through the requesting user's membership, like everything else."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from assessments.access import membership_or_404
+from assessments.models import Membership
+from strategy.models import Strategy
+
+
+def strategy_or_404(request, org_slug: str, strategy_pk: int) -> tuple[Membership, Strategy]:
+    membership = membership_or_404(request, org_slug)
+    strategy = get_object_or_404(
+        Strategy.objects.select_related("organization", "assessment__questionnaire"),
+        organization_id=membership.organization_id,
+        pk=strategy_pk,
+    )
+    return membership, strategy

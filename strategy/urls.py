@@ -1,0 +1,35 @@
+from django.urls import path
+
+from strategy.views import builder, exports, roadmap
+
+app_name = "strategy"
+
+org = "orgs/<slug:org_slug>/strategies/"
+doc = org + "<int:strategy_pk>/"
+section = doc + "sections/<slug:section_key>/"
+item = doc + "roadmap/<int:item_pk>/"
+
+urlpatterns = [
+    path(org, builder.strategy_list, name="list"),
+    path(org + "new/", builder.strategy_create, name="create"),
+    path(doc, builder.overview, name="overview"),
+    path(doc + "targets/", builder.targets, name="targets"),
+    path(doc + "refresh/", builder.refresh, name="refresh"),
+    path(doc + "delete/", builder.strategy_delete, name="delete"),
+    path(section, builder.section_edit, name="section"),
+    path(section + "save/", builder.section_save, name="section_save"),
+    path(section + "preview/", builder.section_preview, name="section_preview"),
+    path(section + "history/", builder.section_history, name="section_history"),
+    path(
+        section + "revisions/<int:revision_pk>/restore/",
+        builder.revision_restore,
+        name="revision_restore",
+    ),
+    path(doc + "roadmap/", roadmap.roadmap, name="roadmap"),
+    path(doc + "roadmap/add/", roadmap.item_add, name="item_add"),
+    path(item, roadmap.item_edit, name="item_edit"),
+    path(item + "move/", roadmap.item_move, name="item_move"),
+    path(item + "delete/", roadmap.item_delete, name="item_delete"),
+    path(doc + "export.pdf", exports.export_pdf, name="export_pdf"),
+    path(doc + "export.md", exports.export_markdown, name="export_markdown"),
+]

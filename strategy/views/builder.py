@@ -1,0 +1,245 @@
+"""The strategy builder: a document per organization, edited a section at a time."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from assessments.access import membership_or_404, require_answer_rights, require_owner
+from strategy import services
+from strategy.access import strategy_or_404
+from strategy.forms import SectionForm, StrategyCreateForm, TargetsForm
+from strategy.guidance import guidance_by_key
+from strategy.markdown import render_markdown
+from strategy.models import Revision, Section
+
+
+def _section_or_404(strategy, section_key: str) -> Section:
+    return get_object_or_404(
+        Section.objects.select_related("updated_by"), strategy=strategy, key=section_key
+    )
+
+
+@login_required
+@require_safe
+def strategy_list(request, org_slug):
+    membership = membership_or_404(request, org_slug)
+    organization = membership.organization
+    form = StrategyCreateForm(organization=organization)
+    return render(
+        request,
+        "strategy/list.html",
+        {
+            "membership": membership,
+            "organization": organization,
+            "strategies": organization.strategies.select_related("assessment"),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strategy_create(request, org_slug):
+    membership = membership_or_404(request, org_slug)
+    require_answer_rights(membership)
+    organization = membership.organization
+    initial = {}
+    if request.GET.get("assessment", "").isdigit():
+        initial["assessment"] = int(request.GET["assessment"])
+    form = StrategyCreateForm(request.POST or None, organization=organization, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        strategy = services.create_strategy(
+            form.cleaned_data["assessment"], request.user, form.cleaned_data["title"]
+        )
+        messages.success(
+            request, _("Strategy created, with a roadmap drafted from the assessment.")
+        )
+        return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
+    return render(
+        request,
+        "strategy/create.html",
+        {"membership": membership, "organization": organization, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_safe
+def overview(request, org_slug, strategy_pk):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    guidance = guidance_by_key(strategy.guidance_key)
+    sections = list(strategy.sections.select_related("updated_by"))
+    for section in sections:
+        section.completeness = services.completeness(section)
+        section.guide = guidance.get(section.key)
+    done = sum(1 for s in sections if s.completeness == 100)
+    return render(
+        request,
+        "strategy/overview.html",
+        {
+            "membership": membership,
+            "organization": membership.organization,
+            "strategy": strategy,
+            "sections": sections,
+            "done": done,
+            "roadmap": list(strategy.roadmap.all()),
+            "targets_form": TargetsForm(strategy=strategy),
+            "can_edit": membership.can_answer,
+        },
+    )
+
+
+@login_required
+@require_POST
+def targets(request, org_slug, strategy_pk):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_answer_rights(membership)
+    form = TargetsForm(request.POST, strategy=strategy)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Targets saved."))
+    else:
+        messages.error(
+            request,
+            _("The targets were not saved: %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+    return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
+
+
+@login_required
+@require_POST
+def refresh(request, org_slug, strategy_pk):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_answer_rights(membership)
+    if services.refresh_generated(strategy, request.user) is None:
+        messages.error(request, _("This strategy has no assessment to refresh from."))
+    else:
+        messages.success(request, _("“Where we stand” was refreshed from the assessment."))
+    return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
+
+
+@login_required
+@require_POST
+def strategy_delete(request, org_slug, strategy_pk):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_owner(membership)
+    strategy.delete()
+    messages.success(request, _("Strategy deleted."))
+    return redirect("strategy:list", org_slug=org_slug)
+
+
+def _section_context(membership, strategy, section, **extra) -> dict:
+    guide = guidance_by_key(strategy.guidance_key).get(section.key)
+    sections = list(strategy.sections.only("key", "title", "order"))
+    index = next(i for i, s in enumerate(sections) if s.key == section.key)
+    return {
+        "membership": membership,
+        "organization": membership.organization,
+        "strategy": strategy,
+        "section": section,
+        "guide": guide,
+        "preview": render_markdown(extra.get("body", section.body)),
+        "previous_section": sections[index - 1] if index > 0 else None,
+        "next_section": sections[index + 1] if index + 1 < len(sections) else None,
+        "can_edit": membership.can_answer,
+        "completeness": services.completeness(section),
+        **extra,
+    }
+
+
+@login_required
+@require_safe
+def section_edit(request, org_slug, strategy_pk, section_key):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    section = _section_or_404(strategy, section_key)
+    form = SectionForm(initial={"body": section.body, "base_version": section.version})
+    return render(
+        request, "strategy/section.html", _section_context(membership, strategy, section, form=form)
+    )
+
+
+@login_required
+@require_POST
+def section_save(request, org_slug, strategy_pk, section_key):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_answer_rights(membership)
+    section = _section_or_404(strategy, section_key)
+    form = SectionForm(request.POST)
+    if not form.is_valid():
+        context = _section_context(membership, strategy, section, form=form)
+        template = "strategy/section.html#status" if request.htmx else "strategy/section.html"
+        return render(request, template, context, status=400)
+    outcome = services.save_section(
+        section, form.cleaned_data["body"], form.cleaned_data["base_version"], request.user
+    )
+    context = _section_context(
+        membership,
+        strategy,
+        outcome.section,
+        form=form,
+        body=form.cleaned_data["body"],
+        outcome=outcome,
+    )
+    if not outcome.saved:
+        context["theirs_html"] = render_markdown(outcome.section.body)
+        template = "strategy/section.html#status" if request.htmx else "strategy/section.html"
+        return render(request, template, context, status=409)
+    if request.htmx:
+        return render(request, "strategy/section.html#saved", context)
+    messages.success(request, _("Section saved."))
+    return redirect("strategy:section", org_slug, strategy.pk, section.key)
+
+
+@login_required
+@require_POST
+def section_preview(request, org_slug, strategy_pk, section_key):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_answer_rights(membership)
+    _section_or_404(strategy, section_key)
+    body = request.POST.get("body", "")
+    if len(body) > SectionForm.MAX_LENGTH:
+        return HttpResponse(_("The text is too long to preview."), status=400)
+    return HttpResponse(render_markdown(body))
+
+
+@login_required
+@require_safe
+def section_history(request, org_slug, strategy_pk, section_key):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    section = _section_or_404(strategy, section_key)
+    revisions = section.revisions.select_related("created_by")
+    return render(
+        request,
+        "strategy/history.html",
+        {
+            "membership": membership,
+            "organization": membership.organization,
+            "strategy": strategy,
+            "section": section,
+            "revisions": revisions,
+            "can_edit": membership.can_answer,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revision_restore(request, org_slug, strategy_pk, section_key, revision_pk):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_answer_rights(membership)
+    section = _section_or_404(strategy, section_key)
+    revision = get_object_or_404(Revision, section=section, pk=revision_pk)
+    services.restore_revision(revision, request.user)
+    messages.success(
+        request,
+        _("Restored the text of version %(version)s; the replaced text stays in the history.")
+        % {"version": revision.version},
+    )
+    return redirect(reverse("strategy:section", args=[org_slug, strategy.pk, section.key]))

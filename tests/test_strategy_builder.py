@@ -1,0 +1,199 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Answer, Membership
+from strategy import services
+from strategy.guidance import load_guidance
+from strategy.models import Revision, Strategy
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def answered(assessment, owner):
+    for question in assessment.questionnaire.questions.prefetch_related("options"):
+        score = 1 if question.key == "policy" else 4
+        Answer.objects.create(
+            assessment=assessment,
+            question=question,
+            kind="option",
+            option=question.options.get(score=score),
+            answered_by=owner,
+        )
+    return assessment
+
+
+@pytest.fixture
+def strategy(answered, owner):
+    return services.create_strategy(answered, owner, "Open source strategy 2027")
+
+
+def url(name, strategy, *extra):
+    return reverse(f"strategy:{name}", args=["acme", strategy.pk, *extra])
+
+
+def test_a_strategy_starts_from_an_assessment_with_every_section_and_a_drafted_roadmap(
+    client, owner, answered
+):
+    client.force_login(owner)
+    response = client.post(
+        reverse("strategy:create", args=["acme"]),
+        {"assessment": answered.pk, "title": "Our strategy"},
+    )
+    strategy = Strategy.objects.get()
+    assert response["Location"] == url("overview", strategy)
+    assert [s.key for s in strategy.sections.all()] == [g.key for g in load_guidance()]
+    stand = strategy.sections.get(key="where-we-stand").body
+    assert "stage 1, Ad hoc" in stand
+    assert "Is there an approved open source policy?" in stand
+    item = strategy.roadmap.get()
+    assert item.title == "Draft a policy and have it approved."
+    assert item.question_keys == ["policy"]
+    assert re.fullmatch(r"\d{4}-Q[1-4]", item.target_quarter)
+    assert strategy.target_stage == 2
+
+
+def test_another_organizations_assessment_cannot_start_a_strategy(
+    client, owner, other_organization, questionnaire
+):
+    theirs = other_organization.assessments.create(questionnaire=questionnaire, title="Theirs")
+    client.force_login(owner)
+    response = client.post(
+        reverse("strategy:create", args=["acme"]), {"assessment": theirs.pk, "title": "X"}
+    )
+    assert response.status_code == 400
+    assert not Strategy.objects.exists()
+
+
+def test_a_section_autosaves_and_returns_the_new_version(client, owner, strategy):
+    client.force_login(owner)
+    section = strategy.sections.get(key="why")
+    response = client.post(
+        url("section_save", strategy, "why"),
+        {"body": "We serve the public.", "base_version": section.version},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Saved (version 1)" in html
+    assert re.search(r'id="base-version" value="1" hx-swap-oob="true"', html)
+    section.refresh_from_db()
+    assert (section.body, section.version, section.updated_by) == ("We serve the public.", 1, owner)
+    assert section.revisions.get().kind == Revision.Kind.SAVED
+
+
+def test_an_edit_conflict_keeps_both_texts_and_lets_the_user_choose(
+    client, owner, colleague, strategy
+):
+    why = url("section_save", strategy, "why")
+    client.force_login(colleague)
+    client.post(why, {"body": "Carlos wrote this.", "base_version": 0}, **HTMX)
+    client.force_login(owner)
+    response = client.post(why, {"body": "Olivia wrote this.", "base_version": 0}, **HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "carlos saved this section while you were editing it" in html
+    assert "Carlos wrote this." in html and "Olivia wrote this." in html
+    section = strategy.sections.get(key="why")
+    assert section.body == "Carlos wrote this."
+    kept = section.revisions.get(kind=Revision.Kind.CONFLICT)
+    assert (kept.body, kept.created_by) == ("Olivia wrote this.", owner)
+    # "Keep my text" submits against the version the user has now seen.
+    response = client.post(why, {"body": "Olivia wrote this.", "base_version": 1}, **HTMX)
+    assert response.status_code == 200
+    section.refresh_from_db()
+    assert (section.body, section.version) == ("Olivia wrote this.", 2)
+    assert set(section.revisions.values_list("body", flat=True)) == {
+        "Carlos wrote this.",
+        "Olivia wrote this.",
+    }
+
+
+def test_without_javascript_a_conflict_shows_the_page_with_both_texts(
+    client, owner, colleague, strategy
+):
+    why = url("section_save", strategy, "why")
+    client.force_login(colleague)
+    client.post(why, {"body": "First.", "base_version": 0})
+    client.force_login(owner)
+    response = client.post(why, {"body": "Second.", "base_version": 0})
+    assert response.status_code == 409
+    assert "<textarea" in response.content.decode()
+    assert "Second." in response.content.decode()
+
+
+def test_the_preview_renders_markdown_and_strips_html(client, owner, strategy):
+    client.force_login(owner)
+    body = "## Goals\n\n**Open** by default <script>alert(1)</script> <img src=x onerror=alert(1)>"
+    html = client.post(url("section_preview", strategy, "why"), {"body": body}).content.decode()
+    assert "<h4>Goals</h4>" in html and "<strong>Open</strong>" in html
+    assert "<script" not in html and "<img" not in html and "onerror" not in html
+
+
+def test_a_section_can_be_restored_from_its_history(client, owner, strategy):
+    client.force_login(owner)
+    why = url("section_save", strategy, "why")
+    client.post(why, {"body": "Version one.", "base_version": 0})
+    client.post(why, {"body": "Version two.", "base_version": 1})
+    page = client.get(url("section_history", strategy, "why")).content.decode()
+    assert "Version one." in page and "Version two." in page
+    first = Revision.objects.get(body="Version one.")
+    client.post(url("revision_restore", strategy, "why", first.pk))
+    section = strategy.sections.get(key="why")
+    assert (section.body, section.version) == ("Version one.", 3)
+    assert section.revisions.filter(kind=Revision.Kind.RESTORED).exists()
+
+
+def test_a_revision_of_another_section_is_not_found(client, owner, strategy):
+    client.force_login(owner)
+    client.post(url("section_save", strategy, "qa"), {"body": "Q&A", "base_version": 0})
+    other = Revision.objects.get(body="Q&A")
+    assert client.post(url("revision_restore", strategy, "why", other.pk)).status_code == 404
+
+
+def test_the_generated_section_refreshes_from_the_assessment_on_demand(
+    client, owner, strategy, answered
+):
+    policy = answered.questionnaire.questions.get(key="policy")
+    Answer.objects.filter(question=policy).update(option=policy.options.get(score=4))
+    client.force_login(owner)
+    client.post(url("refresh", strategy))
+    stand = strategy.sections.get(key="where-we-stand")
+    assert "stage 2, Security, education and strategy" in stand.body
+    assert stand.revisions.filter(kind=Revision.Kind.GENERATED).count() == 2
+
+
+def test_targets_are_saved_per_layer_and_pillar(client, owner, strategy):
+    client.force_login(owner)
+    client.post(
+        url("targets", strategy),
+        {"target_stage": "2", "layers:worker": "2", "pillars:advocate": "1", "horizon": "2027"},
+    )
+    strategy.refresh_from_db()
+    assert strategy.target_stage == 2 and strategy.horizon == "2027"
+    assert strategy.scope_targets == {"layers": {"worker": 2}, "pillars": {"advocate": 1}}
+    client.post(url("targets", strategy), {"target_stage": "9"})
+    strategy.refresh_from_db()
+    assert strategy.target_stage == 2
+
+
+def test_viewers_read_but_cannot_write(client, organization, strategy, django_user_model):
+    viewer = django_user_model.objects.create_user("vera", password="pw-vera-123")
+    Membership.objects.create(organization=organization, user=viewer, role="viewer")
+    client.force_login(viewer)
+    page = client.get(url("section", strategy, "why"))
+    assert page.status_code == 200 and "<textarea" not in page.content.decode()
+    response = client.post(url("section_save", strategy, "why"), {"body": "x", "base_version": 0})
+    assert response.status_code == 403
+    assert strategy.sections.get(key="why").body == ""
+
+
+def test_the_overview_shows_completeness_and_downloads(client, owner, strategy):
+    client.force_login(owner)
+    page = client.get(url("overview", strategy)).content.decode()
+    assert "Download PDF" in page and "Download Markdown" in page
+    assert f"0 of {len(load_guidance())} sections written" in page
