@@ -152,9 +152,11 @@ class RoadmapItemForm(forms.ModelForm):
         labels = {"title": _("Action"), "why": _("Why"), "owner": _("Owner")}
         widgets = {"why": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, questions=None, **kwargs) -> None:
+    def __init__(self, *args, questions=None, adding: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Say what the action is.")
+        # A new action needs only its title; it starts as planned.
+        self.fields["status"].required = not adding
         for form_field in self.fields.values():
             select = isinstance(form_field.widget, forms.Select)
             form_field.widget.attrs["class"] = (
@@ -169,12 +171,16 @@ class RoadmapItemForm(forms.ModelForm):
         if isinstance(linked, list):
             choices += [(key, key) for key in linked if isinstance(key, str) and key not in known]
         self.fields["question_keys"].choices = choices
+        self.fields["question_keys"].widget.attrs["size"] = min(max(len(choices), 2), 8)
         self.fields["question_keys"].error_messages["invalid_choice"] = _(
             "Choose questions of this strategy's questionnaire."
         )
 
     def clean_target_quarter(self) -> str:
         return clean_quarter(self.cleaned_data.get("target_quarter") or "")
+
+    def clean_status(self) -> str:
+        return self.cleaned_data.get("status") or RoadmapItem.Status.PLANNED
 
     def full_clean(self) -> None:
         super().full_clean()
