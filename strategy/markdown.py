@@ -26,7 +26,12 @@ def _demote(match: re.Match) -> str:
 
 
 def render_markdown(text: str) -> SafeString:
-    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
+    html = markdown_lib.markdown(
+        text or "",
+        extensions=["tables", "sane_lists"],
+        # An align attribute instead of a style attribute, which the sanitizer would drop.
+        extension_configs={"tables": {"use_align_attribute": True}},
+    )
     html = _HEADING.sub(_demote, html)
     clean = nh3.clean(
         html,

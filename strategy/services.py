@@ -30,6 +30,11 @@ def next_quarters(start: date, count: int) -> list[str]:
     return out
 
 
+def _whole(score: float) -> int:
+    # Half up, as the charts and tables (Django's floatformat) show it; round() would go to even.
+    return int(score + 0.5)
+
+
 def where_we_stand_markdown(report: Report) -> str:
     """The generated section: the assessment's result in words, refreshed on demand."""
     overall = report.overall
@@ -63,7 +68,7 @@ def where_we_stand_markdown(report: Report) -> str:
         ]
     lines += [_("| Scope | Stage | Score |"), "|---|---|---|"]
     for row in report.layers + report.pillars:
-        score = "–" if row.scope.score is None else str(round(row.scope.score))
+        score = "–" if row.scope.score is None else str(_whole(row.scope.score))
         lines.append(f"| {row.name} | {row.stage.level} · {row.stage.name} | {score} |")
     if report.next_stage is not None and overall.blockers:
         lines += [

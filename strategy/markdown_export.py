@@ -1,0 +1,275 @@
+"""The strategy document as one Markdown file, to keep in a git repository next to the code.
+
+The same content as the PDF (`strategy.document.document_context`): a YAML front matter block
+(organization, title, date, version...), then every section in order with its own Markdown, the
+where-we-stand summary, the targets and the roadmap as tables, and the assessment's answers as an
+appendix. Section bodies are written as their authors wrote them, with their headings moved two
+levels down under the section's own `##` title, as the web page and the PDF show them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from strategy.document import SectionDoc, TargetRow, document_context
+from strategy.models import Strategy
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+
+
+def _yaml_value(value) -> str:
+    # JSON is YAML: a quoted, escaped string can hold any text (colons, quotes, newlines).
+    return json.dumps(value, ensure_ascii=False)
+
+
+def cell(text: object) -> str:
+    """Text for one cell of a Markdown table: one line, pipes escaped."""
+    value = " ".join(str(text if text is not None else "").split())
+    return value.replace("\\", "\\\\").replace("|", "\\|") or " "
+
+
+def table(header: list[str], rows: list[list[object]], align: list[str] | None = None) -> str:
+    align = align or ["---"] * len(header)
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def demote_headings(body: str, levels: int = 2) -> str:
+    """Move the body's headings `levels` down (# becomes ###), outside fenced code blocks.
+
+    Setext headings (a line underlined with === or ---) become ATX headings of the new level.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if match:
+            fence = match.group(1)
+            out.append(line)
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            level = min(len(atx.group(2)) + levels, 6)
+            out.append(atx.group(1) + "#" * level + line[atx.end() :])
+            continue
+        setext = _SETEXT.match(line)
+        previous = out[-1] if out else ""
+        if (
+            setext
+            and previous.strip()
+            and not _ATX.match(previous)
+            and not previous.lstrip().startswith(("-", "*", "+", ">", "|"))
+            and (setext.group(1)[0] == "=" or len(setext.group(1)) >= 2)
+        ):
+            level = min((1 if setext.group(1)[0] == "=" else 2) + levels, 6)
+            out[-1] = "#" * level + " " + previous.strip()
+            continue
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def _stage(level, name) -> str:
+    if level is None:
+        return "–"
+    return f"{level} · {name}" if name else str(level)
+
+
+def _score(score) -> str:
+    return "–" if score is None else floatformat(score, 0)
+
+
+def _where_we_stand(context: dict) -> list[str]:
+    report = context["report"]
+    if report is None:
+        return [_("*No assessment is linked to this strategy, so there are no results to show.*")]
+    overall = report.overall
+    out = [
+        "### " + _("Summary of the assessment"),
+        "",
+        "**"
+        + _("Stage %(level)s · %(name)s")
+        % {"level": overall.stage.level, "name": overall.stage.name}
+        + "**"
+        + (
+            " — " + _("overall score %(score)s of 100") % {"score": _score(overall.scope.score)}
+            if overall.scope.score is not None
+            else ""
+        ),
+        "",
+        _("Assessment: “%(title)s”%(provisional)s.")
+        % {
+            "title": context["assessment"]["title"],
+            "provisional": " (" + _("provisional: still in progress") + ")"
+            if report.provisional
+            else "",
+        },
+        "",
+        table(
+            [_("Stage"), _("Coverage"), _("Attained")],
+            [
+                [
+                    _stage(stage.level, stage.name),
+                    "–" if c.coverage is None else f"{round(c.coverage * 100)} %",
+                    _("yes") if c.attained else _("no"),
+                ]
+                for stage, c in report.stage_coverage()
+            ],
+            ["---", "---:", "---"],
+        ),
+        "",
+        table(
+            [_("Scope"), _("Stage"), _("Score")],
+            [
+                [row.name, _stage(row.stage.level, row.stage.name), _score(row.scope.score)]
+                for row in report.layers + report.pillars
+            ],
+            ["---", "---", "---:"],
+        ),
+    ]
+    return out
+
+
+def _targets(context: dict) -> list[str]:
+    rows: list[TargetRow] = context["targets"]
+    overall = rows[0]
+    horizon = context["strategy"]["horizon"]
+    out = ["### " + _("Targets"), ""]
+    if overall.target_level is not None:
+        out.append(
+            _("Target: **%(stage)s**")
+            % {"stage": _stage(overall.target_level, overall.target_name)}
+            + (" " + _("by %(horizon)s") % {"horizon": horizon} if horizon else "")
+            + "."
+        )
+    else:
+        out.append(_("No overall target set yet."))
+    out += [
+        "",
+        table(
+            [_("Scope"), _("Stage today"), _("Score"), _("Target stage")],
+            [
+                [
+                    row.name if row.kind == "overall" else f"{_kind_label(row.kind)}: {row.name}",
+                    _stage(row.stage.level, row.stage.name) if row.stage else "–",
+                    _score(row.score),
+                    _stage(row.target_level, row.target_name),
+                ]
+                for row in rows
+            ],
+            ["---", "---", "---:", "---"],
+        ),
+    ]
+    return out
+
+
+def _kind_label(kind: str) -> str:
+    return _("Layer") if kind == "layer" else _("Pillar")
+
+
+def _roadmap(context: dict) -> list[str]:
+    items = context["roadmap"]
+    out = ["### " + _("Roadmap items"), ""]
+    if not items:
+        return out + [_("The roadmap has no actions yet.")]
+    out.append(
+        table(
+            ["#", _("Action"), _("Why"), _("Owner"), _("Quarter"), _("Status")],
+            [
+                [
+                    item.number,
+                    item.title,
+                    item.why,
+                    item.owner or "–",
+                    item.target_quarter or "–",
+                    item.status_label,
+                ]
+                for item in items
+            ],
+            ["---:", "---", "---", "---", "---", "---"],
+        )
+    )
+    return out
+
+
+def _to_be_written(section: SectionDoc) -> list[str]:
+    out = ["> **" + _("To be written:") + "** " + " ".join(section.summary.split())]
+    if section.questions:
+        out += [">", "> " + _("Questions this section should answer:"), ">"]
+        out += [f"> - {question}" for question in section.questions]
+    return out
+
+
+def _appendix(context: dict) -> list[str]:
+    groups = context["answer_groups"]
+    if not groups:
+        return []
+    out = ["## " + _("Appendix: the assessment's answers"), ""]
+    for group in groups:
+        out += [
+            "### " + " ".join(group.section.split()),
+            "",
+            table(
+                [_("Question"), _("Answer"), _("Comment")],
+                [
+                    [row.question, row.answer or _("Not answered"), row.comment]
+                    for row in group.rows
+                ],
+            ),
+            "",
+        ]
+    return out
+
+
+def strategy_markdown(strategy: Strategy) -> str:
+    """The whole strategy document as one Markdown file (UTF-8 text, ends with a newline)."""
+    context = document_context(strategy)
+    organization = context["organization"]["name"]
+    title = context["strategy"]["title"]
+    assessment = context["assessment"]
+    front = {
+        "organization": organization,
+        "title": title,
+        "document": context["guidance_title"],
+        "date": context["date"].isoformat(),
+        "version": context["version"],
+        "horizon": context["strategy"]["horizon"] or None,
+        "assessment": assessment["title"] if assessment else None,
+        "language": context["language"],
+    }
+    lines = ["---"]
+    lines += [f"{key}: {_yaml_value(value)}" for key, value in front.items()]
+    lines += ["---", "", f"# {' '.join(title.split())}", ""]
+    lines += [
+        f"{' '.join(organization.split())} · {context['guidance_title']} · "
+        + _("version %(version)s of %(date)s")
+        % {"version": context["version"], "date": context["date"].isoformat()},
+        "",
+    ]
+    for section in context["sections"]:
+        lines += [f"## {section.number}. {' '.join(section.title.split())}", ""]
+        if section.empty:
+            lines += _to_be_written(section)
+        else:
+            lines.append(demote_headings(section.body))
+        lines.append("")
+        if section.is_where_we_stand:
+            lines += _where_we_stand(context) + [""]
+        if section.is_where_we_aim:
+            lines += _targets(context) + [""]
+        if section.is_roadmap:
+            lines += _roadmap(context) + [""]
+    lines += _appendix(context)
+    return "\n".join(lines).rstrip("\n") + "\n"
