@@ -26,3 +26,9 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def wait_for_htmx(page) -> None:
+    """Until htmx has processed the page: acting earlier would change inputs nobody listens to."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")

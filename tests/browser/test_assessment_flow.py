@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from assessments import demo
 from assessments.models import Answer, Assessment, Membership, Organization
-from tests.browser.helpers import axe_violations, screenshot
+from tests.browser.helpers import axe_violations, screenshot, wait_for_htmx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,6 +48,7 @@ def answer_question(fieldset) -> None:
 
 
 def answer_section(page) -> int:
+    wait_for_htmx(page)
     questions = page.locator("fieldset.question")
     for index in range(questions.count()):
         answer_question(questions.nth(index))
@@ -79,6 +80,7 @@ def test_a_team_answers_the_whole_questionnaire_and_sees_where_it_stands(
     other = new_page()
     log_in(other, "colleague")
     other.goto(links[-1])
+    wait_for_htmx(other)
     colleague_questions = other.locator("fieldset.question")
 
     answered = 0
@@ -131,6 +133,8 @@ def test_a_failed_save_says_so_and_can_be_retried(new_page, questionnaire, live_
     sign_up_and_create_organization(page, "retrier", "Retry Labs")
     page.get_by_role("link", name="Start an assessment").first.click()
     page.get_by_role("button", name="Start").click()
+    page.locator("fieldset.question").first.wait_for()
+    wait_for_htmx(page)
     fieldset = page.locator("fieldset.question").first
     page.route("**/answer/", lambda route: route.abort())
     fieldset.locator("input[type=radio]").nth(2).check()

@@ -6,7 +6,7 @@ import pytest
 
 from assessments import demo
 from strategy.models import Strategy
-from tests.browser.helpers import ARTIFACTS, axe_violations, screenshot
+from tests.browser.helpers import ARTIFACTS, axe_violations, screenshot, wait_for_htmx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +28,7 @@ def test_a_lead_builds_a_strategy_edits_it_and_downloads_the_pdf(new_page, trans
 
     # Edit a section: the preview follows the text and the save happens by itself.
     page.get_by_role("link", name="Why we exist").click()
+    wait_for_htmx(page)
     page.locator("#id_body").fill(
         "## Our mission\n\nWe build **public infrastructure** in the open."
     )
@@ -40,6 +41,7 @@ def test_a_lead_builds_a_strategy_edits_it_and_downloads_the_pdf(new_page, trans
 
     # Add a roadmap item.
     page.goto(f"/orgs/demo/strategies/{strategy.pk}/roadmap/")
+    wait_for_htmx(page)
     drafted = strategy.roadmap.count()
     add = page.locator("#roadmap-add")
     add.get_by_label("Action").fill("Publish the contribution policy on the intranet")
