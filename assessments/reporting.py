@@ -43,7 +43,7 @@ class ScopeRow:
 
 @dataclass
 class Report:
-    assessment: Assessment
+    assessment: Assessment | None  # None for a staff preview, which nobody has answered for real
     result: AssessmentResult
     stages: list[StageInfo]
     overall: ScopeRow
@@ -54,7 +54,7 @@ class Report:
 
     @property
     def provisional(self) -> bool:
-        return not self.assessment.is_locked
+        return self.assessment is None or not self.assessment.is_locked
 
     @property
     def next_stage(self) -> StageInfo | None:
@@ -66,8 +66,22 @@ class Report:
 
 
 def build_report(assessment: Assessment, *, blockers_per_scope: int = 5) -> Report:
-    questionnaire = assessment.questionnaire
-    result = evaluate(assessment)
+    return report_from(
+        assessment.questionnaire,
+        evaluate(assessment),
+        assessment=assessment,
+        blockers_per_scope=blockers_per_scope,
+    )
+
+
+def report_from(
+    questionnaire,
+    result: AssessmentResult,
+    *,
+    assessment: Assessment | None = None,
+    blockers_per_scope: int = 5,
+) -> Report:
+    """A result of `questionnaire`, in words and charts; `assessment` is None for a preview."""
     stages = [
         StageInfo(s.level, s.key, s.name, s.description, s.characteristics, dict(s.mappings))
         for s in questionnaire.stages.order_by("level")

@@ -1,6 +1,13 @@
 from django.urls import path
 
 from assessments.views import accounts, answering, organizations, pages, results
+from assessments.views.preview import (
+    preview_reset,
+    preview_results,
+    preview_section,
+    preview_start,
+)
+from assessments.views.upgrade import assessment_upgrade
 
 app_name = "assessments"
 
@@ -50,4 +57,15 @@ urlpatterns = [
     path(assessment + "export/answers.csv", results.export_answers_csv, name="export_answers_csv"),
     path(assessment + "export/results.csv", results.export_results_csv, name="export_results_csv"),
     path(assessment + "export.json", results.export_json, name="export_json"),
+    # Moving an assessment to the latest version of its questionnaire
+    path(assessment + "upgrade/", assessment_upgrade, name="assessment_upgrade"),
+    # Staff preview of any questionnaire version, answers kept in the session only
+    path("preview/<int:questionnaire_pk>/", preview_start, name="preview"),
+    path(
+        "preview/<int:questionnaire_pk>/sections/<slug:section_key>/",
+        preview_section,
+        name="preview_section",
+    ),
+    path("preview/<int:questionnaire_pk>/results/", preview_results, name="preview_results"),
+    path("preview/<int:questionnaire_pk>/reset/", preview_reset, name="preview_reset"),
 ]

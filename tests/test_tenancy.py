@@ -5,6 +5,7 @@ fails the test until someone says here how to fill it.
 """
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -15,6 +16,10 @@ pytestmark = pytest.mark.django_db
 
 # URLs every logged-in person may open whatever their organization: they name no organization.
 OPEN_TO_ANYONE = {"home", "model", "signup", "organization_create", "invitation_accept"}
+
+# URLs of staff tools that name no organization: 404 for everyone but staff who may view
+# questionnaires, whatever their memberships.
+STAFF_ONLY = {"preview", "preview_section", "preview_results", "preview_reset"}
 
 
 APP_NAMESPACES = ("assessments", "strategy")
@@ -36,7 +41,11 @@ def app_patterns() -> list[URLPattern]:
 
 
 def org_patterns() -> list[URLPattern]:
-    return [p for p in app_patterns() if p.name not in OPEN_TO_ANYONE]
+    return [p for p in app_patterns() if p.name not in OPEN_TO_ANYONE | STAFF_ONLY]
+
+
+def staff_patterns() -> list[URLPattern]:
+    return [p for p in app_patterns() if p.name in STAFF_ONLY]
 
 
 @pytest.fixture
@@ -110,6 +119,34 @@ def test_every_app_url_is_known_to_this_test():
     names = {p.name for p in app_patterns()}
     assert "answer_save" in names and "results" in names
     assert len(org_patterns()) >= 15
+    assert {p.name for p in staff_patterns()} == STAFF_ONLY
+
+
+def test_staff_only_urls_answer_404_to_everyone_else_and_work_for_staff(
+    client, owner, assessment, django_user_model
+):
+    questionnaire = assessment.questionnaire
+    values = {"questionnaire_pk": questionnaire.pk, "section_key": "program"}
+    staff_without_permission = django_user_model.objects.create_user(
+        "stan", password="pw-stan-123", is_staff=True
+    )
+    before = snapshot()
+    for user in (None, owner, staff_without_permission):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for pattern in staff_patterns():
+            url = fill(pattern, values)
+            statuses = {client.get(url).status_code, client.post(url, {}).status_code}
+            assert statuses <= {404, 405} and 404 in statuses, f"{user} {url}: {statuses}"
+    staff = django_user_model.objects.create_user("sue", password="pw-sue-123", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_questionnaire"))
+    client.force_login(staff)
+    for pattern in staff_patterns():
+        url = fill(pattern, values)
+        statuses = {client.get(url).status_code, client.post(url, {}).status_code}
+        assert statuses <= {200, 302, 405} and statuses & {200, 302}, f"{url}: {statuses}"
+    assert snapshot() == before
 
 
 def test_every_url_of_another_organization_answers_404(client, owner, assessment, theirs):

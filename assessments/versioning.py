@@ -1,0 +1,209 @@
+"""Moving an assessment that is in progress to a newer version of its questionnaire.
+
+Answers follow a question's stable key. An answer is carried over to the new version when the new
+version still asks the question (same key) and the answer still means the same thing there:
+
+- "don't know" always does;
+- "not applicable" does when the new question still allows it (its reason comes along);
+- a chosen option does when the new question has an option with the same score *and the same
+  label*. A reworded label is treated as a different answer, because the respondent chose the
+  words, not the number; a changed option description or a changed scale length (other options
+  added or removed) is not, because the chosen answer itself still reads the same.
+
+Everything else is dropped, with the reason, and has to be answered again. Carried answers keep
+their comment, evidence link, reason, who answered them and when: they are re-pointed, not copied.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Answer, AnswerOption, Assessment, Question, Questionnaire
+
+logger = logging.getLogger(__name__)
+
+
+class DropReason(StrEnum):
+    QUESTION_REMOVED = "question_removed"
+    OPTION_CHANGED = "option_changed"
+    NOT_APPLICABLE_NOT_ALLOWED = "not_applicable_not_allowed"
+
+    @property
+    def label(self) -> str:
+        return str(_DROP_LABELS[self])
+
+
+_DROP_LABELS = {
+    DropReason.QUESTION_REMOVED: _("The new version no longer asks this question."),
+    DropReason.OPTION_CHANGED: _(
+        "The chosen answer is worded differently or gone in the new version."
+    ),
+    DropReason.NOT_APPLICABLE_NOT_ALLOWED: _(
+        "The new version no longer accepts “not applicable” for this question."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CarriedAnswer:
+    answer: Answer
+    question: Question  # the same question (by key) in the target version
+    option: AnswerOption | None  # the matching option in the target version, for option answers
+    # The question's text changed: the answer carries over but deserves a second look.
+    reworded: bool = False
+
+
+@dataclass(frozen=True)
+class DroppedAnswer:
+    answer: Answer
+    reason: DropReason
+
+
+@dataclass
+class UpgradePlan:
+    assessment: Assessment
+    source: Questionnaire
+    target: Questionnaire
+    carried: list[CarriedAnswer] = field(default_factory=list)
+    dropped: list[DroppedAnswer] = field(default_factory=list)
+    new_questions: list[Question] = field(default_factory=list)
+
+    @property
+    def reworded(self) -> list[CarriedAnswer]:
+        return [c for c in self.carried if c.reworded]
+
+
+class UpgradeError(ValueError):
+    """The assessment cannot move to that version; the message says why, for people."""
+
+
+def newer_version(assessment: Assessment) -> Questionnaire | None:
+    """The latest published version of the assessment's questionnaire, if newer than its own.
+
+    "Newer" means a higher version number of the same key; one query.
+    """
+    current = assessment.questionnaire
+    latest = Questionnaire.objects.latest_published(current.key)
+    if latest is None or latest.version <= current.version:
+        return None
+    return latest
+
+
+def newer_version_hint(assessment: Assessment) -> Questionnaire | None:
+    """`newer_version`, free in the common case, for pages that ask on every view.
+
+    Publishing a version retires the one published before it, so an assessment on a version that
+    is still published is on the latest one: no query. Only a retired version needs a look.
+    """
+    if assessment.questionnaire.status == Questionnaire.Status.PUBLISHED:
+        return None
+    return newer_version(assessment)
+
+
+def check_upgrade(assessment: Assessment, target: Questionnaire) -> None:
+    """Raise `UpgradeError` unless `assessment` may move to `target`."""
+    source = assessment.questionnaire
+    if assessment.is_locked:
+        raise UpgradeError(
+            _("This assessment is submitted. Reopen it before moving it to another version.")
+        )
+    if target.key != source.key:
+        raise UpgradeError(_("That is a version of another questionnaire."))
+    if target.status != Questionnaire.Status.PUBLISHED:
+        raise UpgradeError(_("Only a published version can be used."))
+    if target.version <= source.version:
+        raise UpgradeError(_("That version is not newer than the one this assessment uses."))
+
+
+def plan_upgrade(assessment: Assessment, target: Questionnaire) -> UpgradePlan:
+    """What moving `assessment` to `target` would carry over, drop and add. Changes nothing.
+
+    Four queries: the assessment's answers, the target's questions, their options, and the
+    current version's question keys.
+    """
+    source = assessment.questionnaire
+    answers = list(
+        Answer.objects.filter(assessment=assessment)
+        .select_related("question__section", "option", "answered_by", "respondent")
+        .order_by("question__order", "respondent_id")
+    )
+    targets = {
+        q.key: q
+        for q in target.questions.select_related("section")
+        .prefetch_related("options")
+        .order_by("order")
+    }
+    plan = UpgradePlan(assessment=assessment, source=source, target=target)
+    for answer in answers:
+        question = targets.get(answer.question.key)
+        if question is None:
+            plan.dropped.append(DroppedAnswer(answer, DropReason.QUESTION_REMOVED))
+            continue
+        option = None
+        if answer.kind == Answer.Kind.OPTION:
+            option = _matching_option(answer.option, question)
+            if option is None:
+                plan.dropped.append(DroppedAnswer(answer, DropReason.OPTION_CHANGED))
+                continue
+        elif answer.kind == Answer.Kind.NOT_APPLICABLE and not question.allows_not_applicable:
+            plan.dropped.append(DroppedAnswer(answer, DropReason.NOT_APPLICABLE_NOT_ALLOWED))
+            continue
+        reworded = answer.question.text.strip() != question.text.strip()
+        plan.carried.append(CarriedAnswer(answer, question, option, reworded))
+    known = set(source.questions.values_list("key", flat=True))
+    plan.new_questions = [q for key, q in targets.items() if key not in known]
+    return plan
+
+
+def _matching_option(chosen: AnswerOption, question: Question) -> AnswerOption | None:
+    return next(
+        (o for o in question.options.all() if o.score == chosen.score and o.label == chosen.label),
+        None,
+    )
+
+
+def apply_upgrade(assessment: Assessment, target: Questionnaire, user) -> UpgradePlan:
+    """Move `assessment` to `target`, all or nothing, and return the plan that was carried out.
+
+    Raises `UpgradeError` (a `ValueError`) when the assessment is submitted or `target` is not a
+    newer published version of the same questionnaire. The assessment row is locked first, so a
+    submit or another upgrade running at the same time waits and is checked against the result.
+    """
+    with transaction.atomic():
+        locked = (
+            Assessment.objects.select_for_update()
+            .select_related("questionnaire")
+            .get(pk=assessment.pk)
+        )
+        check_upgrade(locked, target)
+        plan = plan_upgrade(locked, target)
+        moved = []
+        for carried in plan.carried:
+            answer = carried.answer
+            answer.question = carried.question
+            answer.option = carried.option
+            moved.append(answer)
+        # bulk_update leaves `answered_at` (auto_now) alone: who answered and when stay true.
+        Answer.objects.bulk_update(moved, ["question", "option"])
+        Answer.objects.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
+        locked.questionnaire = target
+        locked.save(update_fields=["questionnaire", "updated_at"])
+    assessment.questionnaire = target
+    assessment.updated_at = locked.updated_at
+    plan.assessment = assessment
+    logger.info(
+        "assessment %s moved from %s v%s to v%s by user %s: %d carried, %d dropped",
+        assessment.pk,
+        target.key,
+        plan.source.version,
+        target.version,
+        getattr(user, "pk", None),
+        len(plan.carried),
+        len(plan.dropped),
+    )
+    return plan
