@@ -7,3 +7,4 @@ throwaway that only tests ever see.
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-000000")
+os.environ.setdefault("TASKS_BACKEND", "immediate")

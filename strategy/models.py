@@ -151,3 +151,34 @@ class RenderedPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy} ({self.content_hash[:8]})"
+
+
+class PdfJob(models.Model):
+    """A request to render a strategy's PDF in the background, and how it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="pdf_jobs")
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    rendered = models.ForeignKey(
+        RenderedPdf, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["strategy", "content_hash"])]
+
+    def __str__(self) -> str:
+        return f"{self.strategy} ({self.get_status_display()})"

@@ -31,5 +31,7 @@ urlpatterns = [
     path(item + "move/", roadmap.item_move, name="item_move"),
     path(item + "delete/", roadmap.item_delete, name="item_delete"),
     path(doc + "export.pdf", exports.export_pdf, name="export_pdf"),
+    path(doc + "export/pdf-status/", exports.export_pdf_status, name="export_pdf_status"),
+    path(doc + "export/pdf-retry/", exports.export_pdf_retry, name="export_pdf_retry"),
     path(doc + "export.md", exports.export_markdown, name="export_markdown"),
 ]

@@ -1,29 +1,91 @@
-"""Downloads of a strategy: the PDF (rendered once per content) and Markdown."""
+"""Downloads of a strategy: the PDF (rendered by the worker, once per content) and Markdown.
+
+Asking for the PDF serves it at once when the current content was rendered before; otherwise it
+queues a render and answers 202 with a page that follows the job and offers the file when ready.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from strategy.access import strategy_or_404
+from strategy.document import content_hash, document_context
+from strategy.models import PdfJob, RenderedPdf
+from strategy.tasks import render_strategy_pdf
 
 
 def _filename(strategy, extension: str) -> str:
     return f"{slugify(strategy.organization.name)}-{slugify(strategy.title)}.{extension}"
 
 
-@login_required
-@require_safe
-def export_pdf(request, org_slug, strategy_pk):
-    _membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    from strategy.pdf import render_pdf
-
-    rendered = render_pdf(strategy)
+def _pdf_response(strategy, rendered: RenderedPdf) -> HttpResponse:
     response = HttpResponse(bytes(rendered.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(strategy, "pdf")}"'
     return response
+
+
+def _current(strategy) -> tuple[str, RenderedPdf | None, PdfJob | None]:
+    digest = content_hash(document_context(strategy))
+    rendered = RenderedPdf.objects.filter(strategy=strategy, content_hash=digest).first()
+    job = PdfJob.objects.filter(strategy=strategy, content_hash=digest).first()
+    return digest, rendered, job
+
+
+def _enqueue(strategy, digest: str, user) -> PdfJob:
+    job = PdfJob.objects.create(strategy=strategy, content_hash=digest, requested_by=user)
+    render_strategy_pdf.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@login_required
+@require_safe
+def export_pdf(request, org_slug, strategy_pk):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    digest, rendered, job = _current(strategy)
+    if rendered is None and job is None:
+        job = _enqueue(strategy, digest, request.user)
+        # With the immediate backend (development, tests) the render has happened already.
+        rendered = RenderedPdf.objects.filter(strategy=strategy, content_hash=digest).first()
+    if rendered is not None:
+        return _pdf_response(strategy, rendered)
+    context = {
+        "membership": membership,
+        "organization": membership.organization,
+        "strategy": strategy,
+        "job": job,
+    }
+    pending = job.status in (PdfJob.Status.QUEUED, PdfJob.Status.RUNNING)
+    return render(request, "strategy/pdf_status.html", context, status=202 if pending else 200)
+
+
+@login_required
+@require_safe
+def export_pdf_status(request, org_slug, strategy_pk):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    _digest, rendered, job = _current(strategy)
+    context = {
+        "membership": membership,
+        "organization": membership.organization,
+        "strategy": strategy,
+        "job": job,
+        "ready": rendered is not None,
+    }
+    return render(request, "strategy/pdf_status.html#job", context)
+
+
+@login_required
+@require_POST
+def export_pdf_retry(request, org_slug, strategy_pk):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    digest, rendered, job = _current(strategy)
+    if rendered is None and (job is None or job.status == PdfJob.Status.FAILED):
+        _enqueue(strategy, digest, request.user)
+    return redirect("strategy:export_pdf", org_slug=org_slug, strategy_pk=strategy.pk)
 
 
 @login_required

@@ -1,0 +1,117 @@
+"""The PDF renders in the background: progress, failure and retry, the time limit, the worker."""
+
+import time
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from assessments.models import Answer
+from strategy import services, tasks
+from strategy.models import PdfJob, RenderedPdf
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def strategy(assessment, owner):
+    for question in assessment.questionnaire.questions.prefetch_related("options"):
+        Answer.objects.create(
+            assessment=assessment,
+            question=question,
+            kind="option",
+            option=question.options.order_by("score").first(),
+        )
+    return services.create_strategy(assessment, owner, "Strategy")
+
+
+def url(name, strategy):
+    return reverse(f"strategy:{name}", args=["acme", strategy.pk])
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_real_worker_renders_a_queued_pdf_and_the_page_then_offers_it(client, owner, strategy):
+    client.force_login(owner)
+    response = client.get(url("export_pdf", strategy))
+    assert response.status_code == 202
+    assert "Waiting for a worker" in response.content.decode()
+    job = PdfJob.objects.get()
+    assert job.status == PdfJob.Status.QUEUED and not RenderedPdf.objects.exists()
+
+    call_command("db_worker", "--batch", "--max-tasks", "1", "--queue-name", "default")
+
+    job.refresh_from_db()
+    assert job.status == PdfJob.Status.DONE and job.rendered is not None
+    status = client.get(url("export_pdf_status", strategy)).content.decode()
+    assert "The PDF is ready." in status
+    response = client.get(url("export_pdf", strategy))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response).startswith(b"%PDF")
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_asking_again_while_queued_does_not_queue_twice(client, owner, strategy):
+    client.force_login(owner)
+    client.get(url("export_pdf", strategy))
+    client.get(url("export_pdf", strategy))
+    assert PdfJob.objects.count() == 1
+
+
+def test_a_failed_render_says_why_and_can_be_retried(client, owner, strategy, monkeypatch):
+    def explode(strategy):
+        raise RuntimeError("font cache is broken")
+
+    monkeypatch.setattr("strategy.pdf.render_pdf", explode)
+    client.force_login(owner)
+    response = client.get(url("export_pdf", strategy))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The PDF could not be made." in html and "font cache is broken" in html
+    assert PdfJob.objects.get().status == PdfJob.Status.FAILED
+
+    monkeypatch.undo()
+    retry = client.post(url("export_pdf_retry", strategy))
+    assert retry["Location"] == url("export_pdf", strategy)
+    assert client.get(url("export_pdf", strategy)).status_code == 200
+    assert PdfJob.objects.filter(status=PdfJob.Status.DONE).count() == 1
+
+
+@override_settings(PDF_RENDER_TIMEOUT=1)
+def test_a_render_that_takes_too_long_is_stopped(client, owner, strategy, monkeypatch):
+    def slow(strategy):
+        time.sleep(5)
+
+    monkeypatch.setattr("strategy.pdf.render_pdf", slow)
+    client.force_login(owner)
+    started = time.monotonic()
+    client.get(url("export_pdf", strategy))
+    assert time.monotonic() - started < 4
+    job = PdfJob.objects.get()
+    assert job.status == PdfJob.Status.FAILED
+    assert "longer than 1 seconds" in job.error
+
+
+def test_an_unchanged_document_is_served_without_a_new_job(client, owner, strategy):
+    client.force_login(owner)
+    assert client.get(url("export_pdf", strategy)).status_code == 200
+    assert client.get(url("export_pdf", strategy)).status_code == 200
+    assert PdfJob.objects.count() == 1 and RenderedPdf.objects.count() == 1
+
+
+def test_the_time_limit_is_skipped_outside_the_main_thread():
+    import threading
+
+    ran = []
+
+    def work():
+        with tasks.time_limit(1):
+            ran.append(True)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert ran == [True]
