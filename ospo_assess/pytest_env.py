@@ -8,3 +8,6 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-000000")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
+# The test client speaks plain HTTP; the HTTPS-only settings have tests of their own.
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("LOG_LEVEL", "WARNING")

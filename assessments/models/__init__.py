@@ -1,5 +1,5 @@
 from assessments.models.assessment import Answer, Assessment, ResumePoint
-from assessments.models.organization import Invitation, Membership, Organization
+from assessments.models.organization import Invitation, Membership, Organization, SignupAttempt
 from assessments.models.questionnaire import (
     AnswerOption,
     FrozenQuestionnaireError,
@@ -27,5 +27,6 @@ __all__ = [
     "ResumePoint",
     "ScaleLevel",
     "Section",
+    "SignupAttempt",
     "Stage",
 ]

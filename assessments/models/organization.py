@@ -109,3 +109,13 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SignupAttempt(models.Model):
+    """A sign-up form sent from an address; counted to slow down scripted account creation."""
+
+    ip_address = models.GenericIPAddressField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.ip_address} at {self.created_at}"

@@ -49,8 +49,16 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies) at a given viewport size."""
+    """Open a fresh browser context (its own cookies) at a given viewport size.
+
+    Every page reports what the Content Security Policy blocked; a test fails if anything was.
+    """
     contexts = []
+    blocked: list[str] = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
 
     def make(width: int = 1280, height: int = 900):
         context = browser.new_context(
@@ -58,8 +66,11 @@ def new_page(browser, live_server):
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert blocked == [], "the Content Security Policy blocked something"
