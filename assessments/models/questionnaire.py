@@ -239,6 +239,7 @@ class Layer(TaxonomyItem):
 
     class Meta:
         verbose_name = _("layer of work")
+        verbose_name_plural = _("layers of work")
         ordering = ["questionnaire", "order"]
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "key"], name="layer_key"),
@@ -253,6 +254,7 @@ class Pillar(TaxonomyItem):
 
     class Meta:
         verbose_name = _("pillar of support")
+        verbose_name_plural = _("pillars of support")
         ordering = ["questionnaire", "order"]
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "key"], name="pillar_key"),
