@@ -251,3 +251,10 @@ def test_everyone_else_gets_404(client, draft, owner, staff, django_user_model, 
     assert client.post(url("preview_reset", draft)).status_code == 404
     assert session_key(draft.pk) not in client.session
     assert rows() == before
+
+
+def test_the_admin_links_each_version_to_its_preview(client, questionnaire, django_user_model):
+    staff = django_user_model.objects.create_superuser("ada", "ada@example.org", "pw-ada-123")
+    client.force_login(staff)
+    page = client.get(f"/admin/assessments/questionnaire/{questionnaire.pk}/change/")
+    assert f'href="/preview/{questionnaire.pk}/"' in page.content.decode()
