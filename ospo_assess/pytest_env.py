@@ -11,3 +11,5 @@ os.environ.setdefault("TASKS_BACKEND", "immediate")
 # The test client speaks plain HTTP; the HTTPS-only settings have tests of their own.
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Hashed static names need `collectstatic` first; tests that want them collect into a tmp dir.
+os.environ.setdefault("STATIC_MANIFEST", "false")

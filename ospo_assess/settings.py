@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files, right after the security headers and before anything that does work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,6 +122,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves STATIC_ROOT: names carry a content hash and are cached for a year, with
+# gzip and Brotli copies. That needs `collectstatic` first (the Docker image runs it when it is
+# built); development and the tests (STATIC_MANIFEST=false) serve the source folders instead.
+_static_manifest = env_bool("STATIC_MANIFEST", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if _static_manifest
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not _static_manifest
+WHITENOISE_AUTOREFRESH = not _static_manifest
 
 # Background tasks (PDF rendering). "database" needs a worker: `manage.py db_worker`.
 # Development and tests run tasks at once, in the request, unless told otherwise.
@@ -138,7 +156,8 @@ PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", default=120)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# In development, mail (password resets, invitations) is printed to the console.
+# In development, mail (password resets, invitations) is printed to the console; production
+# sends through the SMTP server the environment names.
 MAILERS = {
     "default": {
         "BACKEND": (
@@ -148,6 +167,14 @@ MAILERS = {
         ),
     }
 }
+if not DEBUG:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", default="localhost"),
+        "port": env_int("EMAIL_PORT", default=25),
+        "username": env_str("EMAIL_HOST_USER", default=""),
+        "password": env_str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+    }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="OSPO Assess <noreply@localhost>")
 
 # Security headers and cookies. Production runs behind a TLS-terminating proxy that sets

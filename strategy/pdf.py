@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -103,6 +104,8 @@ def static_file_for(url: str) -> Path:
             raise FetchRefused(f"not a plain static path: {url!r}")
     try:
         found = finders.find(name)
+        if not found and (source := source_name(name)) is not None:
+            found = finders.find(source)
     except SuspiciousFileOperation as error:
         raise FetchRefused(f"outside the static folders: {url!r}") from error
     if not found:
@@ -111,6 +114,17 @@ def static_file_for(url: str) -> Path:
     if not path.is_file():
         raise FetchRefused(f"not a file: {url!r}")
     return path
+
+
+def source_name(name: str) -> str | None:
+    """The source name behind a hashed static name (`css/a.0123456789ab.css` -> `css/a.css`).
+
+    With a manifest storage (WhiteNoise's CompressedManifestStaticFilesStorage in production)
+    `{% static %}` gives hashed names, which the finders do not know. Only a name the manifest
+    lists maps back; anything else gives None and is refused as before.
+    """
+    hashed_files = getattr(staticfiles_storage, "hashed_files", None) or {}
+    return next((source for source, hashed in hashed_files.items() if hashed == name), None)
 
 
 class StaticFilesFetcher(URLFetcher):

@@ -1,0 +1,56 @@
+"""With hashed static names (WhiteNoise's manifest storage), the PDF still gets its styles."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.templatetags.static import static
+
+from strategy.document import document_context
+from strategy.pdf import BASE_URL, FetchRefused, StaticFilesFetcher, static_file_for, write_pdf
+from tests.test_strategy_pdf import demo_strategy
+
+pytestmark = pytest.mark.django_db
+
+MANIFEST = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+@pytest.fixture
+def hashed_static(settings, tmp_path):
+    """Static files collected as in the Docker image: hashed names and a manifest."""
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST}}
+    call_command("collectstatic", "--no-input", verbosity=0)
+
+
+def test_a_hashed_static_url_resolves_to_its_source_file(hashed_static):
+    url = static("css/strategy-print.css")
+    assert re.fullmatch(r"/static/css/strategy-print\.[0-9a-f]{12}\.css", url)
+    for candidate in (BASE_URL.rstrip("/") + url, url):
+        assert static_file_for(candidate) == Path(finders.find("css/strategy-print.css"))
+
+
+def test_a_name_the_manifest_does_not_know_is_still_refused(hashed_static):
+    for url in ("/static/css/strategy-print.0123456789ab.css", "/static/staticfiles.json"):
+        with pytest.raises(FetchRefused):
+            static_file_for(BASE_URL.rstrip("/") + url)
+
+
+def test_the_document_gets_its_stylesheet_and_fonts_with_hashed_names(hashed_static):
+    fetcher = StaticFilesFetcher()
+    output = write_pdf(document_context(demo_strategy()), fetcher=fetcher)
+    assert any("strategy-print." in url for url in fetcher.requested)
+    assert any(url.endswith(".ttf") for url in fetcher.requested)
+    refused = [url for url in fetcher.requested if not _resolves(url)]
+    assert refused == []
+    assert output.pdf.startswith(b"%PDF")
+
+
+def _resolves(url: str) -> bool:
+    try:
+        static_file_for(url)
+    except FetchRefused:
+        return False
+    return True
