@@ -6,7 +6,9 @@ only a draft's is rebuilt on every call. Answers are always read fresh.
 
 from __future__ import annotations
 
-from django.db.models import Max
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
 
 from assessments.models import Answer, Assessment, Questionnaire
 from assessments.scoring import (
@@ -114,3 +116,64 @@ def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
             AnswerSpec(question=key, kind=AnswerKind(kind), score=score or 0)
         )
     return {a.pk: assess(model_spec(a.questionnaire), by_assessment[a.pk]) for a in assessments}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An assessment's overall result in a few numbers: what lists and charts of many show."""
+
+    stage: int
+    score: float | None
+    answered: int
+    total: int
+
+
+def _fingerprint(assessment: Assessment, count: int, last) -> str:
+    # Every write of an answer moves answered_at or the count; a move to another version changes
+    # the questionnaire. Any of them makes the stored summary stale.
+    return f"{assessment.questionnaire_id}:{count}:{last.isoformat() if last else '-'}"
+
+
+def summaries(assessments: list[Assessment]) -> dict[int, Summary]:
+    """Overall results of many assessments: stored ones reused, stale ones scored and stored.
+
+    Three queries at most whatever the number of assessments: one aggregate over the answers,
+    one for the answers of stale assessments, one to store their new summaries.
+    """
+    stats = {
+        row["assessment_id"]: (row["n"], row["last"])
+        for row in Answer.objects.filter(
+            assessment__in=[a.pk for a in assessments], respondent__isnull=True
+        )
+        .values("assessment_id")
+        .annotate(n=Count("id"), last=Max("answered_at"))
+    }
+    out: dict[int, Summary] = {}
+    stale: list[Assessment] = []
+    for assessment in assessments:
+        count, last = stats.get(assessment.pk, (0, None))
+        fingerprint = _fingerprint(assessment, count, last)
+        cached = assessment.result_cache or {}
+        if cached.get("fingerprint") == fingerprint:
+            out[assessment.pk] = Summary(
+                cached["stage"], cached["score"], cached["answered"], cached["total"]
+            )
+        else:
+            assessment.result_cache = {"fingerprint": fingerprint}
+            stale.append(assessment)
+    if stale:
+        for pk, result in evaluate_many(stale).items():
+            overall = result.overall
+            out[pk] = Summary(
+                overall.stage, overall.score, overall.total - overall.unanswered, overall.total
+            )
+        for assessment in stale:
+            summary = out[assessment.pk]
+            assessment.result_cache |= {
+                "stage": summary.stage,
+                "score": summary.score,
+                "answered": summary.answered,
+                "total": summary.total,
+            }
+        Assessment.objects.bulk_update(stale, ["result_cache"])
+    return out

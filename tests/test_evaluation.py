@@ -88,3 +88,35 @@ def test_the_database_refuses_an_inconsistent_answer(assessment):
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.create(assessment=assessment, question=question, kind="not_applicable")
     assert not Answer.objects.exists()
+
+
+def test_summaries_are_stored_and_reused_until_an_answer_changes(
+    assessment, owner, django_assert_max_num_queries
+):
+    policy = assessment.questionnaire.questions.get(key="policy")
+    assessment.record_answer(policy, owner, kind="option", option=policy.options.get(score=4))
+    first = evaluation.summaries([assessment])[assessment.pk]
+    assert (first.answered, first.total) == (1, 6)
+    assessment.refresh_from_db()
+    with django_assert_max_num_queries(1):  # only the aggregate: nothing to score again
+        assert evaluation.summaries([assessment])[assessment.pk] == first
+    assessment.record_answer(policy, owner, kind="option", option=policy.options.get(score=0))
+    assessment.refresh_from_db()
+    changed = evaluation.summaries([assessment])[assessment.pk]
+    assert changed.score < first.score
+    # The stored summary is the one a full evaluation gives.
+    result = evaluation.evaluate(assessment).overall
+    assert (changed.stage, changed.score) == (result.stage, result.score)
+
+
+def test_summaries_follow_a_move_to_another_version(assessment, owner, mini_text):
+    from assessments.questionnaire_file.store import load_text
+
+    evaluation.summaries([assessment])
+    newer = load_text(mini_text.replace("version: 1", "version: 2", 1), publish=True)
+    Assessment.objects.filter(pk=assessment.pk).update(questionnaire=newer)
+    assessment.refresh_from_db()
+    assert assessment.result_cache["fingerprint"].split(":")[0] != str(newer.pk)
+    evaluation.summaries([assessment])
+    assessment.refresh_from_db()
+    assert assessment.result_cache["fingerprint"].startswith(f"{newer.pk}:")

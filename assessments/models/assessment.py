@@ -44,6 +44,9 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # The overall result as last computed, with the fingerprint of the answers it was computed
+    # from: lists of many assessments reuse it instead of scoring every assessment again.
+    result_cache = models.JSONField(null=True, blank=True, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 

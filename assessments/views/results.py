@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
@@ -12,9 +13,11 @@ from django.views.decorators.http import require_safe
 from assessments import exports
 from assessments.access import assessment_or_404, membership_or_404
 from assessments.comparison import compare_assessments
-from assessments.evaluation import evaluate_many, model_spec
+from assessments.evaluation import model_spec, summaries
 from assessments.models import Assessment
 from assessments.reporting import build_report
+
+HISTORY_PAGE_SIZE = 25
 
 
 @login_required
@@ -28,19 +31,22 @@ def organization_dashboard(request, org_slug):
         .select_related("questionnaire")
         .order_by("created_at")
     )
-    results = evaluate_many(assessments)
+    results = summaries(assessments)
+    stage_names = {}
     rows = []
     for assessment in assessments:
-        result = results[assessment.pk]
-        stage_names = {s.level: s.name for s in model_spec(assessment.questionnaire).stages}
+        summary = results[assessment.pk]
+        if assessment.questionnaire_id not in stage_names:
+            spec = model_spec(assessment.questionnaire)
+            stage_names[assessment.questionnaire_id] = {s.level: s.name for s in spec.stages}
         rows.append(
             {
                 "assessment": assessment,
-                "stage": result.overall.stage,
-                "stage_name": stage_names[result.overall.stage],
-                "score": result.overall.score,
-                "answered": result.overall.total - result.overall.unanswered,
-                "total": result.overall.total,
+                "stage": summary.stage,
+                "stage_name": stage_names[assessment.questionnaire_id][summary.stage],
+                "score": summary.score,
+                "answered": summary.answered,
+                "total": summary.total,
             }
         )
     history = None
@@ -59,13 +65,16 @@ def organization_dashboard(request, org_slug):
                 for r in rows
             ],
         )
+    page = Paginator(list(reversed(rows)), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/dashboard.html",
         {
             "membership": membership,
             "organization": organization,
-            "rows": list(reversed(rows)),
+            "rows": page.object_list,
+            "latest": rows[-1] if rows else None,
+            "page": page,
             "history": history,
         },
     )
