@@ -18,6 +18,8 @@ from assessments.models import Assessment
 from assessments.reporting import build_report
 
 HISTORY_PAGE_SIZE = 25
+# More points than this make the chart unreadable and its data table long; it shows the latest.
+HISTORY_CHART_POINTS = 60
 
 
 @login_required
@@ -62,7 +64,7 @@ def organization_dashboard(request, org_slug):
                     r["score"],
                     r["stage"],
                 )
-                for r in rows
+                for r in rows[-HISTORY_CHART_POINTS:]
             ],
         )
     page = Paginator(list(reversed(rows)), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -76,6 +78,8 @@ def organization_dashboard(request, org_slug):
             "latest": rows[-1] if rows else None,
             "page": page,
             "history": history,
+            "history_points": min(len(rows), HISTORY_CHART_POINTS),
+            "history_truncated": len(rows) > HISTORY_CHART_POINTS,
         },
     )
 
