@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 
-.PHONY: run test setup system-check lint format bench clean
+.PHONY: run test setup system-check lint format bench bench-scoring clean
 
 run: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
@@ -39,7 +39,12 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The whole picture over HTTP (throwaway PostgreSQL database, gunicorn in production mode):
+# `make bench`, or `make bench BENCH_ARGS=--quick`. See bench/README.md.
 bench: setup
+	$(DEV_ENV) LOG_LEVEL=WARNING $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+bench-scoring: setup
 	$(BIN)/python bench/bench_scoring.py --questions 200
 
 clean:

@@ -42,7 +42,7 @@ def test_manage_check_deploy_reports_nothing_with_production_settings():
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a loaded CI machine can take a while to import everything
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
