@@ -30,7 +30,10 @@ PRODUCTION = {
 
 
 def test_manage_check_deploy_reports_nothing_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in ("HTTPS", "DEBUG", "TASKS_BACKEND")}
+    # Only what a production server has: not the test run's own switches (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which the deploy check rightly refuses).
+    test_only = ("HTTPS", "DEBUG", "TASKS_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATIC_MANIFEST")
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     env |= {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
