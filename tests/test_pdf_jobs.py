@@ -32,6 +32,9 @@ def url(name, strategy):
     return reverse(f"strategy:{name}", args=["acme", strategy.pk])
 
 
+# The worker closes its database connection when it is done, as it should: that needs a test
+# whose data is committed, not one wrapped in a transaction on that connection.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
 def test_the_real_worker_renders_a_queued_pdf_and_the_page_then_offers_it(client, owner, strategy):
     client.force_login(owner)
