@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from assessments.models import Answer, Assessment, Questionnaire
 from assessments.scoring import (
@@ -128,31 +128,17 @@ class Summary:
     total: int
 
 
-def _fingerprint(assessment: Assessment, count: int, last) -> str:
-    # Every write of an answer moves answered_at or the count; a move to another version changes
-    # the questionnaire. Any of them makes the stored summary stale.
-    return f"{assessment.questionnaire_id}:{count}:{last.isoformat() if last else '-'}"
-
-
 def summaries(assessments: list[Assessment]) -> dict[int, Summary]:
     """Overall results of many assessments: stored ones reused, stale ones scored and stored.
 
-    Three queries at most whatever the number of assessments: one aggregate over the answers,
-    one for the answers of stale assessments, one to store their new summaries.
+    Two queries at most whatever the number of assessments, none when every stored summary is
+    current: one for the answers of stale assessments, one to store their new summaries. A
+    summary is current while the assessment's answers fingerprint is the one it was made from.
     """
-    stats = {
-        row["assessment_id"]: (row["n"], row["last"])
-        for row in Answer.objects.filter(
-            assessment__in=[a.pk for a in assessments], respondent__isnull=True
-        )
-        .values("assessment_id")
-        .annotate(n=Count("id"), last=Max("answered_at"))
-    }
     out: dict[int, Summary] = {}
     stale: list[Assessment] = []
     for assessment in assessments:
-        count, last = stats.get(assessment.pk, (0, None))
-        fingerprint = _fingerprint(assessment, count, last)
+        fingerprint = assessment.answers_fingerprint
         cached = assessment.result_cache or {}
         if cached.get("fingerprint") == fingerprint:
             out[assessment.pk] = Summary(

@@ -192,9 +192,11 @@ def apply_upgrade(assessment: Assessment, target: Questionnaire, user) -> Upgrad
         Answer.objects.bulk_update(moved, ["question", "option"])
         Answer.objects.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
         locked.questionnaire = target
-        locked.save(update_fields=["questionnaire", "updated_at"])
+        locked.answers_revision += 1
+        locked.save(update_fields=["questionnaire", "answers_revision", "updated_at"])
     assessment.questionnaire = target
     assessment.updated_at = locked.updated_at
+    assessment.answers_revision = locked.answers_revision
     plan.assessment = assessment
     logger.info(
         "assessment %s moved from %s v%s to v%s by user %s: %d carried, %d dropped",

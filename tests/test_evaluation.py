@@ -98,7 +98,7 @@ def test_summaries_are_stored_and_reused_until_an_answer_changes(
     first = evaluation.summaries([assessment])[assessment.pk]
     assert (first.answered, first.total) == (1, 6)
     assessment.refresh_from_db()
-    with django_assert_max_num_queries(1):  # only the aggregate: nothing to score again
+    with django_assert_max_num_queries(0):  # the fingerprint is on the row: nothing to read
         assert evaluation.summaries([assessment])[assessment.pk] == first
     assessment.record_answer(policy, owner, kind="option", option=policy.options.get(score=0))
     assessment.refresh_from_db()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +47,10 @@ class Assessment(models.Model):
     # The overall result as last computed, with the fingerprint of the answers it was computed
     # from: lists of many assessments reuse it instead of scoring every assessment again.
     result_cache = models.JSONField(null=True, blank=True, editable=False)
+    # Moves on every write of an agreed answer, in the same UPDATE that stamps `updated_at`:
+    # with the questionnaire it names one state of the answers exactly, so whatever is computed
+    # from them (summary, rendered results, PDF) can be kept under it without reading them.
+    answers_revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -56,6 +60,10 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def answers_fingerprint(self) -> str:
+        return f"{self.questionnaire_id}:{self.answers_revision}"
 
     @property
     def is_locked(self) -> bool:
@@ -77,7 +85,11 @@ class Assessment(models.Model):
                     Answer.objects.create(assessment=self, question=question, **values)
             except IntegrityError:
                 mine.update(**values)
-        Assessment.objects.filter(pk=self.pk).update(updated_at=now)
+        Assessment.objects.filter(pk=self.pk).update(
+            updated_at=now, answers_revision=F("answers_revision") + 1
+        )
+        # Never ahead of the stored revision, so a result labelled with it is never older.
+        self.answers_revision += 1
         return mine.select_related("answered_by", "option").get()
 
     def answered_by_section(self) -> dict[int, int]:
