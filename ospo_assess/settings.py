@@ -222,5 +222,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint reports every layout step and page at INFO: noise, not events.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,16 @@ from assessments.questionnaire_file.store import load_text
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rendered pieces are cached under database ids, which a rolled-back test may hand out again.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def mini_text() -> str:
     return (FIXTURES / "mini.yaml").read_text(encoding="utf-8")

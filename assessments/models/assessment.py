@@ -16,6 +16,10 @@ class AssessmentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organization__memberships__user=user)
 
+    def answers_changed(self) -> int:
+        """Mark that agreed answers of these assessments were written outside `record_answer`."""
+        return self.update(updated_at=timezone.now(), answers_revision=F("answers_revision") + 1)
+
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
@@ -47,7 +51,8 @@ class Assessment(models.Model):
     # The overall result as last computed, with the fingerprint of the answers it was computed
     # from: lists of many assessments reuse it instead of scoring every assessment again.
     result_cache = models.JSONField(null=True, blank=True, editable=False)
-    # Moves on every write of an agreed answer, in the same UPDATE that stamps `updated_at`:
+    # Moves on every write of an agreed answer, in the same UPDATE that stamps `updated_at`
+    # (`record_answer`; any other writer calls `Assessment.objects.filter(...).answers_changed()`):
     # with the questionnaire it names one state of the answers exactly, so whatever is computed
     # from them (summary, rendered results, PDF) can be kept under it without reading them.
     answers_revision = models.PositiveIntegerField(default=0, editable=False)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,6 +15,7 @@ from assessments import exports
 from assessments.access import assessment_or_404, membership_or_404
 from assessments.comparison import compare_assessments
 from assessments.evaluation import model_spec, summaries
+from assessments.fragments import cached_fragment, fragment_key
 from assessments.models import Assessment
 from assessments.reporting import build_report
 
@@ -25,34 +27,29 @@ HISTORY_CHART_POINTS = 60
 @login_required
 @require_safe
 def organization_dashboard(request, org_slug):
-    """The organization's assessments over time: the history page."""
+    """The organization's assessments over time: the history page.
+
+    Reads one page of the table and the chart's points, never the whole history, and no answer:
+    each assessment's stored summary is current while its answers fingerprint is unchanged.
+    """
     membership = membership_or_404(request, org_slug)
     organization = membership.organization
-    assessments = list(
+    newest_first = (
         Assessment.objects.filter(organization=organization)
         .select_related("questionnaire")
-        .order_by("created_at")
+        .order_by("-created_at", "-pk")
     )
-    results = summaries(assessments)
-    stage_names = {}
-    rows = []
-    for assessment in assessments:
-        summary = results[assessment.pk]
-        if assessment.questionnaire_id not in stage_names:
-            spec = model_spec(assessment.questionnaire)
-            stage_names[assessment.questionnaire_id] = {s.level: s.name for s in spec.stages}
-        rows.append(
-            {
-                "assessment": assessment,
-                "stage": summary.stage,
-                "stage_name": stage_names[assessment.questionnaire_id][summary.stage],
-                "score": summary.score,
-                "answered": summary.answered,
-                "total": summary.total,
-            }
-        )
+    page = Paginator(newest_first, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
+    # The first page is the newest assessments: the chart's points start with them.
+    charted = on_page if page.number == 1 else []
+    if page.paginator.count > len(charted):
+        charted = list(newest_first[:HISTORY_CHART_POINTS])
+    charted = charted[:HISTORY_CHART_POINTS]
+    rows = _history_rows(on_page, charted)
+    chart_rows = [rows[a.pk] for a in reversed(charted)]
     history = None
-    if rows:
+    if chart_rows:
         from assessments import charts
 
         history = charts.history(
@@ -64,40 +61,75 @@ def organization_dashboard(request, org_slug):
                     r["score"],
                     r["stage"],
                 )
-                for r in rows[-HISTORY_CHART_POINTS:]
+                for r in chart_rows
             ],
         )
-    page = Paginator(list(reversed(rows)), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/dashboard.html",
         {
             "membership": membership,
             "organization": organization,
-            "rows": page.object_list,
-            "latest": rows[-1] if rows else None,
+            "rows": [rows[a.pk] for a in on_page],
+            "latest": chart_rows[-1] if chart_rows else None,
             "page": page,
             "history": history,
-            "history_points": min(len(rows), HISTORY_CHART_POINTS),
-            "history_truncated": len(rows) > HISTORY_CHART_POINTS,
+            "history_points": len(chart_rows),
+            "history_truncated": page.paginator.count > len(chart_rows),
         },
     )
+
+
+def _history_rows(*assessment_lists: list[Assessment]) -> dict[int, dict]:
+    unique = {a.pk: a for assessments in assessment_lists for a in assessments}
+    results = summaries(list(unique.values()))
+    stage_names: dict[int, dict[int, str]] = {}
+    rows = {}
+    for pk, assessment in unique.items():
+        summary = results[pk]
+        if assessment.questionnaire_id not in stage_names:
+            spec = model_spec(assessment.questionnaire)
+            stage_names[assessment.questionnaire_id] = {s.level: s.name for s in spec.stages}
+        rows[pk] = {
+            "assessment": assessment,
+            "stage": summary.stage,
+            "stage_name": stage_names[assessment.questionnaire_id][summary.stage],
+            "score": summary.score,
+            "answered": summary.answered,
+            "total": summary.total,
+        }
+    return rows
 
 
 @login_required
 @require_safe
 def results(request, org_slug, pk):
     membership, assessment = assessment_or_404(request, org_slug, pk)
-    report = build_report(assessment)
-    return render(
-        request,
-        "assessments/results.html",
-        {
-            "membership": membership,
-            "organization": membership.organization,
-            "assessment": assessment,
-            "report": report,
-        },
+    context = {
+        "membership": membership,
+        "organization": membership.organization,
+        "assessment": assessment,
+    }
+
+    def render_report() -> str:
+        part = {**context, "report": build_report(assessment)}
+        return render_to_string("assessments/results.html#report", part, request=request)
+
+    context["report_html"] = cached_fragment(_results_key(assessment), render_report)
+    return render(request, "assessments/results.html", context)
+
+
+def _results_key(assessment: Assessment) -> str | None:
+    """What the report part shows depends on: the answers, the version, the status, the URL."""
+    if assessment.questionnaire.is_draft:  # a draft's questions may still change
+        return None
+    return fragment_key(
+        "results",
+        assessment.pk,
+        assessment.created_at.isoformat(),
+        assessment.answers_fingerprint,
+        assessment.status,
+        assessment.organization.slug,
     )
 
 
