@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from assessments.evaluation import _cache_key as evaluation_cache_key
 from assessments.evaluation import evaluate
 from assessments.models import Assessment, Question
 from assessments.scoring import AssessmentResult, Blocker, ScopeResult
@@ -65,6 +66,45 @@ class Report:
         return [(self.stages[c.level], c) for c in self.result.overall.stages]
 
 
+@dataclass(frozen=True)
+class Words:
+    """What a report says about a questionnaire version, apart from any answer."""
+
+    stages: list[StageInfo]
+    layers: list  # Layer rows, read only
+    pillars: list  # Pillar rows, read only
+    texts: dict[str, dict]  # question key -> text, section title and key
+
+
+_frozen_words: dict[tuple, Words] = {}
+
+
+def _words(questionnaire) -> Words:
+    """Read once per process for a published version, which never changes; a draft every time."""
+    key = None if questionnaire.is_draft else evaluation_cache_key(questionnaire)
+    words = _frozen_words.get(key) if key else None
+    if words is None:
+        words = Words(
+            stages=[
+                StageInfo(
+                    s.level, s.key, s.name, s.description, s.characteristics, dict(s.mappings)
+                )
+                for s in questionnaire.stages.order_by("level")
+            ],
+            layers=list(questionnaire.layers.order_by("order")),
+            pillars=list(questionnaire.pillars.order_by("order")),
+            texts={
+                q["key"]: q
+                for q in Question.objects.filter(questionnaire=questionnaire).values(
+                    "key", "text", "section__title", "section__key"
+                )
+            },
+        )
+        if key:
+            _frozen_words[key] = words
+    return words
+
+
 def build_report(assessment: Assessment, *, blockers_per_scope: int = 5) -> Report:
     return report_from(
         assessment.questionnaire,
@@ -82,18 +122,8 @@ def report_from(
     blockers_per_scope: int = 5,
 ) -> Report:
     """A result of `questionnaire`, in words and charts; `assessment` is None for a preview."""
-    stages = [
-        StageInfo(s.level, s.key, s.name, s.description, s.characteristics, dict(s.mappings))
-        for s in questionnaire.stages.order_by("level")
-    ]
-    layers = list(questionnaire.layers.order_by("order"))
-    pillars = list(questionnaire.pillars.order_by("order"))
-    texts = {
-        q["key"]: q
-        for q in Question.objects.filter(questionnaire=questionnaire).values(
-            "key", "text", "section__title", "section__key"
-        )
-    }
+    words = _words(questionnaire)
+    stages, layers, pillars, texts = words.stages, words.layers, words.pillars, words.texts
 
     def rows_of(blockers, limit: int | None) -> list[BlockerRow]:
         chosen = blockers if limit is None else blockers[:limit]
