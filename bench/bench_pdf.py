@@ -8,7 +8,11 @@ roadmap and targets set. Then measures:
 
 * render: `render_pdf` on new content (context, hash, WeasyPrint, store), median of --renders;
 * bare: WeasyPrint alone on the same HTML without the stylesheet or fonts, median of --renders;
-* cached: `render_pdf` on unchanged content (context and hash, no rendering), median of --cached.
+* cached: `render_pdf` on unchanged content (the strategy's own rows and the hash: no answers,
+  no report, no rendering), median of --cached.
+
+Renders after the first in the process reuse WeasyPrint's font configuration (see strategy/pdf.py),
+as a long-running worker does.
 
 Prints a table, writes bench/results/pdf.json and exits 1 when a target is missed.
 """

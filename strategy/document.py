@@ -1,9 +1,19 @@
 """The strategy document as plain data: what the PDF and the Markdown export both show.
 
-`document_context(strategy)` loads everything the document needs in a fixed number of queries
-(about a dozen, whatever the number of sections, roadmap items or answers), then works in plain
-Python. `content_hash(context)` is the key under which a rendered PDF is kept: it changes when
-anything that shows in the document changes, and only then.
+`document_source(strategy)` loads the strategy's own rows in three queries: the strategy with its
+organization, assessment and questionnaire version, its sections, its roadmap. `content_hash`
+is the key under which a rendered PDF is kept: it changes when anything that shows in the
+document changes, and only then. It is computed from those rows alone, without reading the
+assessment's answers or scoring them: the assessment's `answers_fingerprint` names one state of
+its answers exactly, and a published questionnaire version never changes, so together with the
+code, templates, stylesheet and fonts that draw the document they decide everything the
+"Where we stand" charts and the answers appendix show. (An assessment on a draft version, whose
+text may still change, is hashed from its full report and answers instead.) Serving a stored PDF
+therefore costs a few small queries.
+
+`document_context(source)` builds everything the document shows, as plain data, in a fixed
+number of further queries (about a dozen in all, whatever the number of sections, roadmap items
+or answers); only a rendering needs it.
 
 Two numbers on the cover:
 
@@ -48,7 +58,7 @@ from strategy.services import GENERATED_KEY
 
 # Bump when the document's content or layout changes in a way no hashed file shows (for example
 # a change in a library that renders it), so that stored PDFs are rendered again.
-RENDER_FORMAT = 1
+RENDER_FORMAT = 2
 
 AIM_KEY = "where-we-aim"
 ROADMAP_KEY = "roadmap"
@@ -57,13 +67,20 @@ TEMPLATE = "strategy/pdf/document.html"
 STYLESHEET = "css/strategy-print.css"
 FONTS_DIR = "fonts"
 CHART_TEMPLATES = ("charts/stage_bars.html", "charts/radar.html", "charts/heatmap.html")
-# Code whose changes show in the document; hashed with the templates and the stylesheet.
+_ASSESSMENTS = Path(__file__).resolve().parent.parent / "assessments"
+# Code whose changes show in the document; hashed with the templates and the stylesheet. The
+# hash holds the answers' fingerprint, not the answers or the scores: the code that reads,
+# scores and labels them is hashed instead.
 CODE_FILES = (
     Path(__file__),
     Path(__file__).with_name("pdf.py"),
     Path(strategy_markdown.__file__),
-    Path(__file__).resolve().parent.parent / "assessments" / "charts.py",
-    Path(__file__).resolve().parent.parent / "assessments" / "reporting.py",
+    _ASSESSMENTS / "charts.py",
+    _ASSESSMENTS / "reporting.py",
+    _ASSESSMENTS / "scoring.py",
+    _ASSESSMENTS / "evaluation.py",
+    _ASSESSMENTS / "exports.py",
+    _ASSESSMENTS / "models" / "assessment.py",
 )
 
 
@@ -248,21 +265,103 @@ def _answer_groups(rows: list[dict]) -> list[AnswerGroup]:
     return groups
 
 
-def document_context(strategy: Strategy) -> dict:
-    """Everything the PDF and the Markdown export show, as plain data."""
-    strategy = Strategy.objects.select_related("organization", "assessment__questionnaire").get(
-        pk=strategy.pk
+@dataclass(frozen=True)
+class DocumentSource:
+    """The strategy's own rows: what the cache key is computed from, and the context built on.
+
+    `strategy` comes with its organization, and its assessment with that one's questionnaire
+    version (`select_related`), so reading them costs nothing more.
+    """
+
+    strategy: Strategy
+    sections: list[Section]
+    items: list[RoadmapItem]
+
+    @property
+    def assessment(self):
+        return self.strategy.assessment
+
+    @property
+    def version(self) -> int:
+        return sum(s.version for s in self.sections)
+
+    @property
+    def date(self) -> date:
+        changed = _latest(self.strategy.updated_at, *(s.updated_at for s in self.sections))
+        return timezone.localtime(changed).date() if changed else timezone.localdate()
+
+    def guides(self) -> dict:
+        key = self.strategy.guidance_key
+        return guidance_by_key(key) if _guidance_exists(key) else {}
+
+
+def document_source(strategy: Strategy, *, reload: bool = True) -> DocumentSource:
+    """The rows the document is made from, in three queries.
+
+    With `reload=False` the strategy is taken as given (a view that has just loaded it with its
+    organization and `assessment__questionnaire`); otherwise it is read again.
+    """
+    if reload:
+        strategy = Strategy.objects.select_related("organization", "assessment__questionnaire").get(
+            pk=strategy.pk
+        )
+    return DocumentSource(
+        strategy=strategy,
+        sections=list(Section.objects.filter(strategy=strategy).order_by("order", "pk")),
+        items=list(RoadmapItem.objects.filter(strategy=strategy).order_by("order", "pk")),
     )
-    sections = list(Section.objects.filter(strategy=strategy).order_by("order", "pk"))
-    items = list(RoadmapItem.objects.filter(strategy=strategy).order_by("order", "pk"))
-    guides = guidance_by_key(strategy.guidance_key) if _guidance_exists(strategy) else {}
+
+
+def _assessment_info(assessment) -> dict | None:
+    if assessment is None:
+        return None
+    questionnaire = assessment.questionnaire
+    return {
+        "pk": assessment.pk,
+        "title": assessment.title,
+        "status": assessment.status,
+        "submitted": assessment.is_locked,
+        "created_at": assessment.created_at,
+        "updated_at": assessment.updated_at,
+        "submitted_at": assessment.submitted_at,
+        "questionnaire": {
+            "pk": questionnaire.pk,
+            "key": questionnaire.key,
+            "version": questionnaire.version,
+            "published_at": questionnaire.published_at,
+            "threshold": questionnaire.threshold,
+        },
+    }
+
+
+def _strategy_info(strategy: Strategy) -> dict:
+    return {
+        "pk": strategy.pk,
+        "title": strategy.title,
+        "horizon": strategy.horizon,
+        "target_stage": strategy.target_stage,
+        "scope_targets": strategy.scope_targets or {},
+        "guidance_key": strategy.guidance_key,
+    }
+
+
+def document_context(source: DocumentSource | Strategy) -> dict:
+    """Everything the PDF and the Markdown export show, as plain data.
+
+    Takes the `DocumentSource` the cache key was computed from (so that the document rendered is
+    the one the key names), or a strategy, whose source is then loaded first.
+    """
+    if not isinstance(source, DocumentSource):
+        source = document_source(source)
+    strategy = source.strategy
+    guides = source.guides()
 
     assessment = strategy.assessment
     report = build_report(assessment) if assessment is not None else None
     raw_answers = answer_rows(assessment) if assessment is not None else []
 
     section_docs = []
-    for number, section in enumerate(sections, start=1):
+    for number, section in enumerate(source.sections, start=1):
         guide = guides.get(section.key)
         section_docs.append(
             SectionDoc(
@@ -277,44 +376,16 @@ def document_context(strategy: Strategy) -> dict:
                 generated=guide.generated if guide else False,
             )
         )
-    changed = _latest(strategy.updated_at, *(s.updated_at for s in sections))
-    changed_on = timezone.localtime(changed).date() if changed else timezone.localdate()
-
-    assessment_info = None
-    if assessment is not None:
-        assessment_info = {
-            "pk": assessment.pk,
-            "title": assessment.title,
-            "status": assessment.status,
-            "submitted": assessment.is_locked,
-            "created_at": assessment.created_at,
-            "updated_at": assessment.updated_at,
-            "submitted_at": assessment.submitted_at,
-            "questionnaire": {
-                "pk": assessment.questionnaire.pk,
-                "key": assessment.questionnaire.key,
-                "version": assessment.questionnaire.version,
-                "published_at": assessment.questionnaire.published_at,
-                "threshold": assessment.questionnaire.threshold,
-            },
-        }
-
     return {
-        "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "source": source,
+        "language": _language(),
         "organization": {"pk": strategy.organization.pk, "name": strategy.organization.name},
-        "strategy": {
-            "pk": strategy.pk,
-            "title": strategy.title,
-            "horizon": strategy.horizon,
-            "target_stage": strategy.target_stage,
-            "scope_targets": strategy.scope_targets or {},
-            "guidance_key": strategy.guidance_key,
-        },
+        "strategy": _strategy_info(strategy),
         "guidance_title": guidance_title(strategy.guidance_key) or _("Open source strategy"),
-        "version": sum(s.version for s in sections),
-        "date": changed_on,
+        "version": source.version,
+        "date": source.date,
         "sections": section_docs,
-        "assessment": assessment_info,
+        "assessment": _assessment_info(assessment),
         "report": report,
         "targets": _target_rows(strategy, report),
         "roadmap": [
@@ -327,15 +398,19 @@ def document_context(strategy: Strategy) -> dict:
                 status=item.status,
                 status_label=str(item.get_status_display()),
             )
-            for index, item in enumerate(items, start=1)
+            for index, item in enumerate(source.items, start=1)
         ],
         "answer_groups": _answer_groups(raw_answers),
         "answers": raw_answers,
     }
 
 
-def _guidance_exists(strategy: Strategy) -> bool:
-    return (GUIDANCE_DIR / f"{strategy.guidance_key}.yaml").is_file()
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _guidance_exists(key: str) -> bool:
+    return (GUIDANCE_DIR / f"{key}.yaml").is_file()
 
 
 # --- The cache key ---------------------------------------------------------------------------
@@ -410,6 +485,11 @@ def _file_digest(path: Path) -> str:
     return digest
 
 
+def fonts_digest() -> list[tuple[str, str]]:
+    """(name, sha256) of every vendored font file; the digests are kept per process."""
+    return [(p.name, _file_digest(p)) for p in _font_files()]
+
+
 @cache
 def _weasyprint_version() -> str:
     try:
@@ -427,34 +507,85 @@ def _translation_digest(language: str) -> list:
     return out
 
 
-def content_hash(context: dict) -> str:
-    """sha256 over everything that shows in the document, and over the files that draw it."""
-    payload = {
+def _answers_digest(assessment) -> dict | None:
+    """What the document shows of the assessment's answers, for the hash.
+
+    On a published (frozen) questionnaire version the fingerprint names the answers exactly, and
+    the version's text cannot change: nothing is read. A draft version may still be edited, so
+    its report and answers are computed and hashed in full (slow, and only ever for drafts).
+    """
+    if assessment is None:
+        return None
+    questionnaire = assessment.questionnaire
+    digest = {
+        "fingerprint": assessment.answers_fingerprint,
+        "questionnaire": {
+            "pk": questionnaire.pk,
+            "key": questionnaire.key,
+            "version": questionnaire.version,
+            "title": questionnaire.title,
+            "language": questionnaire.language,
+            "threshold": questionnaire.threshold,
+            "core_minimum": questionnaire.core_minimum,
+            "draft": questionnaire.is_draft,
+        },
+    }
+    if questionnaire.is_draft:
+        digest["report"] = _report_digest(build_report(assessment))
+        digest["answers"] = answer_rows(assessment)
+    return digest
+
+
+def _hash_payload(source: DocumentSource, language: str) -> dict:
+    strategy = source.strategy
+    guides = source.guides()
+    return {
         "format": RENDER_FORMAT,
         "weasyprint": _weasyprint_version(),
-        "language": context["language"],
-        "translations": _translation_digest(context["language"]),
-        "organization": context["organization"],
-        "strategy": context["strategy"],
-        "guidance_title": context["guidance_title"],
-        "version": context["version"],
-        "date": context["date"],
+        "language": language,
+        "translations": _translation_digest(language),
+        "organization": {"pk": strategy.organization.pk, "name": strategy.organization.name},
+        "strategy": _strategy_info(strategy),
+        "guidance_title": guidance_title(strategy.guidance_key) or _("Open source strategy"),
+        "version": source.version,
+        "date": source.date,
         "sections": [
-            (s.key, s.title, s.body, s.version, s.summary, list(s.questions), s.generated)
-            for s in context["sections"]
+            (
+                s.key,
+                s.title,
+                s.body,
+                s.version,
+                guide.summary if (guide := guides.get(s.key)) else "",
+                list(guide.questions) if guide else [],
+                guide.generated if guide else False,
+            )
+            for s in source.sections
         ],
-        "assessment": context["assessment"],
-        "report": _report_digest(context["report"]),
-        "targets": [
-            (t.kind, t.key, t.name, t.target_level, t.target_name) for t in context["targets"]
-        ],
+        "assessment": _assessment_info(strategy.assessment),
+        "answers": _answers_digest(strategy.assessment),
         "roadmap": [
-            (r.title, r.why, r.owner, r.target_quarter, r.status, r.status_label)
-            for r in context["roadmap"]
+            (i.title, i.why, i.owner, i.target_quarter, i.status, str(i.get_status_display()))
+            for i in source.items
         ],
-        "answers": context["answers"],
         "files": [(p.name, _file_digest(p)) for p in _design_files()],
-        "fonts": [(p.name, p.stat().st_size) for p in _font_files()],
+        "fonts": fonts_digest(),
     }
+
+
+def content_hash(source: DocumentSource | Strategy | dict) -> str:
+    """sha256 over everything that shows in the document, and over the files that draw it.
+
+    Takes a `DocumentSource`, a strategy (its source is loaded: three queries) or a context from
+    `document_context` (hashed from the source it was built on, in the language it was built
+    in). Reads no answers and builds no report, unless the questionnaire version is a draft.
+    """
+    language = _language()
+    if isinstance(source, dict):
+        language = source["language"]
+        source = source["source"]
+    elif not isinstance(source, DocumentSource):
+        source = document_source(source)
+    with translation.override(language):
+        payload = _hash_payload(source, language)
     text = json.dumps(payload, sort_keys=True, default=_plain, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

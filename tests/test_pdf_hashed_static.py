@@ -9,7 +9,14 @@ from django.core.management import call_command
 from django.templatetags.static import static
 
 from strategy.document import document_context
-from strategy.pdf import BASE_URL, FetchRefused, StaticFilesFetcher, static_file_for, write_pdf
+from strategy.pdf import (
+    BASE_URL,
+    FetchRefused,
+    StaticFilesFetcher,
+    forget_fonts,
+    static_file_for,
+    write_pdf,
+)
 from tests.test_strategy_pdf import demo_strategy
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +46,7 @@ def test_a_name_the_manifest_does_not_know_is_still_refused(hashed_static):
 
 
 def test_the_document_gets_its_stylesheet_and_fonts_with_hashed_names(hashed_static):
+    forget_fonts()  # fonts are fetched once per process: make this rendering fetch them
     fetcher = StaticFilesFetcher()
     output = write_pdf(document_context(demo_strategy()), fetcher=fetcher)
     assert any("strategy-print." in url for url in fetcher.requested)

@@ -11,12 +11,16 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
 from assessments.demo import DEMO_USERNAME, setup_demo
+from assessments.models import Assessment, Question
+from assessments.questionnaire_file.store import load_text
+from strategy import document as strategy_document
 from strategy import pdf as strategy_pdf
-from strategy.document import content_hash, document_context
+from strategy.document import content_hash, document_context, document_source
 from strategy.models import RenderedPdf, RoadmapItem, Section, Strategy
 from strategy.pdf import (
     BASE_URL,
@@ -25,6 +29,7 @@ from strategy.pdf import (
     PdfOutput,
     StaticFilesFetcher,
     document_html,
+    forget_fonts,
     page_footer_css,
     render_pdf,
 )
@@ -106,6 +111,7 @@ def rendered(django_db_setup, django_db_blocker) -> Rendered:
     with django_db_blocker.unblock(), transaction.atomic():
         strategy = demo_strategy()
         RecordingFetcher.log = []
+        forget_fonts()  # fonts are fetched once per process: make this rendering fetch them
         with mock.patch.object(strategy_pdf, "StaticFilesFetcher", RecordingFetcher):
             first = render_pdf(strategy)
         # Unchanged content: served from the database, WeasyPrint never called.
@@ -423,9 +429,15 @@ def test_the_hash_follows_everything_that_shows(db):
     item.owner = "The OSPO lead"
     item.save()
     changed()
-    answer = strategy.assessment.answers.filter(comment="").first()
-    answer.comment = "Checked again in the spring."
-    answer.save()
+    answer = strategy.assessment.answers.filter(comment="").select_related("question").first()
+    strategy.assessment.record_answer(
+        answer.question, None, kind=answer.kind, option=answer.option, comment="Checked again."
+    )
+    changed()
+    strategy.assessment.title = "Spring check"
+    strategy.assessment.save()
+    changed()
+    strategy.assessment.submit()
     changed()
     strategy.organization.name = "Demo Organisation"
     strategy.organization.save()
@@ -458,3 +470,104 @@ def test_a_strategy_whose_assessment_was_deleted_still_renders(db):
     assert "No assessment is linked to this strategy" in text
     assert "Appendix" not in text
     assert rendered.pages > 1
+
+
+# --- The cache key without the answers --------------------------------------------------------
+
+
+def no_report():
+    """Scoring the assessment or reading its answers fails: the hash must need neither."""
+    explode = mock.Mock(side_effect=AssertionError("the hash read the answers"))
+    return mock.patch.multiple(strategy_document, build_report=explode, answer_rows=explode)
+
+
+def test_the_hash_reads_three_rows_and_no_answers(db):
+    strategy = demo_strategy()
+    with no_report(), CaptureQueriesContext(connection) as queries:
+        digest = content_hash(strategy)
+    assert len(queries) == 3  # strategy (with organization, assessment, version), sections, roadmap
+    assert "assessments_answer" not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert content_hash(document_source(strategy)) == digest
+
+
+def test_the_hash_of_a_context_is_the_hash_of_its_source(db):
+    strategy = demo_strategy()
+    context = document_context(strategy)
+    assert content_hash(context) == content_hash(strategy) == content_hash(context["source"])
+    with translation.override("de"):  # the context keeps the language it was built in
+        assert content_hash(strategy) != content_hash(context)
+
+
+def test_an_answer_recorded_changes_the_hash_and_shows_in_the_new_document(db):
+    strategy = demo_strategy()
+    before = content_hash(strategy)
+    assessment = Assessment.objects.get(pk=strategy.assessment_id)
+    answer = assessment.answers.filter(comment="").select_related("question").first()
+    assessment.record_answer(
+        answer.question, None, kind=answer.kind, option=answer.option, comment="Seen in May."
+    )
+    after = content_hash(strategy)
+    assert after != before
+    assert "Seen in May." in document_html(document_context(strategy))
+    assert content_hash(strategy) == after  # and stays put while nothing changes
+
+
+def test_a_draft_questionnaire_is_hashed_from_its_answers_and_text(
+    db, mini_text, organization, owner
+):
+    """A draft version may still be edited: its text is not frozen, so the hash reads it."""
+    draft = load_text(mini_text, publish=False)
+    assessment = Assessment.objects.create(
+        organization=organization,
+        questionnaire=draft,
+        title="Trial run",
+        created_by=owner,
+    )
+    strategy = create_strategy(assessment, owner, "Trial strategy")
+    before = content_hash(strategy)
+    question = Question.objects.filter(questionnaire=draft).order_by("order").first()
+    Question.objects.filter(pk=question.pk).update(text="Reworded while still a draft?")
+    assert content_hash(strategy) != before
+
+
+def test_an_unchanged_pdf_is_downloaded_in_a_few_queries_without_rendering(
+    db, client, fake_weasyprint, django_assert_max_num_queries
+):
+    strategy = demo_strategy()
+    url = reverse("strategy:export_pdf", args=[strategy.organization.slug, strategy.pk])
+    client.force_login(get_user_model().objects.get(username=DEMO_USERNAME))
+    first = client.get(url)  # builds the document; the fake renders it
+    assert first.status_code == 200 and b"".join(first) == b"%PDF-1.7 fake"
+    assert len(fake_weasyprint) == 1
+
+    # Session, user, membership, strategy (with organization, assessment and version),
+    # sections, roadmap, the stored PDF: no answers read, no report built, nothing rendered.
+    with no_report(), django_assert_max_num_queries(7):
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again["Content-Type"] == "application/pdf"
+    assert b"".join(again) == b"%PDF-1.7 fake"
+    assert len(fake_weasyprint) == 1
+    assert RenderedPdf.objects.filter(strategy=strategy).count() == 1
+
+
+def test_renderings_share_one_font_configuration_until_one_fails(monkeypatch):
+    shared = strategy_pdf._FONTS
+    with shared.lock:
+        first = shared.get()
+        assert shared.get() is first  # the vendored fonts are registered once per process
+
+    class HalfWay:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def render(self, *, font_config, **options):
+            assert font_config is first
+            raise RuntimeError("stopped half-way")
+
+    monkeypatch.setattr(strategy_pdf, "HTML", HalfWay)
+    monkeypatch.setattr(strategy_pdf, "document_html", lambda context: "<p>Text</p>")
+    with pytest.raises(RuntimeError):
+        strategy_pdf.write_pdf({})
+    with shared.lock:
+        assert shared.get() is not first  # a stopped rendering leaves nothing half-registered

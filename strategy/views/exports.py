@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from strategy.access import strategy_or_404
-from strategy.document import content_hash, document_context
+from strategy.document import content_hash, document_source
 from strategy.models import PdfJob, RenderedPdf
 from strategy.tasks import render_strategy_pdf
 
@@ -28,10 +28,21 @@ def _pdf_response(strategy, rendered: RenderedPdf) -> HttpResponse:
     return response
 
 
-def _current(strategy) -> tuple[str, RenderedPdf | None, PdfJob | None]:
-    digest = content_hash(document_context(strategy))
-    rendered = RenderedPdf.objects.filter(strategy=strategy, content_hash=digest).first()
-    job = PdfJob.objects.filter(strategy=strategy, content_hash=digest).first()
+def _current(strategy, *, with_pdf: bool = False) -> tuple[str, RenderedPdf | None, PdfJob | None]:
+    """The hash of the strategy's current content, its stored PDF and its job, if any.
+
+    `strategy` is as `strategy_or_404` loaded it (with its organization, assessment and
+    questionnaire version): the hash reads only the sections and the roadmap besides. The PDF's
+    bytes are loaded only `with_pdf`; the job is not looked up when the PDF is there.
+    """
+    digest = content_hash(document_source(strategy, reload=False))
+    rendered = RenderedPdf.objects.filter(strategy=strategy, content_hash=digest)
+    if not with_pdf:
+        rendered = rendered.defer("pdf")
+    rendered = rendered.first()
+    job = None
+    if rendered is None:
+        job = PdfJob.objects.filter(strategy=strategy, content_hash=digest).first()
     return digest, rendered, job
 
 
@@ -46,7 +57,7 @@ def _enqueue(strategy, digest: str, user) -> PdfJob:
 @require_safe
 def export_pdf(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    digest, rendered, job = _current(strategy)
+    digest, rendered, job = _current(strategy, with_pdf=True)
     if rendered is None and job is None:
         job = _enqueue(strategy, digest, request.user)
         # With the immediate backend (development, tests) the render has happened already.
