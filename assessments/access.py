@@ -8,6 +8,7 @@ tries to write gets 403.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Assessment, Membership
@@ -38,10 +39,51 @@ def require_owner(membership: Membership) -> None:
 
 
 def assessment_or_404(request, org_slug: str, pk: int) -> tuple[Membership, Assessment]:
-    membership = membership_or_404(request, org_slug)
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("questionnaire", "organization"),
-        organization_id=membership.organization_id,
-        pk=pk,
+    # One query in the common case: the assessment, joined with the requesting user's membership
+    # of its organization, which must also be the organization of the URL.
+    found = (
+        Assessment.objects.select_related("questionnaire", "organization")
+        .filter(
+            pk=pk, organization__slug=org_slug, organization__memberships__user_id=request.user.pk
+        )
+        .annotate(
+            **{
+                f"membership_{name}": F(f"organization__memberships__{name}")
+                for name in _MEMBERSHIP_READ
+            }
+        )
+        .order_by()[:1]
     )
+    assessment = next(iter(found), None)
+    if assessment is None:
+        # Not a member, or no such assessment there: the two steps one by one, so that a miss
+        # behaves exactly as each of them does on its own.
+        membership = membership_or_404(request, org_slug)
+        assessment = get_object_or_404(
+            Assessment.objects.select_related("questionnaire", "organization"),
+            organization_id=membership.organization_id,
+            pk=pk,
+        )
+        return membership, assessment
+    # The join's own conditions give the organization and the user.
+    known = {"organization_id": assessment.organization_id, "user_id": request.user.pk}
+    membership = Membership.from_db(
+        assessment._state.db,
+        _MEMBERSHIP_COLUMNS,
+        [
+            known[name] if name in known else getattr(assessment, f"membership_{name}")
+            for name in _MEMBERSHIP_COLUMNS
+        ],
+    )
+    membership.organization = assessment.organization
+    if request.session.get(CURRENT_ORGANIZATION) != org_slug:
+        request.session[CURRENT_ORGANIZATION] = org_slug
     return membership, assessment
+
+
+# Every column of a membership, in the model's order, as Model.from_db takes them; and those
+# read from the join (each one read costs some building of the query).
+_MEMBERSHIP_COLUMNS = [field.attname for field in Membership._meta.concrete_fields]
+_MEMBERSHIP_READ = [
+    name for name in _MEMBERSHIP_COLUMNS if name not in ("organization_id", "user_id")
+]

@@ -257,3 +257,50 @@ def test_only_an_owner_deletes_an_assessment(client, owner, colleague, assessmen
     client.force_login(owner)
     assert client.post(url).status_code == 302
     assert not Assessment.objects.exists()
+
+
+def test_numbers_run_on_across_sections_and_the_sidebar_links_every_section(
+    client, owner, assessment
+):
+    client.force_login(owner)
+    page = client.get(section_url(assessment, "program")).content.decode()
+    # Three questions in "basics" come first.
+    assert re.search(r"<legend[^>]*>4\. Is there an approved open source policy\?</legend>", page)
+    assert re.search(r"<legend[^>]*>6\. Do released projects", page)
+    for key in ("basics", "program"):
+        assert f'href="{section_url(assessment, key)}"' in page
+    policy = question(assessment, "policy")
+    assert f'hx-post="{save_url(assessment, policy)}"' in page
+    assert f'href="{section_url(assessment, "basics")}">Previous section</a>' in page
+
+
+def test_a_draft_questionnaire_is_read_afresh_on_every_request(
+    client, owner, organization, mini_text
+):
+    from assessments.questionnaire_file.store import load_text
+
+    draft = load_text(mini_text, publish=False)
+    trial = Assessment.objects.create(organization=organization, questionnaire=draft, title="Trial")
+    client.force_login(owner)
+    assert "Does the organization know" in client.get(section_url(trial, "basics")).content.decode()
+    inventory = draft.questions.get(key="inventory")
+    inventory.text = "Is open source use known?"
+    inventory.save()
+    page = client.get(section_url(trial, "basics")).content.decode()
+    assert "1. Is open source use known?" in page
+    response = client.post(save_url(trial, inventory), choose(inventory, 2), **HTMX)
+    assert response.status_code == 200
+    assert "Is open source use known?" in response.content.decode()
+
+
+def test_a_saved_answer_shows_what_was_saved_and_who_saved_it(client, owner, assessment):
+    client.force_login(owner)
+    releases = question(assessment, "releases")
+    data = choose(releases, choice="not_applicable", reason=" No releases ", comment="See wiki")
+    data["number"] = "6"
+    html = client.post(save_url(assessment, releases), data, **HTMX).content.decode()
+    assert 'value="not_applicable"\n                  checked' in html
+    assert 'value="No releases"' in html
+    assert ">See wiki</textarea>" in html
+    assert "Last changed by olivia, 0" in html
+    assert "6. Do released projects" in html

@@ -9,6 +9,7 @@ from assessments import evaluation
 from assessments.models import Answer, Assessment
 from assessments.questionnaire_file.store import save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
+from assessments.views import answering
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +45,14 @@ def measure(client, assessment) -> dict[str, int]:
     section = question.section.key
     args = [org, assessment.pk]
     save = reverse("assessments:answer_save", args=[*args, question.pk])
+    section_url = reverse("assessments:section", args=[*args, section])
     client.get(reverse("assessments:results", args=args))  # warm the model cache once
     return {
+        # The first view keeps the published version's sections and questions for the process
+        # and makes the resume point; what follows reads neither again.
+        "first_section": count(client, "get", section_url),
         "save": count(client, "post", save, {f"q-{question.pk}-choice": option.pk}, **HTMX),
-        "section": count(client, "get", reverse("assessments:section", args=[*args, section])),
+        "section": count(client, "get", section_url),
         "results": count(client, "get", reverse("assessments:results", args=args)),
         "dashboard": count(client, "get", reverse("assessments:dashboard", args=[org])),
     }
@@ -56,13 +61,14 @@ def measure(client, assessment) -> dict[str, int]:
 def test_query_counts_do_not_grow_with_the_number_of_questions(client, owner, organization):
     client.force_login(owner)
     evaluation._frozen_specs.clear()
+    answering._frozen_structures.clear()
     small = measure(client, answered_assessment(organization, 20))
     large = measure(client, answered_assessment(organization, 200))
     assert small == large, (small, large)
 
 
 @pytest.mark.parametrize(
-    ("page", "limit"), [("save", 16), ("section", 13), ("results", 10), ("dashboard", 8)]
+    ("page", "limit"), [("save", 7), ("section", 7), ("results", 5), ("dashboard", 8)]
 )
 def test_query_counts_are_pinned_on_a_200_question_questionnaire(
     client, owner, organization, page, limit

@@ -72,6 +72,51 @@ class AnswerForm(forms.Form):
             "evidence_url": data["evidence_url"],
         }
 
+    def template_fields(self) -> dict[str, dict]:
+        """What the template draws of each field, as plain dicts, which it reads much faster
+        than bound fields: name, id, label, value and errors (None when there are none), and for
+        `choice` its options."""
+        errors = self.errors
+        fields = {}
+        for name in self.fields:
+            bound = self[name]
+            fields[name] = {
+                "html_name": bound.html_name,
+                "auto_id": bound.auto_id,
+                "label": bound.label,
+                "value": bound.value(),
+                "errors": errors.get(name),
+            }
+        fields["choice"]["options"] = self.choice_options()
+        return fields
+
+    def choice_options(self) -> list[dict]:
+        """The answers to choose from, as the template draws its radio buttons.
+
+        What iterating over the bound `choice` field gives (value, label, whether it is the
+        selected one, the id for the label), computed directly and as plain dicts, which a
+        template reads much faster than the widget objects.
+        """
+        bound = self["choice"]
+        widget = bound.field.widget
+        value = bound.value()
+        current = "" if value is None else str(value)
+        field_id = (widget.attrs.get("id") or bound.auto_id) if widget.option_inherits_attrs else ""
+        options = []
+        selected_one = False
+        for index, (option_value, label) in enumerate(bound.field.choices):
+            selected = not selected_one and str(option_value) == current
+            selected_one |= selected
+            options.append(
+                {
+                    "value": option_value,
+                    "label": label,
+                    "selected": selected,
+                    "id": widget.id_for_label(field_id, str(index)) if field_id else None,
+                }
+            )
+        return options
+
     @classmethod
     def initial_for(cls, answer: Answer | None) -> dict:
         if answer is None:

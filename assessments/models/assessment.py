@@ -74,12 +74,15 @@ class Assessment(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
-    def record_answer(self, question: Question, user, **values) -> Answer:
+    def record_answer(self, question: Question, user, *, reread: bool = True, **values) -> Answer:
         """Store the agreed answer to `question`; the last writer wins, nothing else is touched.
 
         Answers to different questions are separate rows, so concurrent saves of different
         questions never collide. Two saves of the same question race on the unique constraint;
         the loser of that race updates the winner's row instead of failing.
+
+        With `reread=False` the answer returned is the one this call wrote, built in memory
+        without reading it back (it has no pk); a later writer may already have replaced it.
         """
         now = timezone.now()
         values = {**values, "answered_by": user, "answered_at": now}
@@ -95,6 +98,8 @@ class Assessment(models.Model):
         )
         # Never ahead of the stored revision, so a result labelled with it is never older.
         self.answers_revision += 1
+        if not reread:
+            return Answer(assessment=self, question=question, **values)
         return mine.select_related("answered_by", "option").get()
 
     def answered_by_section(self) -> dict[int, int]:

@@ -40,12 +40,12 @@ def organization_dashboard(request, org_slug):
         .order_by("-created_at", "-pk")
     )
     page = Paginator(newest_first, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    on_page = list(page.object_list)
-    # The first page is the newest assessments: the chart's points start with them.
-    charted = on_page if page.number == 1 else []
-    if page.paginator.count > len(charted):
-        charted = list(newest_first[:HISTORY_CHART_POINTS])
-    charted = charted[:HISTORY_CHART_POINTS]
+    charted = list(newest_first[:HISTORY_CHART_POINTS])
+    # The first page is the newest assessments, which the chart has read already.
+    if page.number == 1 and HISTORY_PAGE_SIZE <= HISTORY_CHART_POINTS:
+        on_page = charted[:HISTORY_PAGE_SIZE]
+    else:
+        on_page = list(page.object_list)
     rows = _history_rows(on_page, charted)
     chart_rows = [rows[a.pk] for a in reversed(charted)]
     history = None
