@@ -304,3 +304,25 @@ def test_a_saved_answer_shows_what_was_saved_and_who_saved_it(client, owner, ass
     assert ">See wiki</textarea>" in html
     assert "Last changed by olivia, 0" in html
     assert "6. Do released projects" in html
+
+
+def test_every_answer_option_has_its_own_id_and_label(client, owner, assessment):
+    import re
+
+    client.force_login(owner)
+    page = client.get(section_url(assessment, "basics")).content.decode()
+    radios = re.findall(r'<input class="form-check-input" type="radio"[^>]* id="([^"]+)"', page)
+    labels = re.findall(r'<label class="form-check-label" for="([^"]+)"', page)
+    assert radios and len(radios) == len(set(radios))  # unique ids, none "None"
+    assert "None" not in radios
+    assert labels == radios  # each label names its own radio
+
+
+def test_a_bad_evidence_link_is_explained_once(client, owner, assessment):
+    client.force_login(owner)
+    policy = question(assessment, "policy")
+    data = choose(policy, 2, evidence_url="ftp://files.example.org/policy.pdf")
+    response = client.post(save_url(assessment, policy), data, **HTMX)
+    assert response.status_code == 400
+    assert response.content.decode().count("Enter a valid URL") == 1
+    assert not Answer.objects.exists()

@@ -14,20 +14,24 @@ COMMENT_MAX = 5000
 REASON_MAX = 1000
 
 
+class WebLinkField(forms.URLField):
+    """A link people can open in a browser: http or https only (no javascript:, no ftp:)."""
+
+    # Replaces URLField's own validator rather than adding one: a bad link gets one message.
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class AnswerForm(forms.Form):
-    choice = forms.ChoiceField(label=_("Answer"), required=True)
+    # RadioSelect gives every option its own id ("id_q-7-choice_0"), which its label points to.
+    choice = forms.ChoiceField(label=_("Answer"), required=True, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Why does this not apply?"), required=False, max_length=REASON_MAX
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea
     )
-    evidence_url = forms.URLField(
-        label=_("Evidence link"),
-        required=False,
-        max_length=1000,
-        validators=[URLValidator(schemes=["http", "https"])],
-        assume_scheme="https",
+    evidence_url = WebLinkField(
+        label=_("Evidence link"), required=False, max_length=1000, assume_scheme="https"
     )
 
     def __init__(self, *args, question: Question, **kwargs) -> None:
