@@ -142,3 +142,25 @@ def test_the_history_shows_a_changed_answer_at_once(client, owner, organization,
     answer(assessment, owner, "policy", 4)
     page, _ = history_queries(client)
     assert "1/6" in page
+
+
+def test_the_history_shows_a_submission_at_once(client, owner, assessment):
+    client.force_login(owner)
+    assert "In progress" in history_queries(client)[0]
+    client.post(reverse("assessments:assessment_submit", args=["acme", assessment.pk]))
+    page, _ = history_queries(client)
+    table = page[page.index("Assessments, newest first") :]
+    assert "Submitted" in table and "In progress" not in table
+
+
+def test_a_viewer_sees_the_history_without_an_editors_buttons(
+    client, owner, organization, assessment, django_user_model
+):
+    from assessments.models import Membership
+
+    viewer = django_user_model.objects.create_user("vera", password="pw-vera-12345")
+    Membership.objects.create(organization=organization, user=viewer, role="viewer")
+    client.force_login(owner)
+    assert "Continue answering" in history_queries(client)[0]
+    client.force_login(viewer)
+    assert "Continue answering" not in history_queries(client)[0]

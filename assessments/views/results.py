@@ -46,38 +46,54 @@ def organization_dashboard(request, org_slug):
         on_page = charted[:HISTORY_PAGE_SIZE]
     else:
         on_page = list(page.object_list)
+    context = {"membership": membership, "organization": organization, "page": page}
+
+    def render_history() -> str:
+        return render_to_string(
+            "assessments/dashboard.html#history",
+            {**context, **_history(on_page, charted, page.paginator.count)},
+            request=request,
+        )
+
+    if charted:
+        # Everything the table, the chart and the latest card show of each assessment.
+        shown = [
+            (a.pk, a.answers_fingerprint, a.status, a.title, a.created_at.isoformat())
+            for a in {a.pk: a for a in [*on_page, *charted]}.values()
+        ]
+        key = fragment_key(
+            "history",
+            organization.slug,
+            page.number,
+            page.paginator.count,
+            membership.can_answer,
+            shown,
+        )
+        context["history_html"] = cached_fragment(key, render_history)
+    return render(request, "assessments/dashboard.html", context)
+
+
+def _history(on_page: list[Assessment], charted: list[Assessment], total: int) -> dict:
+    """The history's rows, latest card and chart, scored from the stored summaries."""
     rows = _history_rows(on_page, charted)
     chart_rows = [rows[a.pk] for a in reversed(charted)]
-    history = None
-    if chart_rows:
-        from assessments import charts
+    from assessments import charts
 
-        history = charts.history(
-            "history",
-            _("Stage and score over time"),
-            [
-                (
-                    date_format(r["assessment"].created_at, "SHORT_DATE_FORMAT"),
-                    r["score"],
-                    r["stage"],
-                )
-                for r in chart_rows
-            ],
-        )
-    return render(
-        request,
-        "assessments/dashboard.html",
-        {
-            "membership": membership,
-            "organization": organization,
-            "rows": [rows[a.pk] for a in on_page],
-            "latest": chart_rows[-1] if chart_rows else None,
-            "page": page,
-            "history": history,
-            "history_points": len(chart_rows),
-            "history_truncated": page.paginator.count > len(chart_rows),
-        },
+    history = charts.history(
+        "history",
+        _("Stage and score over time"),
+        [
+            (date_format(r["assessment"].created_at, "SHORT_DATE_FORMAT"), r["score"], r["stage"])
+            for r in chart_rows
+        ],
     )
+    return {
+        "rows": [rows[a.pk] for a in on_page],
+        "latest": chart_rows[-1],
+        "history": history,
+        "history_points": len(chart_rows),
+        "history_truncated": total > len(chart_rows),
+    }
 
 
 def _history_rows(*assessment_lists: list[Assessment]) -> dict[int, dict]:
