@@ -24,7 +24,12 @@ from assessments.scoring import (
 _frozen_specs: dict[tuple, ModelSpec] = {}
 
 
-def _cache_key(questionnaire: Questionnaire) -> tuple:
+def frozen_key(questionnaire: Questionnaire) -> tuple:
+    """The key under which a process keeps what it derived from a published version.
+
+    A published version never changes, so whatever is derived from it (scoring model, report
+    names, answering structure) stays true for the life of the process.
+    """
     # The publication time makes the key unique even where a restored or test database reuses
     # primary keys for different content.
     return (questionnaire.pk, questionnaire.key, questionnaire.version, questionnaire.published_at)
@@ -33,7 +38,7 @@ def _cache_key(questionnaire: Questionnaire) -> tuple:
 def model_spec(questionnaire: Questionnaire) -> ModelSpec:
     if questionnaire.is_draft:
         return _build_model_spec(questionnaire)
-    key = _cache_key(questionnaire)
+    key = frozen_key(questionnaire)
     spec = _frozen_specs.get(key)
     if spec is None:
         spec = _frozen_specs[key] = _build_model_spec(questionnaire)

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from assessments.evaluation import _cache_key as evaluation_cache_key
-from assessments.evaluation import evaluate
+from assessments.evaluation import evaluate, frozen_key
 from assessments.models import Assessment, Question
 from assessments.scoring import AssessmentResult, Blocker, ScopeResult
 
@@ -81,7 +80,7 @@ _frozen_words: dict[tuple, Words] = {}
 
 def _words(questionnaire) -> Words:
     """Read once per process for a published version, which never changes; a draft every time."""
-    key = None if questionnaire.is_draft else evaluation_cache_key(questionnaire)
+    key = None if questionnaire.is_draft else frozen_key(questionnaire)
     words = _frozen_words.get(key) if key else None
     if words is None:
         words = Words(

@@ -25,7 +25,7 @@ from assessments.access import (
     require_answer_rights,
     require_owner,
 )
-from assessments.evaluation import _cache_key
+from assessments.evaluation import frozen_key
 from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
 from assessments.models import (
@@ -97,7 +97,7 @@ _frozen_structures: dict[tuple, Structure] = {}
 def questionnaire_structure(questionnaire: Questionnaire) -> Structure:
     if questionnaire.is_draft:
         return _build_structure(questionnaire, frozen=False)
-    key = _cache_key(questionnaire)
+    key = frozen_key(questionnaire)
     structure = _frozen_structures.get(key)
     if structure is None:
         structure = _frozen_structures[key] = _build_structure(questionnaire, frozen=True)
