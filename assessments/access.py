@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Membership
 
@@ -28,14 +29,18 @@ def membership_or_404(request, org_slug: str) -> Membership:
     return membership
 
 
-def require_answer_rights(membership: Membership) -> None:
-    if not membership.can_answer:
-        raise PermissionDenied("Viewers can read results but not change answers.")
+def require_editor(membership: Membership, refusal: str | None = None) -> None:
+    """Owners and editors change answers and strategies; a viewer only reads.
+
+    `refusal` is what the 403 page tells the viewer, in the words of the page they were on.
+    """
+    if not membership.can_edit:
+        raise PermissionDenied(refusal or _("Viewers can read results but not change answers."))
 
 
 def require_owner(membership: Membership) -> None:
     if not membership.can_manage:
-        raise PermissionDenied("Only an owner of the organization can do this.")
+        raise PermissionDenied(_("Only an owner of the organization can do this."))
 
 
 def assessment_or_404(request, org_slug: str, pk: int) -> tuple[Membership, Assessment]:

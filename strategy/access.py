@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from assessments.access import membership_or_404
+from assessments.access import membership_or_404, require_editor
 from assessments.models import Membership
 from strategy.models import Strategy
 
@@ -17,3 +18,7 @@ def strategy_or_404(request, org_slug: str, strategy_pk: int) -> tuple[Membershi
         pk=strategy_pk,
     )
     return membership, strategy
+
+
+def require_strategy_editor(membership: Membership) -> None:
+    require_editor(membership, _("Viewers can read the strategy but not change it."))

@@ -189,6 +189,8 @@ def test_viewers_read_but_cannot_write(client, organization, strategy, django_us
     assert page.status_code == 200 and "<textarea" not in page.content.decode()
     response = client.post(url("section_save", strategy, "why"), {"body": "x", "base_version": 0})
     assert response.status_code == 403
+    assert "read the strategy but not change it" in response.content.decode()
+    assert "answers" not in response.content.decode()
     assert strategy.sections.get(key="why").body == ""
 
 

@@ -57,11 +57,13 @@ class Membership(models.Model):
         return f"{self.user} in {self.organization} ({self.get_role_display()})"
 
     @property
-    def can_answer(self) -> bool:
+    def can_edit(self) -> bool:
+        """May change answers, strategies and roadmaps (owners and editors; viewers only read)."""
         return self.role in (self.Role.OWNER, self.Role.EDITOR)
 
     @property
     def can_manage(self) -> bool:
+        """May invite, change roles, reopen and delete (owners only)."""
         return self.role == self.Role.OWNER
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.access import (
     assessment_or_404,
     membership_or_404,
-    require_answer_rights,
+    require_editor,
     require_owner,
 )
 from assessments.evaluation import frozen_key
@@ -219,7 +219,7 @@ def _remember(assessment: Assessment, user, section_key: str) -> None:
 @require_http_methods(["GET", "POST"])
 def assessment_start(request, org_slug):
     membership = membership_or_404(request, org_slug)
-    require_answer_rights(membership)
+    require_editor(membership)
     organization = membership.organization
     form = StartAssessmentForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
@@ -292,7 +292,7 @@ def section(request, org_slug, pk, section_key):
     status = 200
     if request.method == "POST":
         # The form every question sits in: what a browser without JavaScript submits.
-        require_answer_rights(membership)
+        require_editor(membership)
         if assessment.is_locked:
             return HttpResponse(
                 _("This assessment is submitted; its answers are locked."), status=409
@@ -315,7 +315,7 @@ def section(request, org_slug, pk, section_key):
         status = 400
     else:
         rows = _question_rows(assessment, structure, section)
-        if not assessment.is_locked and membership.can_answer:
+        if not assessment.is_locked and membership.can_edit:
             _remember(assessment, request.user, section.key)
     sections = _sidebar(assessment, structure, section)
     index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
@@ -329,7 +329,7 @@ def section(request, org_slug, pk, section_key):
         "progress": _progress(sections),
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
-        "can_answer": membership.can_answer and not assessment.is_locked,
+        "can_edit": membership.can_edit and not assessment.is_locked,
     }
     return render(request, "assessments/section.html", context, status=status)
 
@@ -347,7 +347,7 @@ def _after_section(
 @require_POST
 def answer_save(request, org_slug, pk, question_pk):
     membership, assessment = assessment_or_404(request, org_slug, pk)
-    require_answer_rights(membership)
+    require_editor(membership)
     structure = questionnaire_structure(assessment.questionnaire)
     question = structure.questions.get(question_pk)
     if question is None:
@@ -365,7 +365,7 @@ def answer_save(request, org_slug, pk, question_pk):
         "assessment": assessment,
         "organization": membership.organization,
         "row": row,
-        "can_answer": not assessment.is_locked,
+        "can_edit": not assessment.is_locked,
     }
     if assessment.is_locked:
         context["locked_message"] = _("This assessment was submitted; answers are locked.")
@@ -398,7 +398,7 @@ def answer_save(request, org_slug, pk, question_pk):
 @require_POST
 def assessment_submit(request, org_slug, pk):
     membership, assessment = assessment_or_404(request, org_slug, pk)
-    require_answer_rights(membership)
+    require_editor(membership)
     if not assessment.is_locked:
         assessment.submit()
         messages.success(request, _("Submitted. The answers are locked; an owner can reopen them."))

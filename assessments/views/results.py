@@ -66,7 +66,7 @@ def organization_dashboard(request, org_slug):
             organization.slug,
             page.number,
             page.paginator.count,
-            membership.can_answer,
+            membership.can_edit,
             shown,
         )
         context["history_html"] = cached_fragment(key, render_history)

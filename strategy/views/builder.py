@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.access import membership_or_404, require_answer_rights, require_owner
+from assessments.access import membership_or_404, require_owner
 from strategy import services
-from strategy.access import strategy_or_404
+from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.forms import SectionForm, StrategyCreateForm, TargetsForm
 from strategy.guidance import guidance_by_key
 from strategy.markdown import render_markdown
@@ -47,7 +47,7 @@ def strategy_list(request, org_slug):
 @require_http_methods(["GET", "POST"])
 def strategy_create(request, org_slug):
     membership = membership_or_404(request, org_slug)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     organization = membership.organization
     initial = {}
     if request.GET.get("assessment", "").isdigit():
@@ -90,7 +90,7 @@ def overview(request, org_slug, strategy_pk):
             "done": done,
             "roadmap": list(strategy.roadmap.all()),
             "targets_form": TargetsForm(strategy=strategy),
-            "can_edit": membership.can_answer,
+            "can_edit": membership.can_edit,
         },
     )
 
@@ -99,7 +99,7 @@ def overview(request, org_slug, strategy_pk):
 @require_POST
 def targets(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     form = TargetsForm(request.POST, strategy=strategy)
     if form.is_valid():
         form.save()
@@ -117,7 +117,7 @@ def targets(request, org_slug, strategy_pk):
 @require_POST
 def refresh(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     if services.refresh_generated(strategy, request.user) is None:
         messages.error(request, _("This strategy has no assessment to refresh from."))
     else:
@@ -148,7 +148,7 @@ def _section_context(membership, strategy, section, **extra) -> dict:
         "preview": render_markdown(extra.get("body", section.body)),
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
-        "can_edit": membership.can_answer,
+        "can_edit": membership.can_edit,
         "completeness": services.completeness(section),
         **extra,
     }
@@ -169,7 +169,7 @@ def section_edit(request, org_slug, strategy_pk, section_key):
 @require_POST
 def section_save(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     section = _section_or_404(strategy, section_key)
     form = SectionForm(request.POST)
     if not form.is_valid():
@@ -201,7 +201,7 @@ def section_save(request, org_slug, strategy_pk, section_key):
 @require_POST
 def section_preview(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     _section_or_404(strategy, section_key)
     body = request.POST.get("body", "")
     if len(body) > SectionForm.MAX_LENGTH:
@@ -224,7 +224,7 @@ def section_history(request, org_slug, strategy_pk, section_key):
             "strategy": strategy,
             "section": section,
             "revisions": revisions,
-            "can_edit": membership.can_answer,
+            "can_edit": membership.can_edit,
         },
     )
 
@@ -233,7 +233,7 @@ def section_history(request, org_slug, strategy_pk, section_key):
 @require_POST
 def revision_restore(request, org_slug, strategy_pk, section_key, revision_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     section = _section_or_404(strategy, section_key)
     revision = get_object_or_404(Revision, section=section, pk=revision_pk)
     services.restore_revision(revision, request.user)

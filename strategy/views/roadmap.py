@@ -23,8 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.access import require_answer_rights
-from strategy.access import strategy_or_404
+from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.forms import RoadmapItemForm
 from strategy.models import RoadmapItem, Strategy
 
@@ -92,7 +91,7 @@ def _rows(items: list[RoadmapItem], questions, editable: bool) -> list[ItemRow]:
 
 
 def _context(membership, strategy: Strategy, items: list[RoadmapItem], **extra) -> dict:
-    editable = membership.can_answer
+    editable = membership.can_edit
     questions = _questions(strategy, items, editable)
     context = {
         "membership": membership,
@@ -164,7 +163,7 @@ def roadmap(request, org_slug, strategy_pk):
 @require_POST
 def item_edit(request, org_slug, strategy_pk, item_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     item = get_object_or_404(RoadmapItem, strategy=strategy, pk=item_pk)
     questions = _questions(strategy, [item], editable=True)
     texts = {q.key: q.text for q in questions or []}
@@ -194,7 +193,7 @@ def item_edit(request, org_slug, strategy_pk, item_pk):
 @require_POST
 def item_move(request, org_slug, strategy_pk, item_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     item = get_object_or_404(RoadmapItem, strategy=strategy, pk=item_pk)
     direction = request.POST.get("direction")
     if direction not in DIRECTIONS:
@@ -223,7 +222,7 @@ def item_move(request, org_slug, strategy_pk, item_pk):
 @require_POST
 def item_add(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     form = _add_form(request.POST)
     if not form.is_valid():
         context = _context(membership, strategy, _items(strategy), add_form=form)
@@ -249,7 +248,7 @@ def item_add(request, org_slug, strategy_pk):
 @require_POST
 def item_delete(request, org_slug, strategy_pk, item_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_answer_rights(membership)
+    require_strategy_editor(membership)
     item = get_object_or_404(RoadmapItem, strategy=strategy, pk=item_pk)
     with transaction.atomic():
         _touch_and_lock(strategy)
