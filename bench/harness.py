@@ -1,6 +1,6 @@
 """The machinery of `manage.py bench`: a throwaway database, gunicorn, an HTTP client, statistics.
 
-Nothing here knows the application's pages; `assessments/management/commands/bench.py` says what
+Nothing here knows the application's pages; `bench/run.py` says what
 to measure and `bench/load.py` runs the many-respondents load. The pure parts (percentile,
 summaries, tables, growth ratios) are unit-tested in tests/test_bench.py.
 """

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "axes",
     "assessments",
     "strategy",
+    # The project package itself: what needs both apps (moving an organization, the benchmark)
+    # lives here, so that `assessments` never imports `strategy`.
+    "ospo_assess",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,7 @@ from assessments.models import (
     Question,
     Questionnaire,
 )
-from assessments.portability import (
+from ospo_assess.portability import (
     FORMAT,
     ImportRefused,
     dumps,

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Organization
-from assessments.portability import dumps, export_organization
+from ospo_assess.portability import dumps, export_organization
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.portability import ImportRefused, import_organization
+from ospo_assess.portability import ImportRefused, import_organization
 
 
 class Command(BaseCommand):
