@@ -10,6 +10,14 @@ from assessments.questionnaire_file.store import load_text
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Users are made in most tests; PBKDF2's deliberate slowness (a third of a second each) is
+    # for real passwords, not for a test's.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Rendered pieces are cached under database ids, which a rolled-back test may hand out again.

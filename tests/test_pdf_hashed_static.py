@@ -4,9 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.templatetags.static import static
+from django.test import override_settings
 
 from strategy.document import document_context
 from strategy.pdf import (
@@ -21,15 +23,25 @@ from tests.test_strategy_pdf import demo_strategy
 
 pytestmark = pytest.mark.django_db
 
-MANIFEST = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+# Django's manifest storage: the hashed names and manifest of the production storage (WhiteNoise's
+# subclass of it) without its gzip and Brotli copies, which take most of half a minute to make.
+MANIFEST = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Static files collected once for the run, as in the Docker image: hashed names and a
+    manifest (collecting compresses every file: seconds, not worth paying per test)."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST}}
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", "--no-input", verbosity=0)
+    return root, storages
 
 
 @pytest.fixture
-def hashed_static(settings, tmp_path):
-    """Static files collected as in the Docker image: hashed names and a manifest."""
-    settings.STATIC_ROOT = tmp_path / "staticfiles"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST}}
-    call_command("collectstatic", "--no-input", verbosity=0)
+def hashed_static(settings, collected_static):
+    settings.STATIC_ROOT, settings.STORAGES = collected_static
 
 
 def test_a_hashed_static_url_resolves_to_its_source_file(hashed_static):
