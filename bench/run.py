@@ -415,6 +415,13 @@ class Command(BaseCommand):
                 "path": "/healthz",
             },
             {
+                "page": "floor, signed in: /accounts/session/",
+                "key": "floor_signed_in",
+                "send": get("/accounts/session/"),
+                "path": "/accounts/session/",
+                "expected": (204,),
+            },
+            {
                 "page": "save an answer (htmx POST)",
                 "key": "save",
                 "send": save,
@@ -462,11 +469,18 @@ class Command(BaseCommand):
         self.pages: dict[str, dict] = {}
         self.server_errors = 0
         for spec in self.page_specs():
-            total = self.sizes.floor_requests if spec["key"] == "floor" else self.sizes.requests
+            floors = ("floor", "floor_signed_in")
+            total = self.sizes.floor_requests if spec["key"] in floors else self.sizes.requests
             self.say(f"measuring {spec['page']}: {total} requests")
             first = self.first_view(spec["path"]) if spec.get("first") else None
             measurement = self.measure(spec["send"], total)
-            row = self.record(spec["key"], spec["page"], spec["path"], measurement)
+            row = self.record(
+                spec["key"],
+                spec["page"],
+                spec["path"],
+                measurement,
+                expected=spec.get("expected", (200,)),
+            )
             if first is not None:
                 row["first_ms"] = first
 
@@ -584,12 +598,14 @@ class Command(BaseCommand):
         client.force_login(self.user)
         return client
 
-    def queries(self, client: Client, method: str, path: str, data=None, **extra) -> int | None:
+    def queries(
+        self, client: Client, method: str, path: str, data=None, expected: int = 200, **extra
+    ) -> int | None:
         call = getattr(client, method)
         call(path, data or {}, **extra)  # warm: session, model caches
         with CaptureQueriesContext(connection) as captured:
             response = call(path, data or {}, **extra)
-        if response.status_code != 200:
+        if response.status_code != expected:
             self.stderr.write(f"in-process {method.upper()} {path}: {response.status_code}")
             return None
         return len(captured.captured_queries)
@@ -608,6 +624,7 @@ class Command(BaseCommand):
         pk, order, options = self.save_questions[-1]
         counts = {
             "floor": self.queries(client, "get", "/healthz"),
+            "floor_signed_in": self.queries(client, "get", "/accounts/session/", expected=204),
             "save": self.queries(
                 client,
                 "post",
@@ -647,9 +664,14 @@ class Command(BaseCommand):
 
     def print_pages(self) -> None:
         floor = self.pages["floor"]
+        # Every page but /healthz is behind login: against the signed-in floor, a ratio shows
+        # what the page itself costs beyond loading the session and the user.
+        signed_in = self.pages["floor_signed_in"]
         rows = []
-        for row in self.pages.values():
+        for key, row in self.pages.items():
             row["ratio_p95_to_floor"] = _r(ratio(row["p95_ms"], floor["p95_ms"]))
+            if key != "floor":
+                row["ratio_p95_to_signed_in_floor"] = _r(ratio(row["p95_ms"], signed_in["p95_ms"]))
             rows.append(
                 [
                     row["page"],
@@ -657,6 +679,7 @@ class Command(BaseCommand):
                     fmt(row["p50_ms"]),
                     fmt(row["p95_ms"]),
                     fmt(row["ratio_p95_to_floor"], 1, "x"),
+                    fmt(row.get("ratio_p95_to_signed_in_floor"), 1, "x"),
                     fmt(row.get("queries")),
                     fmt(row["unexpected"]),
                 ]
@@ -670,7 +693,17 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             format_table(
-                ["page", "rps", "p50 ms", "p95 ms", "p95/floor", "queries", "errors"], rows
+                [
+                    "page",
+                    "rps",
+                    "p50 ms",
+                    "p95 ms",
+                    "p95/floor",
+                    "p95/signed-in",
+                    "queries",
+                    "errors",
+                ],
+                rows,
             )
         )
         for row in self.pages.values():
@@ -812,7 +845,7 @@ class Command(BaseCommand):
         """Plain observations worth a look, from the figures above; no judgement beyond that."""
         flags = []
         for key, row in self.pages.items():
-            if key == "floor" or key.startswith("growth"):
+            if key in ("floor", "floor_signed_in") or key.startswith("growth"):
                 continue
             if row.get("ratio_p95_to_floor") and row["ratio_p95_to_floor"] >= 20:
                 flags.append(f"{row['page']}: p95 {row['p95_ms']:.0f} ms, "

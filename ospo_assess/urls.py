@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from ospo_assess.views import healthz
+from ospo_assess.views import healthz, session_ping
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("accounts/session/", session_ping, name="session_ping"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("strategy.urls")),

@@ -218,3 +218,12 @@ def test_the_account_menu_offers_password_change_and_a_log_out_form(client, owne
         r'<input type="hidden" name="csrfmiddlewaretoken"',
         content,
     )
+
+
+def test_the_session_ping_tells_whether_the_visitor_is_signed_in(client, owner):
+    assert client.get("/accounts/session/").status_code == 401
+    client.force_login(owner)
+    response = client.get("/accounts/session/")
+    assert response.status_code == 204
+    assert "no-cache" in response["Cache-Control"]
+    assert client.post("/accounts/session/").status_code == 405
