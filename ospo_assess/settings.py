@@ -102,7 +102,6 @@ DATABASES = {
         env_str("DATABASE_URL", default="sqlite:///db.sqlite3"), base_dir=BASE_DIR
     )
 }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
