@@ -21,11 +21,10 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml alone, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, at the exact versions and hashes of the lock file (`make lock` writes it),
+# so a code change does not reinstall them and every build installs the same packages.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 # The project itself, installed in place: settings find templates/ and static/ next to the code.
 COPY . .

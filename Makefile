@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 
-.PHONY: run test setup system-check lint format bench bench-scoring clean
+.PHONY: run test setup system-check lint format lock bench bench-scoring clean
 
 run: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
@@ -23,13 +23,24 @@ $(BIN)/python:
 	       "or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
+# Exact versions with their hashes from the lock file, then the project itself (no dependencies).
+$(INSTALLED): pyproject.toml requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
 system-check: $(INSTALLED)
 	@$(BIN)/python scripts/check_system.py
+
+# After a change to the dependencies in pyproject.toml: pin them again, with hashes.
+# requirements.lock is what the Docker image installs; requirements-dev.lock adds the test tools.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.12 --generate-hashes \
+	  pyproject.toml -o requirements.lock
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.12 --generate-hashes \
+	  --extra test pyproject.toml -o requirements-dev.lock
 
 lint: setup
 	$(BIN)/ruff check .
