@@ -1,7 +1,7 @@
 """From the database to the scoring engine: load what scoring needs in a fixed number of queries.
 
-A published questionnaire never changes, so its `ModelSpec` is built once per process and kept;
-only a draft's is rebuilt on every call. Answers are always read fresh.
+A published questionnaire never changes, so its `ModelSpec` is built once per process and kept
+(`caches.published`); only a draft's is rebuilt on every call. Answers are always read fresh.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
+from assessments import caches
 from assessments.models import Answer, Assessment, Questionnaire
 from assessments.scoring import (
     AnswerKind,
@@ -21,28 +22,9 @@ from assessments.scoring import (
     assess,
 )
 
-_frozen_specs: dict[tuple, ModelSpec] = {}
-
-
-def frozen_key(questionnaire: Questionnaire) -> tuple:
-    """The key under which a process keeps what it derived from a published version.
-
-    A published version never changes, so whatever is derived from it (scoring model, report
-    names, answering structure) stays true for the life of the process.
-    """
-    # The publication time makes the key unique even where a restored or test database reuses
-    # primary keys for different content.
-    return (questionnaire.pk, questionnaire.key, questionnaire.version, questionnaire.published_at)
-
 
 def model_spec(questionnaire: Questionnaire) -> ModelSpec:
-    if questionnaire.is_draft:
-        return _build_model_spec(questionnaire)
-    key = frozen_key(questionnaire)
-    spec = _frozen_specs.get(key)
-    if spec is None:
-        spec = _frozen_specs[key] = _build_model_spec(questionnaire)
-    return spec
+    return caches.published(questionnaire, "model-spec", lambda: _build_model_spec(questionnaire))
 
 
 def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:

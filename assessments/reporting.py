@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from assessments.evaluation import evaluate, frozen_key
+from assessments import caches
+from assessments.evaluation import evaluate
 from assessments.models import Assessment, Question
 from assessments.scoring import AssessmentResult, Blocker, ScopeResult
 
@@ -75,33 +76,21 @@ class Words:
     texts: dict[str, dict]  # question key -> text, section title and key
 
 
-_frozen_words: dict[tuple, Words] = {}
-
-
 def _words(questionnaire) -> Words:
-    """Read once per process for a published version, which never changes; a draft every time."""
-    key = None if questionnaire.is_draft else frozen_key(questionnaire)
-    words = _frozen_words.get(key) if key else None
-    if words is None:
-        words = Words(
-            stages=[
-                StageInfo(
-                    s.level, s.key, s.name, s.description, s.characteristics, dict(s.mappings)
-                )
-                for s in questionnaire.stages.order_by("level")
-            ],
-            layers=list(questionnaire.layers.order_by("order")),
-            pillars=list(questionnaire.pillars.order_by("order")),
-            texts={
-                q["key"]: q
-                for q in Question.objects.filter(questionnaire=questionnaire).values(
-                    "key", "text", "section__title", "section__key"
-                )
-            },
-        )
-        if key:
-            _frozen_words[key] = words
-    return words
+    return Words(
+        stages=[
+            StageInfo(s.level, s.key, s.name, s.description, s.characteristics, dict(s.mappings))
+            for s in questionnaire.stages.order_by("level")
+        ],
+        layers=list(questionnaire.layers.order_by("order")),
+        pillars=list(questionnaire.pillars.order_by("order")),
+        texts={
+            q["key"]: q
+            for q in Question.objects.filter(questionnaire=questionnaire).values(
+                "key", "text", "section__title", "section__key"
+            )
+        },
+    )
 
 
 def build_report(assessment: Assessment, *, blockers_per_scope: int = 5) -> Report:
@@ -121,7 +110,8 @@ def report_from(
     blockers_per_scope: int = 5,
 ) -> Report:
     """A result of `questionnaire`, in words and charts; `assessment` is None for a preview."""
-    words = _words(questionnaire)
+    # Read once per process for a published version, which never changes; a draft every time.
+    words = caches.published(questionnaire, "report-words", lambda: _words(questionnaire))
     stages, layers, pillars, texts = words.stages, words.layers, words.pillars, words.texts
 
     def rows_of(blockers, limit: int | None) -> list[BlockerRow]:

@@ -1,19 +1,24 @@
 """The strategy document as plain data: what the PDF and the Markdown export both show.
 
 `document_source(strategy)` loads the strategy's own rows in three queries: the strategy with its
-organization, assessment and questionnaire version, its sections, its roadmap. `content_hash`
-is the key under which a rendered PDF is kept: it changes when anything that shows in the
-document changes, and only then. It is computed from those rows alone, without reading the
-assessment's answers or scoring them: the assessment's `answers_fingerprint` names one state of
-its answers exactly, and a published questionnaire version never changes, so together with the
-code, templates, stylesheet and fonts that draw the document they decide everything the
-"Where we stand" charts and the answers appendix show. (An assessment on a draft version, whose
-text may still change, is hashed from its full report and answers instead.) Serving a stored PDF
-therefore costs a few small queries.
+organization, assessment and questionnaire version, its sections, its roadmap.
 
-`document_context(source)` builds everything the document shows, as plain data, in a fixed
-number of further queries (about a dozen in all, whatever the number of sections, roadmap items
-or answers); only a rendering needs it.
+`document_context(source)` builds from them everything the document shows, without a further
+query: the strategy, its sections, roadmap, organization, guidance and the assessment's title
+and status. What is built from the assessment's answers (the report and its charts, the targets
+table with today's stages, the answers appendix) is a `Lazy` value, computed on first use (a
+template calls it; Python code calls `resolved(context)`), in about a dozen queries whatever the
+number of sections, roadmap items or answers.
+
+`content_hash(context)` is the key under which a rendered PDF is kept. It is computed from the
+same context the document renders, walked field by field, so whatever is added to the context is
+in the hash too. A lazy value counts by what names it, not by its content: the assessment's
+`answers_fingerprint` names one state of its answers exactly, and a published questionnaire
+version (named by `caches.frozen_key`) never changes, so together with the release fingerprint
+(`caches.release()`: code, templates, stylesheet, fonts) they decide everything the "Where we
+stand" charts and the answers appendix show. Hashing therefore reads no answers and builds no
+report, and serving a stored PDF costs a few small queries. (An assessment on a draft version,
+whose text may still change, counts by its full computed report and answers instead.)
 
 Two numbers on the cover:
 
@@ -32,9 +37,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache, cached_property
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,11 +50,13 @@ import nh3
 import yaml
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import get_template
+from django.db.models import Model
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from assessments import caches
 from assessments.exports import answer_rows
 from assessments.reporting import Report, StageInfo, build_report
 from strategy import markdown as strategy_markdown
@@ -56,32 +65,11 @@ from strategy.guidance import guidance_by_key
 from strategy.models import RoadmapItem, Section, Strategy
 from strategy.services import GENERATED_KEY
 
-# Bump when the document's content or layout changes in a way no hashed file shows (for example
-# a change in a library that renders it), so that stored PDFs are rendered again.
-RENDER_FORMAT = 2
-
 AIM_KEY = "where-we-aim"
 ROADMAP_KEY = "roadmap"
 
 TEMPLATE = "strategy/pdf/document.html"
-STYLESHEET = "css/strategy-print.css"
 FONTS_DIR = "fonts"
-CHART_TEMPLATES = ("charts/stage_bars.html", "charts/radar.html", "charts/heatmap.html")
-_ASSESSMENTS = Path(__file__).resolve().parent.parent / "assessments"
-# Code whose changes show in the document; hashed with the templates and the stylesheet. The
-# hash holds the answers' fingerprint, not the answers or the scores: the code that reads,
-# scores and labels them is hashed instead.
-CODE_FILES = (
-    Path(__file__),
-    Path(__file__).with_name("pdf.py"),
-    Path(strategy_markdown.__file__),
-    _ASSESSMENTS / "charts.py",
-    _ASSESSMENTS / "reporting.py",
-    _ASSESSMENTS / "scoring.py",
-    _ASSESSMENTS / "evaluation.py",
-    _ASSESSMENTS / "exports.py",
-    _ASSESSMENTS / "models" / "assessment.py",
-)
 
 
 # --- The data the templates see --------------------------------------------------------------
@@ -169,7 +157,7 @@ class AnswerGroup:
 # --- Building it -----------------------------------------------------------------------------
 
 
-@cache
+@caches.shipped("guidance")
 def guidance_title(key: str) -> str:
     """The title the guidance file gives the document type ("Open source strategy")."""
     try:
@@ -345,11 +333,47 @@ def _strategy_info(strategy: Strategy) -> dict:
     }
 
 
+class Lazy:
+    """A value of the context built on first use, then kept: what comes from the answers.
+
+    A template calls it by itself (Django calls a callable variable); Python code calls it, or
+    reads `resolved(context)`. In the content hash it counts as `identity`, which must name
+    everything it is built from that the rest of the context does not hold; `None` there means
+    "nothing names it but its content", and the hash builds it.
+    """
+
+    def __init__(self, build: Callable[[], object], identity: object | None) -> None:
+        self._build = build
+        self._identity = identity
+        self._value: object = None
+        self._built = False
+
+    def __call__(self) -> object:
+        if not self._built:
+            self._value, self._built = self._build(), True
+        return self._value
+
+    @property
+    def identity(self) -> object:
+        return self() if self._identity is None else self._identity
+
+
+def _answers_identity(assessment) -> tuple | None:
+    """What names the assessment's answers and its questionnaire version, or None on a draft
+    version: its questions may still change, so only the built report and answers name it."""
+    questionnaire = assessment.questionnaire
+    if questionnaire.is_draft:
+        return None
+    return (assessment.answers_fingerprint, caches.frozen_key(questionnaire))
+
+
 def document_context(source: DocumentSource | Strategy) -> dict:
-    """Everything the PDF and the Markdown export show, as plain data.
+    """Everything the PDF and the Markdown export show, as plain data, without a query beyond
+    loading the source; what is built from the answers is `Lazy`.
 
     Takes the `DocumentSource` the cache key was computed from (so that the document rendered is
-    the one the key names), or a strategy, whose source is then loaded first.
+    the one the key names), or a strategy, whose source is then loaded first. `source` stays in
+    the context for reference; neither the templates nor the hash read it.
     """
     if not isinstance(source, DocumentSource):
         source = document_source(source)
@@ -357,8 +381,15 @@ def document_context(source: DocumentSource | Strategy) -> dict:
     guides = source.guides()
 
     assessment = strategy.assessment
-    report = build_report(assessment) if assessment is not None else None
-    raw_answers = answer_rows(assessment) if assessment is not None else []
+    if assessment is None:
+        report, targets, answers, answer_groups = None, _target_rows(strategy, None), [], []
+    else:
+        named = _answers_identity(assessment)
+        report = Lazy(lambda: build_report(assessment), named)
+        # The targets' other inputs, the strategy's targets, are in the context already.
+        targets = Lazy(lambda: _target_rows(strategy, report()), named)
+        answers = Lazy(lambda: answer_rows(assessment), named)
+        answer_groups = Lazy(lambda: _answer_groups(answers()), named)
 
     section_docs = []
     for number, section in enumerate(source.sections, start=1):
@@ -387,7 +418,7 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         "sections": section_docs,
         "assessment": _assessment_info(assessment),
         "report": report,
-        "targets": _target_rows(strategy, report),
+        "targets": targets,
         "roadmap": [
             RoadmapRow(
                 number=index,
@@ -400,9 +431,19 @@ def document_context(source: DocumentSource | Strategy) -> dict:
             )
             for index, item in enumerate(source.items, start=1)
         ],
-        "answer_groups": _answer_groups(raw_answers),
-        "answers": raw_answers,
+        "answer_groups": answer_groups,
+        "answers": answers,
     }
+
+
+def shown(context: dict) -> dict:
+    """What the templates see and the hash reads: the context without its `source`."""
+    return {key: value for key, value in context.items() if key != "source"}
+
+
+def resolved(context: dict) -> dict:
+    """The context with its lazy values built, for Python code that reads them."""
+    return {key: value() if isinstance(value, Lazy) else value for key, value in context.items()}
 
 
 def _language() -> str:
@@ -416,52 +457,6 @@ def _guidance_exists(key: str) -> bool:
 # --- The cache key ---------------------------------------------------------------------------
 
 
-def _plain(value):
-    """JSON for the hash: dates as ISO text, everything else as its repr as a last resort."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return repr(value)
-
-
-def _report_digest(report: Report | None) -> dict | None:
-    if report is None:
-        return None
-    rows = [report.overall, *report.layers, *report.pillars]
-    return {
-        "stages": [(s.level, s.key, s.name, s.description) for s in report.stages],
-        "threshold": report.threshold,
-        "scopes": [
-            (
-                r.kind,
-                r.key,
-                r.name,
-                r.scope.score,
-                r.stage.level,
-                r.scope.answered,
-                r.scope.dont_know,
-                r.scope.not_applicable,
-                r.scope.unanswered,
-                [(b.blocker.question, b.text) for b in r.blockers],
-            )
-            for r in rows
-        ],
-        "cells": sorted((str(k), c.score, c.stage) for k, c in report.result.cells.items()),
-    }
-
-
-def _design_files() -> list[Path]:
-    """The files that shape the PDF: templates, stylesheet, fonts (by name and size) and code."""
-    files: list[Path] = []
-    main = Path(get_template(TEMPLATE).origin.name)
-    files += sorted(p for p in main.parent.rglob("*.html") if p.is_file())
-    files += [Path(get_template(name).origin.name) for name in CHART_TEMPLATES]
-    css = finders.find(STYLESHEET)
-    if css:
-        files.append(Path(css))
-    files += list(CODE_FILES)
-    return files
-
-
 def _font_files() -> list[Path]:
     found = finders.find(FONTS_DIR)
     if not found or not Path(found).is_dir():
@@ -469,28 +464,12 @@ def _font_files() -> list[Path]:
     return sorted(p for p in Path(found).rglob("*") if p.is_file())
 
 
-_file_digests: dict[tuple[str, int, int], str] = {}
-
-
-def _file_digest(path: Path) -> str:
-    """sha256 of a file, kept per process while its size and modification time stay the same."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return "missing"
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    digest = _file_digests.get(key)
-    if digest is None:
-        digest = _file_digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return digest
-
-
 def fonts_digest() -> list[tuple[str, str]]:
     """(name, sha256) of every vendored font file; the digests are kept per process."""
-    return [(p.name, _file_digest(p)) for p in _font_files()]
+    return [(p.name, caches.file_digest(p)) for p in _font_files()]
 
 
-@cache
+@caches.shipped("weasyprint-version")
 def _weasyprint_version() -> str:
     try:
         return metadata.version("weasyprint")
@@ -503,89 +482,53 @@ def _translation_digest(language: str) -> list:
     for folder in settings.LOCALE_PATHS:
         mo = Path(folder) / translation.to_locale(language) / "LC_MESSAGES" / "django.mo"
         if mo.is_file():
-            out.append(_file_digest(mo))
+            out.append(caches.file_digest(mo))
     return out
 
 
-def _answers_digest(assessment) -> dict | None:
-    """What the document shows of the assessment's answers, for the hash.
-
-    On a published (frozen) questionnaire version the fingerprint names the answers exactly, and
-    the version's text cannot change: nothing is read. A draft version may still be edited, so
-    its report and answers are computed and hashed in full (slow, and only ever for drafts).
-    """
-    if assessment is None:
-        return None
-    questionnaire = assessment.questionnaire
-    digest = {
-        "fingerprint": assessment.answers_fingerprint,
-        "questionnaire": {
-            "pk": questionnaire.pk,
-            "key": questionnaire.key,
-            "version": questionnaire.version,
-            "title": questionnaire.title,
-            "language": questionnaire.language,
-            "threshold": questionnaire.threshold,
-            "core_minimum": questionnaire.core_minimum,
-            "draft": questionnaire.is_draft,
-        },
-    }
-    if questionnaire.is_draft:
-        digest["report"] = _report_digest(build_report(assessment))
-        digest["answers"] = answer_rows(assessment)
-    return digest
-
-
-def _hash_payload(source: DocumentSource, language: str) -> dict:
-    strategy = source.strategy
-    guides = source.guides()
-    return {
-        "format": RENDER_FORMAT,
-        "weasyprint": _weasyprint_version(),
-        "language": language,
-        "translations": _translation_digest(language),
-        "organization": {"pk": strategy.organization.pk, "name": strategy.organization.name},
-        "strategy": _strategy_info(strategy),
-        "guidance_title": guidance_title(strategy.guidance_key) or _("Open source strategy"),
-        "version": source.version,
-        "date": source.date,
-        "sections": [
-            (
-                s.key,
-                s.title,
-                s.body,
-                s.version,
-                guide.summary if (guide := guides.get(s.key)) else "",
-                list(guide.questions) if guide else [],
-                guide.generated if guide else False,
-            )
-            for s in source.sections
-        ],
-        "assessment": _assessment_info(strategy.assessment),
-        "answers": _answers_digest(strategy.assessment),
-        "roadmap": [
-            (i.title, i.why, i.owner, i.target_quarter, i.status, str(i.get_status_display()))
-            for i in source.items
-        ],
-        "files": [(p.name, _file_digest(p)) for p in _design_files()],
-        "fonts": fonts_digest(),
-    }
+def _plain(value) -> object:
+    """`value` as JSON data for the hash: dataclasses and model rows by their fields, mappings
+    and sequences item by item, a `Lazy` by its identity. Anything else is an error, so that a
+    new kind of value is named properly instead of by a `repr` that may hold a memory address."""
+    if isinstance(value, Lazy):
+        return _plain(value.identity)
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Promise | Decimal | Path):
+        return str(value)
+    if isinstance(value, Model):
+        concrete = value._meta.concrete_fields
+        return {f.attname: _plain(getattr(value, f.attname)) for f in concrete}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {
+            key if isinstance(key, str) else json.dumps(_plain(key)): _plain(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    raise TypeError(f"the content hash cannot name a {type(value).__name__}: add it to _plain")
 
 
 def content_hash(source: DocumentSource | Strategy | dict) -> str:
-    """sha256 over everything that shows in the document, and over the files that draw it.
+    """sha256 over what the document shows and over what draws it.
 
-    Takes a `DocumentSource`, a strategy (its source is loaded: three queries) or a context from
-    `document_context` (hashed from the source it was built on, in the language it was built
-    in). Reads no answers and builds no report, unless the questionnaire version is a draft.
+    Takes a context from `document_context` (hashed in the language it was built in), or a
+    `DocumentSource` or a strategy, whose context is built first (from a strategy: three
+    queries). Reads no answers and builds no report, unless the questionnaire version is a draft.
     """
-    language = _language()
-    if isinstance(source, dict):
-        language = source["language"]
-        source = source["source"]
-    elif not isinstance(source, DocumentSource):
-        source = document_source(source)
+    context = source if isinstance(source, dict) else document_context(source)
+    language = context["language"]
     with translation.override(language):
-        payload = _hash_payload(source, language)
-    text = json.dumps(payload, sort_keys=True, default=_plain, ensure_ascii=False)
+        payload = {
+            "context": _plain(shown(context)),
+            "translations": _translation_digest(language),
+            "weasyprint": _weasyprint_version(),
+            "release": caches.release(),
+            "fonts": fonts_digest(),
+        }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

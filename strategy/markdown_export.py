@@ -15,7 +15,7 @@ import re
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
-from strategy.document import SectionDoc, TargetRow, document_context
+from strategy.document import SectionDoc, TargetRow, document_context, resolved
 from strategy.models import Strategy
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -235,7 +235,7 @@ def _appendix(context: dict) -> list[str]:
 
 def strategy_markdown(strategy: Strategy) -> str:
     """The whole strategy document as one Markdown file (UTF-8 text, ends with a newline)."""
-    context = document_context(strategy)
+    context = resolved(document_context(strategy))
     organization = context["organization"]["name"]
     title = context["strategy"]["title"]
     assessment = context["assessment"]

@@ -52,6 +52,7 @@ from strategy.document import (
     document_context,
     document_source,
     fonts_digest,
+    shown,
 )
 from strategy.models import RenderedPdf, Strategy
 
@@ -207,7 +208,7 @@ def page_footer_css() -> SafeString:
 
 def document_html(context: dict) -> str:
     """The document's HTML, as WeasyPrint gets it (useful to look at in a browser)."""
-    return render_to_string(TEMPLATE, {**context, "page_footer": page_footer_css()})
+    return render_to_string(TEMPLATE, {**shown(context), "page_footer": page_footer_css()})
 
 
 class _SharedFonts:

@@ -1,7 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from assessments import evaluation
+from assessments import caches, evaluation
 from assessments.models import Answer, Assessment
 from assessments.questionnaire_file.store import save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
@@ -59,7 +59,7 @@ def test_scoring_data_loads_in_a_fixed_number_of_queries(
             organization=organization, questionnaire=questionnaire, title=str(size)
         )
         _answer_all(assessment, lambda q: q.order % 5)
-        evaluation._frozen_specs.clear()
+        caches.clear()
         assessment = Assessment.objects.get(pk=assessment.pk)
         # questionnaire, stages, layers, pillars, questions with their maximum, answers
         with django_assert_max_num_queries(6):

@@ -5,11 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import evaluation
+from assessments import caches
 from assessments.models import Answer, Assessment
 from assessments.questionnaire_file.store import save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
-from assessments.views import answering
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +59,7 @@ def measure(client, assessment) -> dict[str, int]:
 
 def test_query_counts_do_not_grow_with_the_number_of_questions(client, owner, organization):
     client.force_login(owner)
-    evaluation._frozen_specs.clear()
-    answering._frozen_structures.clear()
+    caches.clear()
     small = measure(client, answered_assessment(organization, 20))
     large = measure(client, answered_assessment(organization, 200))
     assert small == large, (small, large)

@@ -20,7 +20,7 @@ from assessments.models import Assessment, Question
 from assessments.questionnaire_file.store import load_text
 from strategy import document as strategy_document
 from strategy import pdf as strategy_pdf
-from strategy.document import content_hash, document_context, document_source
+from strategy.document import content_hash, document_context, document_source, resolved
 from strategy.models import RenderedPdf, RoadmapItem, Section, Strategy
 from strategy.pdf import (
     BASE_URL,
@@ -449,12 +449,12 @@ def test_the_hash_follows_everything_that_shows(db):
 def test_the_context_loads_in_a_fixed_number_of_queries(db):
     strategy = demo_strategy()
     with CaptureQueriesContext(connection) as before:
-        document_context(strategy)
+        resolved(document_context(strategy))
     for index in range(5):
         RoadmapItem.objects.create(strategy=strategy, order=100 + index, title=f"Step {index}")
     Section.objects.create(strategy=strategy, key="extra", order=99, title="Extra", body="Text")
     with CaptureQueriesContext(connection) as after:
-        document_context(strategy)
+        resolved(document_context(strategy))
     assert len(after) == len(before) <= 15
 
 
@@ -496,6 +496,54 @@ def test_the_hash_of_a_context_is_the_hash_of_its_source(db):
     assert content_hash(context) == content_hash(strategy) == content_hash(context["source"])
     with translation.override("de"):  # the context keeps the language it was built in
         assert content_hash(strategy) != content_hash(context)
+
+
+def test_the_hash_of_a_context_stays_put_once_it_is_rendered(db):
+    strategy = demo_strategy()
+    context = document_context(strategy)
+    before = content_hash(context)
+    document_html(context)  # builds the report and the answers appendix
+    assert content_hash(context) == before
+
+
+def test_a_field_added_to_the_context_changes_the_hash(db, monkeypatch):
+    """The hash walks the context the document renders: nothing new in it can be left out."""
+    strategy = demo_strategy()
+    build_context = strategy_document.document_context
+    strategy_info = strategy_document._strategy_info
+
+    def with_new_fields(value: str) -> str:
+        monkeypatch.setattr(
+            strategy_document,
+            "_strategy_info",
+            lambda strategy: {**strategy_info(strategy), "some_new_field": value},
+        )
+        monkeypatch.setattr(
+            strategy_document,
+            "document_context",
+            lambda source: {**build_context(source), "new_row": {"shown": [value]}},
+        )
+        with no_report():
+            return content_hash(strategy)
+
+    digest = with_new_fields("a")
+    assert with_new_fields("a") == digest
+    assert with_new_fields("b") != digest
+    monkeypatch.setattr(strategy_document, "_strategy_info", strategy_info)
+    monkeypatch.setattr(strategy_document, "document_context", build_context)
+    assert content_hash(strategy) != digest
+
+
+def test_a_value_the_hash_cannot_name_is_an_error(db, monkeypatch):
+    strategy = demo_strategy()
+    build_context = strategy_document.document_context
+    monkeypatch.setattr(
+        strategy_document,
+        "document_context",
+        lambda source: {**build_context(source), "thing": object()},
+    )
+    with pytest.raises(TypeError, match="cannot name"):
+        content_hash(strategy)
 
 
 def test_an_answer_recorded_changes_the_hash_and_shows_in_the_new_document(db):

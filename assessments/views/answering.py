@@ -19,13 +19,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from assessments import caches
 from assessments.access import (
     assessment_or_404,
     membership_or_404,
     require_editor,
     require_owner,
 )
-from assessments.evaluation import frozen_key
 from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
 from assessments.models import (
@@ -91,17 +91,12 @@ class Structure:
         return html
 
 
-_frozen_structures: dict[tuple, Structure] = {}
-
-
 def questionnaire_structure(questionnaire: Questionnaire) -> Structure:
     if questionnaire.is_draft:
         return _build_structure(questionnaire, frozen=False)
-    key = frozen_key(questionnaire)
-    structure = _frozen_structures.get(key)
-    if structure is None:
-        structure = _frozen_structures[key] = _build_structure(questionnaire, frozen=True)
-    return structure
+    return caches.published(
+        questionnaire, "answering-structure", lambda: _build_structure(questionnaire, frozen=True)
+    )
 
 
 def _build_structure(questionnaire: Questionnaire, frozen: bool) -> Structure:

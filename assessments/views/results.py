@@ -13,9 +13,9 @@ from django.views.decorators.http import require_safe
 
 from assessments import exports
 from assessments.access import assessment_or_404, membership_or_404
+from assessments.caches import cached_fragment, fragment_key
 from assessments.comparison import compare_assessments
 from assessments.evaluation import model_spec, summaries
-from assessments.fragments import cached_fragment, fragment_key
 from assessments.models import Assessment
 from assessments.reporting import build_report
 

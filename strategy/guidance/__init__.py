@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import yaml
+
+from assessments import caches
 
 HERE = Path(__file__).resolve().parent
 
@@ -20,7 +21,7 @@ class GuidanceSection:
     questions: tuple[str, ...]
 
 
-@cache
+@caches.shipped("guidance")
 def load_guidance(key: str = "default") -> tuple[GuidanceSection, ...]:
     data = yaml.safe_load((HERE / f"{key}.yaml").read_text(encoding="utf-8"))
     return tuple(
