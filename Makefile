@@ -45,6 +45,7 @@ lock: | $(BIN)/python
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	SECRET_KEY=typecheck $(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff check --fix .
@@ -59,4 +60,4 @@ bench-scoring: setup
 	$(BIN)/python bench/bench_scoring.py --questions 200
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -348,10 +348,6 @@ class RadarChart:
     value_size: float
     ring_label_size: float
 
-    @property
-    def has_data(self) -> bool:
-        return any(axis.score is not None for axis in self.axes)
-
 
 def radar(
     id: str,

@@ -132,7 +132,6 @@ def summaries(assessments: list[Assessment]) -> dict[int, Summary]:
                 cached["stage"], cached["score"], cached["answered"], cached["total"]
             )
         else:
-            assessment.result_cache = {"fingerprint": fingerprint}
             stale.append(assessment)
     if stale:
         for pk, result in evaluate_many(stale).items():
@@ -142,7 +141,8 @@ def summaries(assessments: list[Assessment]) -> dict[int, Summary]:
             )
         for assessment in stale:
             summary = out[assessment.pk]
-            assessment.result_cache |= {
+            assessment.result_cache = {
+                "fingerprint": assessment.answers_fingerprint,
                 "stage": summary.stage,
                 "score": summary.score,
                 "answered": summary.answered,

@@ -208,63 +208,111 @@ def _index_answers(model: ModelSpec, answers: Iterable[AnswerSpec]) -> dict[str,
     return by_question
 
 
-def assess(model: ModelSpec, answers: Iterable[AnswerSpec]) -> AssessmentResult:
-    """Score every scope (overall, each layer, each pillar, each cell) of one assessment."""
-    _validate_model(model)
-    by_question = _index_answers(model, answers)
+def _validate_questions(model: ModelSpec) -> None:
+    layers = set(model.layers)
+    pillars = {pillar: index for index, pillar in enumerate(model.pillars)}
+    for question in model.questions:
+        _validate_question(model, question, layers, pillars)
 
-    layers, pillars = model.layers, model.pillars
-    n_layers, n_pillars, n_stages = len(layers), len(pillars), len(model.stages)
-    pillar_index = {pillar: index for index, pillar in enumerate(pillars)}
-    layer_index = {layer: index for index, layer in enumerate(layers)}
-    layer_set = set(layers)
-    # Scopes are numbered: 0 overall, then layers, then pillars, then cells row by row.
-    first_pillar = 1 + n_layers
-    first_cell = first_pillar + n_pillars
-    n_scopes = first_cell + n_layers * n_pillars
 
-    # Buckets are flat lists indexed scope * n_stages + level: one pass fills them.
-    weights = [0.0] * (n_scopes * n_stages)
-    points = [0.0] * (n_scopes * n_stages)
-    core_failed = [False] * (n_scopes * n_stages)
-    members: list[list[int]] = [[] for _ in range(n_scopes * n_stages)]
-    counts = [[0, 0, 0, 0] for _ in range(n_scopes)]
+@dataclass(frozen=True, slots=True)
+class _ScopeLayout:
+    """How scopes are numbered: 0 overall, then the layers, then the pillars, then the cells
+    row by row, so per-scope figures can live in flat lists."""
+
+    n_layers: int
+    n_pillars: int
+
+    @property
+    def first_pillar(self) -> int:
+        return 1 + self.n_layers
+
+    @property
+    def first_cell(self) -> int:
+        return 1 + self.n_layers + self.n_pillars
+
+    @property
+    def n_scopes(self) -> int:
+        return self.first_cell + self.n_layers * self.n_pillars
+
+    def layer(self, row: int) -> int:
+        return 1 + row
+
+    def pillar(self, column: int) -> int:
+        return self.first_pillar + column
+
+    def cell(self, row: int, column: int) -> int:
+        return self.first_cell + row * self.n_pillars + column
+
+    def scopes_of(self, row: int | None, column: int) -> tuple[int, ...]:
+        """The scopes a question counts in; `row` None: the question is for every layer."""
+        rows = range(self.n_layers) if row is None else (row,)
+        return (
+            0,
+            *(self.layer(r) for r in rows),
+            self.pillar(column),
+            *(self.cell(r, column) for r in rows),
+        )
+
+
+def _status_and_score(answer: AnswerSpec | None) -> tuple[int, int]:
+    if answer is None:
+        return _UNANSWERED, 0
+    if answer.kind == AnswerKind.OPTION:
+        return _ANSWERED, answer.score
+    if answer.kind == AnswerKind.DONT_KNOW:
+        return _DONT_KNOW, 0
+    return _NOT_APPLICABLE, 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """What one pass over the questions gathers.
+
+    Buckets are flat lists indexed scope * n_stages + level; questions are referred to by their
+    index in the model.
+    """
+
+    n_stages: int
+    weights: list[float]  # applicable weight per bucket
+    points: list[float]  # weight earned per bucket
+    core_failed: list[bool]  # some core question of the bucket is below core_minimum
+    members: list[list[int]]  # the applicable questions of each bucket, in model order
+    counts: list[list[int]]  # per scope, the number of questions of each status
+    scores: list[int]  # per question
+    statuses: list[int]  # per question
+
+
+def _tally(model: ModelSpec, layout: _ScopeLayout, by_question: dict[str, AnswerSpec]) -> _Tally:
+    n_stages = len(model.stages)
+    n_buckets = layout.n_scopes * n_stages
+    weights = [0.0] * n_buckets
+    points = [0.0] * n_buckets
+    core_failed = [False] * n_buckets
+    members: list[list[int]] = [[] for _ in range(n_buckets)]
+    counts = [[0, 0, 0, 0] for _ in range(layout.n_scopes)]
     scores = [0] * len(model.questions)
     statuses = [_UNANSWERED] * len(model.questions)
+    rows = {layer: row for row, layer in enumerate(model.layers)}
+    columns = {pillar: column for column, pillar in enumerate(model.pillars)}
     # Few distinct (layer, pillar) placements exist, so their scope lists are computed once.
     placements: dict[tuple[str | None, str], tuple[int, ...]] = {}
 
     for index, question in enumerate(model.questions):
-        _validate_question(model, question, layer_set, pillar_index)
         placement = (question.layer, question.pillar)
         scopes = placements.get(placement)
         if scopes is None:
-            p = pillar_index[question.pillar]
-            rows = range(n_layers) if question.layer is None else (layer_index[question.layer],)
-            scopes = (
-                0,
-                *(1 + row for row in rows),
-                first_pillar + p,
-                *(first_cell + row * n_pillars + p for row in rows),
-            )
-            placements[placement] = scopes
+            row = None if question.layer is None else rows[question.layer]
+            scopes = placements[placement] = layout.scopes_of(row, columns[question.pillar])
 
-        answer = by_question.get(question.key)
-        if answer is None:
-            status, score = _UNANSWERED, 0
-        elif answer.kind == AnswerKind.OPTION:
-            status, score = _ANSWERED, answer.score
-        elif answer.kind == AnswerKind.DONT_KNOW:
-            status, score = _DONT_KNOW, 0
-        else:
-            status, score = _NOT_APPLICABLE, 0
+        status, score = _status_and_score(by_question.get(question.key))
         scores[index] = score
         statuses[index] = status
-
         for scope in scopes:
             counts[scope][status] += 1
         if status == _NOT_APPLICABLE:
             continue
+
         weight = question.weight
         # Normalize first so a full score earns exactly its weight and coverage tops out at 1.0.
         earned = weight * (score / question.max_score)
@@ -277,96 +325,151 @@ def assess(model: ModelSpec, answers: Iterable[AnswerSpec]) -> AssessmentResult:
             if below_core:
                 core_failed[bucket] = True
 
-    blocker_cache: dict[int, Blocker] = {}
+    return _Tally(n_stages, weights, points, core_failed, members, counts, scores, statuses)
 
-    def blocker(index: int) -> Blocker:
-        # A blocker depends only on its question and answer, so scopes share one object.
-        found = blocker_cache.get(index)
+
+def _stage_coverages(model: ModelSpec, tally: _Tally, scope: int) -> tuple[StageCoverage, ...]:
+    base = scope * tally.n_stages
+    coverages: list[StageCoverage] = []
+    for spec in model.stages:
+        bucket = base + spec.level
+        applicable = len(tally.members[bucket])
+        if not applicable:
+            coverages.append(StageCoverage(spec.level, None, False, True, 0))
+            continue
+        coverage = tally.points[bucket] / tally.weights[bucket]
+        core_met = not tally.core_failed[bucket]
+        attained = core_met and coverage >= spec.threshold - TOLERANCE
+        coverages.append(StageCoverage(spec.level, coverage, attained, core_met, applicable))
+    return tuple(coverages)
+
+
+def _reached_and_blocking(coverages: Iterable[StageCoverage]) -> tuple[int, int | None]:
+    """The stage a scope reaches and the stage that blocks it (None when nothing does).
+
+    Maturity is cumulative: the first stage with questions that is not attained caps the scope,
+    whatever happens above it. Stages without questions neither block nor count.
+    """
+    reached = 0
+    for coverage in coverages:
+        if not coverage.applicable:
+            continue
+        if not coverage.attained:
+            return reached, coverage.level
+        reached = coverage.level
+    return reached, None
+
+
+def _scope_score(tally: _Tally, scope: int) -> float | None:
+    """0..100 over every applicable question of the scope; None when there is none."""
+    base = scope * tally.n_stages
+    total_weight = 0.0
+    total_points = 0.0
+    for bucket in range(base, base + tally.n_stages):
+        if tally.members[bucket]:
+            total_weight += tally.weights[bucket]
+            total_points += tally.points[bucket]
+    # Dividing before scaling keeps a perfect scope at exactly 100, not 100.00000000000001.
+    return 100 * (total_points / total_weight) if total_weight else None
+
+
+def _blocker(question: QuestionSpec, score: int, status: int, core_minimum: int) -> Blocker:
+    shortfall = (question.max_score - score) / question.max_score
+    return Blocker(
+        question=question.key,
+        text=question.text,
+        stage=question.stage,
+        score=score,
+        max_score=question.max_score,
+        weight=question.weight,
+        shortfall=shortfall,
+        impact=question.weight * shortfall,
+        core=question.core,
+        gating=question.core and score < core_minimum,
+        status=_STATUS_NAMES[status],
+        recommendation=question.recommendation,
+    )
+
+
+def _choose_blockers(
+    model: ModelSpec, tally: _Tally, bucket: int, shared: dict[int, Blocker]
+) -> tuple[Blocker, ...]:
+    """The questions of `bucket` short of full marks, the most rewarding to improve first.
+
+    A blocker depends only on its question and answer, so scopes share one object through
+    `shared`, keyed by question index.
+    """
+    chosen: list[Blocker] = []
+    for index in tally.members[bucket]:
+        question = model.questions[index]
+        score = tally.scores[index]
+        if score >= question.max_score:
+            continue
+        found = shared.get(index)
         if found is None:
-            question = model.questions[index]
-            score = scores[index]
-            shortfall = (question.max_score - score) / question.max_score
-            found = Blocker(
-                question=question.key,
-                text=question.text,
-                stage=question.stage,
-                score=score,
-                max_score=question.max_score,
-                weight=question.weight,
-                shortfall=shortfall,
-                impact=question.weight * shortfall,
-                core=question.core,
-                gating=question.core and score < model.core_minimum,
-                status=_STATUS_NAMES[statuses[index]],
-                recommendation=question.recommendation,
+            found = shared[index] = _blocker(
+                question, score, tally.statuses[index], model.core_minimum
             )
-            blocker_cache[index] = found
-        return found
+        chosen.append(found)
+    # Indexes were appended in model order and list.sort is stable: ties keep that order.
+    chosen.sort(key=lambda item: (-item.impact, not item.core))
+    return tuple(chosen)
 
-    def derive(scope: int, kind: str, key: str) -> ScopeResult:
-        base = scope * n_stages
-        coverages: list[StageCoverage] = []
-        stage = 0
-        blocking_stage: int | None = None
-        total_weight = 0.0
-        total_points = 0.0
-        for spec in model.stages:
-            bucket = base + spec.level
-            applicable = len(members[bucket])
-            if not applicable:
-                coverages.append(StageCoverage(spec.level, None, False, True, 0))
-                continue
-            weight = weights[bucket]
-            total_weight += weight
-            total_points += points[bucket]
-            coverage = points[bucket] / weight
-            core_met = not core_failed[bucket]
-            attained = core_met and coverage >= spec.threshold - TOLERANCE
-            coverages.append(StageCoverage(spec.level, coverage, attained, core_met, applicable))
-            # Maturity is cumulative: the first stage with questions that is not attained
-            # caps the scope, whatever happens above it.
-            if blocking_stage is None:
-                if attained:
-                    stage = spec.level
-                else:
-                    blocking_stage = spec.level
 
-        blockers: tuple[Blocker, ...] = ()
-        if blocking_stage is not None:
-            shortfalls = [
-                blocker(index)
-                for index in members[base + blocking_stage]
-                if scores[index] < model.questions[index].max_score
-            ]
-            # Indexes were appended in model order and list.sort is stable: ties keep that order.
-            shortfalls.sort(key=lambda item: (-item.impact, not item.core))
-            blockers = tuple(shortfalls)
+def _score_scope(
+    model: ModelSpec,
+    tally: _Tally,
+    scope: int,
+    kind: str,
+    key: str,
+    shared_blockers: dict[int, Blocker],
+) -> ScopeResult:
+    coverages = _stage_coverages(model, tally, scope)
+    reached, blocking_stage = _reached_and_blocking(coverages)
+    blockers: tuple[Blocker, ...] = ()
+    if blocking_stage is not None:
+        bucket = scope * tally.n_stages + blocking_stage
+        blockers = _choose_blockers(model, tally, bucket, shared_blockers)
+    answered, dont_know, not_applicable, unanswered = tally.counts[scope]
+    return ScopeResult(
+        kind=kind,
+        key=key,
+        stage=reached,
+        score=_scope_score(tally, scope),
+        stages=coverages,
+        blocking_stage=blocking_stage,
+        blockers=blockers,
+        answered=answered,
+        dont_know=dont_know,
+        not_applicable=not_applicable,
+        unanswered=unanswered,
+    )
 
-        answered, dont_know, not_applicable, unanswered = counts[scope]
-        # Dividing before scaling keeps a perfect scope at exactly 100, not 100.00000000000001.
-        return ScopeResult(
-            kind=kind,
-            key=key,
-            stage=stage,
-            score=100 * (total_points / total_weight) if total_weight else None,
-            stages=tuple(coverages),
-            blocking_stage=blocking_stage,
-            blockers=blockers,
-            answered=answered,
-            dont_know=dont_know,
-            not_applicable=not_applicable,
-            unanswered=unanswered,
-        )
 
+def assess(model: ModelSpec, answers: Iterable[AnswerSpec]) -> AssessmentResult:
+    """Score every scope (overall, each layer, each pillar, each cell) of one assessment."""
+    _validate_model(model)
+    by_question = _index_answers(model, answers)
+    _validate_questions(model)
+    layout = _ScopeLayout(n_layers=len(model.layers), n_pillars=len(model.pillars))
+    tally = _tally(model, layout, by_question)
+
+    shared_blockers: dict[int, Blocker] = {}
+
+    def score(scope: int, kind: str, key: str) -> ScopeResult:
+        return _score_scope(model, tally, scope, kind, key, shared_blockers)
+
+    layers, pillars = model.layers, model.pillars
     return AssessmentResult(
-        overall=derive(0, OVERALL, ""),
-        layers={layer: derive(1 + row, LAYER, layer) for row, layer in enumerate(layers)},
+        overall=score(0, OVERALL, ""),
+        layers={layer: score(layout.layer(row), LAYER, layer) for row, layer in enumerate(layers)},
         pillars={
-            pillar: derive(first_pillar + p, PILLAR, pillar) for p, pillar in enumerate(pillars)
+            pillar: score(layout.pillar(column), PILLAR, pillar)
+            for column, pillar in enumerate(pillars)
         },
         cells={
-            (layer, pillar): derive(first_cell + row * n_pillars + p, CELL, f"{layer}:{pillar}")
+            (layer, pillar): score(layout.cell(row, column), CELL, f"{layer}:{pillar}")
             for row, layer in enumerate(layers)
-            for p, pillar in enumerate(pillars)
+            for column, pillar in enumerate(pillars)
         },
     )

@@ -9,13 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Assessment, Organization
 
 
-class StrategyQuerySet(models.QuerySet):
-    def for_user(self, user) -> StrategyQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(organization__memberships__user=user)
-
-
 class Strategy(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="strategies"
@@ -42,8 +35,6 @@ class Strategy(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = StrategyQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = _("strategies")

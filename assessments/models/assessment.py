@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +11,6 @@ from assessments.models.questionnaire import AnswerOption, Question, Questionnai
 
 
 class AssessmentQuerySet(models.QuerySet):
-    def for_user(self, user) -> AssessmentQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(organization__memberships__user=user)
-
     def answers_changed(self) -> int:
         """Mark that agreed answers of these assessments were written outside `record_answer`."""
         return self.update(updated_at=timezone.now(), answers_revision=F("answers_revision") + 1)
@@ -101,14 +96,6 @@ class Assessment(models.Model):
         if not reread:
             return Answer(assessment=self, question=question, **values)
         return mine.select_related("answered_by", "option").get()
-
-    def answered_by_section(self) -> dict[int, int]:
-        rows = (
-            Answer.objects.filter(assessment=self, respondent__isnull=True)
-            .values("question__section_id")
-            .annotate(answered=Count("id"))
-        )
-        return {row["question__section_id"]: row["answered"] for row in rows}
 
     def submit(self) -> None:
         self.status = self.Status.SUBMITTED

@@ -11,19 +11,10 @@ from django.utils.translation import gettext_lazy as _
 INVITATION_DAYS = 14
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def for_user(self, user) -> OrganizationQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user)
-
-
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

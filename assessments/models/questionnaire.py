@@ -8,17 +8,22 @@ is frozen: its parts refuse to be saved, updated or deleted.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class FrozenQuestionnaireError(ValidationError):
     """Raised on any attempt to change a questionnaire version that is no longer a draft."""
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: StrOrPromise | None = None) -> None:
         super().__init__(
             message
             or _(
@@ -176,8 +181,9 @@ class QuestionnairePart(models.Model):
         self.ensure_editable()
         return super().delete(*args, **kwargs)
 
-    def owning_questionnaire_id(self) -> int:
-        return self.questionnaire_id
+    def owning_questionnaire_id(self) -> int | None:
+        # Each concrete part has this foreign key, except AnswerOption, which overrides this.
+        return self.questionnaire_id  # type: ignore[attr-defined]
 
     def ensure_editable(self) -> None:
         questionnaire_id = self.owning_questionnaire_id()
@@ -349,7 +355,7 @@ class AnswerOption(QuestionnairePart):
     label = models.CharField(_("label"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
-    objects = OptionQuerySet.as_manager()
+    objects: ClassVar[models.Manager[AnswerOption]] = OptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer option")
