@@ -188,12 +188,14 @@ def apply_upgrade(assessment: Assessment, target: Questionnaire, user) -> Upgrad
             answer.question = carried.question
             answer.option = carried.option
             moved.append(answer)
+        # Both writes move the answers revision, of `locked` in memory too (`of`).
         # bulk_update leaves `answered_at` (auto_now) alone: who answered and when stay true.
-        Answer.objects.bulk_update(moved, ["question", "option"])
-        Answer.objects.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
+        answers = Answer.objects.of(locked)
+        answers.bulk_update(moved, ["question", "option"])
+        if plan.dropped:
+            answers.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
         locked.questionnaire = target
-        locked.answers_revision += 1
-        locked.save(update_fields=["questionnaire", "answers_revision", "updated_at"])
+        locked.save(update_fields=["questionnaire", "updated_at"])
     assessment.questionnaire = target
     assessment.updated_at = locked.updated_at
     assessment.answers_revision = locked.answers_revision

@@ -810,8 +810,9 @@ def _write(data: Any, slug: str | None, name: str | None, notes: list[str]) -> O
     RoadmapItem.objects.bulk_create([r.row for r in roadmap])
 
     _restore_times([plan.organization])
-    _restore_times([p.item for p in plan.assessments])
+    # Answers first: writing them stamps their assessment's `updated_at`, restored after.
     _restore_times(answers)
+    _restore_times([p.item for p in plan.assessments])
     _restore_times(strategies)
     _restore_times(sections)
     _restore_times(revisions)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(organization__memberships__user=user)
 
     def answers_changed(self) -> int:
-        """Mark that agreed answers of these assessments were written outside `record_answer`."""
+        """Move the answers revision of these assessments; `Answer` writes call it, nothing else."""
         return self.update(updated_at=timezone.now(), answers_revision=F("answers_revision") + 1)
 
 
@@ -51,10 +51,10 @@ class Assessment(models.Model):
     # The overall result as last computed, with the fingerprint of the answers it was computed
     # from: lists of many assessments reuse it instead of scoring every assessment again.
     result_cache = models.JSONField(null=True, blank=True, editable=False)
-    # Moves on every write of an agreed answer, in the same UPDATE that stamps `updated_at`
-    # (`record_answer`; any other writer calls `Assessment.objects.filter(...).answers_changed()`):
-    # with the questionnaire it names one state of the answers exactly, so whatever is computed
-    # from them (summary, rendered results, PDF) can be kept under it without reading them.
+    # Moves on every write of an answer, in the same UPDATE that stamps `updated_at`: `Answer`
+    # and its QuerySet move it themselves, whatever writes (see `AnswerQuerySet`). With the
+    # questionnaire it names one state of the answers exactly, so whatever is computed from them
+    # (summary, rendered results, PDF) can be kept under it without reading them.
     answers_revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
@@ -84,20 +84,15 @@ class Assessment(models.Model):
         With `reread=False` the answer returned is the one this call wrote, built in memory
         without reading it back (it has no pk); a later writer may already have replaced it.
         """
-        now = timezone.now()
-        values = {**values, "answered_by": user, "answered_at": now}
-        mine = Answer.objects.filter(assessment=self, question=question, respondent__isnull=True)
+        values = {**values, "answered_by": user, "answered_at": timezone.now()}
+        # Through `of(self)` the write moves this instance's revision along with the stored one.
+        mine = Answer.objects.of(self).filter(question=question, respondent__isnull=True)
         if not mine.update(**values):
             try:
                 with transaction.atomic():
                     Answer.objects.create(assessment=self, question=question, **values)
             except IntegrityError:
                 mine.update(**values)
-        Assessment.objects.filter(pk=self.pk).update(
-            updated_at=now, answers_revision=F("answers_revision") + 1
-        )
-        # Never ahead of the stored revision, so a result labelled with it is never older.
-        self.answers_revision += 1
         if not reread:
             return Answer(assessment=self, question=question, **values)
         return mine.select_related("answered_by", "option").get()
@@ -118,6 +113,99 @@ class Assessment(models.Model):
     def reopen(self) -> None:
         self.status = self.Status.IN_PROGRESS
         self.save(update_fields=["status", "updated_at"])
+
+
+def _answers_changed(using: str, assessment_ids, held=()) -> None:
+    """Move the stored revision of `assessment_ids`, and of the instances in `held` in memory.
+
+    An instance is moved by one, like the stored revision, so it is never ahead of it: a result
+    labelled with it is never older than the answers it claims.
+    """
+    if not assessment_ids:
+        return
+    now = timezone.now()
+    Assessment.objects.using(using).filter(pk__in=assessment_ids).answers_changed()
+    for assessment in {id(a): a for a in held}.values():
+        assessment.answers_revision += 1
+        assessment.updated_at = now
+
+
+def _held_assessments(answers) -> list[Assessment]:
+    """The assessment instances these answers hold, so their revision can follow in memory."""
+    return [a.assessment for a in answers if Answer.assessment.is_cached(a)]
+
+
+class AnswerQuerySet(models.QuerySet):
+    """Every write of answers moves the answers revision of each assessment it touches.
+
+    Bulk writes bypass `Answer.save()` and `Answer.delete()`, so the rule is kept here too, like
+    the freeze of published questionnaires. `bulk_update` runs through `update`. Cascade deletes
+    (of an assessment, or a question) go through the base manager's raw delete, not through here:
+    the assessment they belong to is going anyway.
+    """
+
+    _of: Assessment | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._of = self._of
+        return clone
+
+    def of(self, assessment: Assessment) -> AnswerQuerySet:
+        """The answers of `assessment`; writes through them also move the instance in memory.
+
+        Knowing the one assessment spares a write the subquery that finds the ones it touched,
+        and a write that touched no row moves nothing.
+        """
+        answers = self.filter(assessment=assessment)
+        answers._of = assessment
+        return answers
+
+    def _moves(self, kwargs) -> bool:
+        return "assessment" in kwargs or "assessment_id" in kwargs
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db, savepoint=False):
+            if self._of is not None and not self._moves(kwargs):
+                rows = super().update(**kwargs)
+                if rows:
+                    _answers_changed(self.db, [self._of.pk], [self._of])
+                return rows
+            # Before the write: after it, its filter may no longer find the rows it changed.
+            touched = Q(pk__in=self.values("assessment_id"))
+            target = kwargs.get("assessment", kwargs.get("assessment_id"))
+            if target is not None:
+                touched |= Q(pk=getattr(target, "pk", target))
+            Assessment.objects.using(self.db).filter(touched).answers_changed()
+            return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        with transaction.atomic(using=self.db, savepoint=False):
+            if self._of is not None:
+                deleted = super().delete()
+                if deleted[0]:
+                    _answers_changed(self.db, [self._of.pk], [self._of])
+                return deleted
+            Assessment.objects.using(self.db).filter(
+                pk__in=self.values("assessment_id")
+            ).answers_changed()
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            made = super().bulk_create(objs, *args, **kwargs)
+            _answers_changed(
+                self.db, {a.assessment_id for a in objs} - {None}, _held_assessments(objs)
+            )
+        return made
+
+    bulk_create.alters_data = True
 
 
 class Answer(models.Model):
@@ -158,6 +246,8 @@ class Answer(models.Model):
     )
     answered_at = models.DateTimeField(_("answered"), auto_now=True)
 
+    objects = AnswerQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -183,6 +273,31 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} / {self.question}"
+
+    def save(self, *args, **kwargs) -> None:
+        using = kwargs.get("using") or router.db_for_write(Answer, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+            _answers_changed(using, self._touched_assessments(), _held_assessments([self]))
+        self._stored_assessment_id = self.assessment_id
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(Answer, instance=self)
+        touched, held = self._touched_assessments(), _held_assessments([self])
+        with transaction.atomic(using=using, savepoint=False):
+            deleted = super().delete(*args, **kwargs)
+            _answers_changed(using, touched, held)
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        answer = super().from_db(db, field_names, values, **kwargs)
+        # Moving a stored answer to another assessment changes the answers of both.
+        answer._stored_assessment_id = answer.__dict__.get("assessment_id")
+        return answer
+
+    def _touched_assessments(self) -> set[int]:
+        return {self.assessment_id, getattr(self, "_stored_assessment_id", None)} - {None}
 
 
 class ResumePoint(models.Model):
