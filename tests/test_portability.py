@@ -256,6 +256,27 @@ def test_a_taken_slug_is_refused_and_nothing_is_written(acme):
     assert snapshot() == before
 
 
+def test_a_reserved_slug_is_refused_from_the_file_or_the_command_line_and_nothing_is_written(
+    acme, tmp_path
+):
+    data = export_organization(acme)
+    data["organization"]["slug"] = "new"
+    before = snapshot()
+    with pytest.raises(ImportRefused, match="organization.slug: 'new': .*reserved"):
+        import_organization(data)
+    path = tmp_path / "acme.json"
+    call_command("export_organization", "acme", "-o", str(path))
+    with pytest.raises(CommandError, match="(?s)nothing was written.*--as-slug: 'new': .*reserved"):
+        call_command("import_organization", str(path), "--as-slug", "new")
+    assert snapshot() == before
+
+
+def test_the_imported_organization_has_the_members_and_times_of_the_file(acme):
+    data = export_organization(acme)
+    created = import_organization(data, slug="acme-2")
+    assert export_organization(created)["members"] == data["members"]
+
+
 def _bad_format(data):
     data["format"] = "something-else/organization@1"
 
