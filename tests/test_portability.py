@@ -28,7 +28,6 @@ from ospo_assess.portability import (
     export_organization,
     import_organization,
 )
-from strategy import services
 from strategy.models import Revision, RoadmapItem, Strategy
 from strategy.models import Section as StrategySection
 
@@ -95,18 +94,22 @@ def acme(organization, questionnaire, owner, colleague, assessment):
     follow_up.submit()
     Invitation.objects.create(organization=organization, role="editor", created_by=owner)
 
-    strategy = services.create_strategy(assessment, owner, "Open source strategy 2027")
+    strategy = Strategy.objects.create_from_assessment(
+        assessment, owner, "Open source strategy 2027"
+    )
     why = strategy.sections.get(key="why")
-    services.save_section(why, "We build **public** services.", why.version, owner)
+    why.save_body("We build **public** services.", why.version, owner)
     why.refresh_from_db()
-    services.save_section(why, "We build public services, openly.", why.version, colleague)
+    why.save_body("We build public services, openly.", why.version, colleague)
     strategy.horizon = "end of 2027"
     strategy.scope_targets = {"pillars": {"enabler": 2}, "layers": {"management": 3}}
     strategy.save()
     RoadmapItem.objects.create(
         strategy=strategy, order=9, title="Publish the policy", owner="Olivia", status="done"
     )
-    orphan = services.create_strategy(follow_up, colleague, "Draft without assessment")
+    orphan = Strategy.objects.create_from_assessment(
+        follow_up, colleague, "Draft without assessment"
+    )
     orphan.assessment = None
     orphan.save()
     return organization
@@ -123,7 +126,7 @@ def globex(other_organization, outsider, questionnaire):
     )
     answer(assessment, "policy", outsider, score=2)
     answer(assessment, "inventory", outsider, score=3)
-    services.create_strategy(assessment, outsider, "Globex strategy")
+    Strategy.objects.create_from_assessment(assessment, outsider, "Globex strategy")
     Invitation.objects.create(organization=other_organization, role="viewer", created_by=outsider)
     return other_organization
 
