@@ -213,6 +213,51 @@ class Revision(models.Model):
         return section
 
 
+class RoadmapItemQuerySet(models.QuerySet):
+    """Reordering a roadmap. Orders stay dense (0..n-1), in the order the items are listed.
+
+    Call these inside a transaction that holds the strategy's row locked, so two people changing
+    the list at the same moment take turns instead of interleaving.
+    """
+
+    def in_order(self) -> list[RoadmapItem]:
+        return list(self.order_by("order", "pk"))
+
+    def renumber(self) -> list[RoadmapItem]:
+        """These items, in order, numbered 0..n-1 again (after an add or a delete)."""
+        items = self.in_order()
+        self._store_order(items)
+        return items
+
+    def move(self, item: RoadmapItem, direction: str) -> tuple[list[RoadmapItem], int]:
+        """Swap `item` with its neighbour "up" or "down"; the list and the item's new index.
+
+        At either end nothing moves. Raises `RoadmapItem.DoesNotExist` when `item` is not among
+        these items (any more).
+        """
+        items = self.in_order()
+        index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+        if index is None:
+            raise RoadmapItem.DoesNotExist
+        target = index - 1 if direction == "up" else index + 1
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+        else:
+            target = index
+        self._store_order(items)
+        return items, target
+
+    def _store_order(self, items: list[RoadmapItem]) -> None:
+        # Only the items whose order changed are written: one UPDATE, or none.
+        changed = []
+        for index, item in enumerate(items):
+            if item.order != index:
+                item.order = index
+                changed.append(item)
+        if changed:
+            RoadmapItem.objects.bulk_update(changed, ["order"])
+
+
 class RoadmapItem(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -233,6 +278,8 @@ class RoadmapItem(models.Model):
     )
     question_keys = models.JSONField(_("linked questions"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoadmapItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["strategy", "order", "pk"]

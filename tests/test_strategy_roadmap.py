@@ -512,3 +512,22 @@ def test_writes_cost_a_fixed_number_of_queries(
         with django_assert_max_num_queries(WRITE_QUERIES):
             response = client.post(target, data, **HTMX)
         assert response.status_code == 200, target
+
+
+def test_it_moves_an_item_to_its_neighbours_place_and_not_past_either_end(strategy):
+    actions = RoadmapItem.objects.filter(strategy=strategy)
+    first, second = actions.in_order()[:2]
+    items, index = actions.move(second, "up")
+    assert (items[0].pk, items[1].pk, index) == (second.pk, first.pk, 0)
+    items, index = actions.move(second, "up")
+    assert (items[0].pk, index) == (second.pk, 0)
+    assert [i.order for i in actions.in_order()] == list(range(len(items)))
+
+
+def test_it_renumbers_the_items_left_densely_and_refuses_to_move_a_gone_one(strategy):
+    actions = RoadmapItem.objects.filter(strategy=strategy)
+    gone = actions.in_order()[1]
+    gone.delete()
+    assert [i.order for i in actions.renumber()] == list(range(actions.count()))
+    with pytest.raises(RoadmapItem.DoesNotExist):
+        actions.move(gone, "down")
