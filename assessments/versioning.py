@@ -17,6 +17,7 @@ their comment, evidence link, reason, who answered them and when: they are re-po
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -146,7 +147,7 @@ def plan_upgrade(assessment: Assessment, target: Questionnaire) -> UpgradePlan:
             continue
         option = None
         if answer.kind == Answer.Kind.OPTION:
-            option = _matching_option(answer.option, question)
+            option = matching_option(answer.option, question.options.all())
             if option is None:
                 plan.dropped.append(DroppedAnswer(answer, DropReason.OPTION_CHANGED))
                 continue
@@ -160,10 +161,18 @@ def plan_upgrade(assessment: Assessment, target: Questionnaire) -> UpgradePlan:
     return plan
 
 
-def _matching_option(chosen: AnswerOption, question: Question) -> AnswerOption | None:
+def matching_option(
+    chosen: AnswerOption, candidates: Iterable[AnswerOption]
+) -> AnswerOption | None:
+    """The option among `candidates` (another version's question) that means what `chosen` did.
+
+    It must have the same score and the same label: the respondent chose the words, not the
+    number, so a reworded option is a different answer even at the same score. Its description
+    and the other options may differ. Both the move to a newer version and "start from a previous
+    assessment" carry an answer over by this rule, so an answer means the same after either.
+    """
     return next(
-        (o for o in question.options.all() if o.score == chosen.score and o.label == chosen.label),
-        None,
+        (o for o in candidates if o.score == chosen.score and o.label == chosen.label), None
     )
 
 
@@ -175,6 +184,10 @@ def apply_upgrade(assessment: Assessment, target: Questionnaire, user) -> Upgrad
     submit or another upgrade running at the same time waits and is checked against the result.
     """
     with transaction.atomic():
+        # Locks in the order a save takes them (its answer's row, then the assessment's, which
+        # the answers revision moves on), so a save at the same moment waits instead of
+        # deadlocking.
+        list(Answer.objects.filter(assessment=assessment).select_for_update().values("pk"))
         locked = (
             Assessment.objects.select_for_update()
             .select_related("questionnaire")
@@ -188,12 +201,14 @@ def apply_upgrade(assessment: Assessment, target: Questionnaire, user) -> Upgrad
             answer.question = carried.question
             answer.option = carried.option
             moved.append(answer)
+        # Both writes move the answers revision, of `locked` in memory too (`of`).
         # bulk_update leaves `answered_at` (auto_now) alone: who answered and when stay true.
-        Answer.objects.bulk_update(moved, ["question", "option"])
-        Answer.objects.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
+        answers = Answer.objects.of(locked)
+        answers.bulk_update(moved, ["question", "option"])
+        if plan.dropped:
+            answers.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
         locked.questionnaire = target
-        locked.answers_revision += 1
-        locked.save(update_fields=["questionnaire", "answers_revision", "updated_at"])
+        locked.save(update_fields=["questionnaire", "updated_at"])
     assessment.questionnaire = target
     assessment.updated_at = locked.updated_at
     assessment.answers_revision = locked.answers_revision

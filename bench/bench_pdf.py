@@ -226,12 +226,13 @@ def build_strategy():
     from django.contrib.auth import get_user_model
 
     from assessments.demo import DEMO_USERNAME, setup_demo
-    from strategy.models import RoadmapItem, Section
-    from strategy.services import create_strategy
+    from strategy.models import RoadmapItem, Section, Strategy
 
     demo = setup_demo()
     user = get_user_model().objects.get(username=DEMO_USERNAME)
-    strategy = create_strategy(demo.assessment, user, "Open source strategy 2027")
+    strategy = Strategy.objects.create_from_assessment(
+        demo.assessment, user, "Open source strategy 2027"
+    )
     for key, body in SECTIONS.items():
         Section.objects.filter(strategy=strategy, key=key).update(
             body=body.strip() + "\n", version=2

@@ -41,6 +41,7 @@ from strategy.models import Revision, RoadmapItem, Strategy
 from strategy.models import Section as StrategySection
 
 FORMAT = "ospo-assess/organization@1"
+OWNER = Membership.Role.OWNER
 _FORMAT_NAME = FORMAT.split("@", 1)[0]
 
 
@@ -751,8 +752,13 @@ def _write(data: Any, slug: str | None, name: str | None, notes: list[str]) -> O
             setattr(stamped.row, attribute, users.get(username) if username else None)
         return stamped.row
 
-    organization = plan.organization.row
-    organization.save()
+    # Made as the web form makes one, through the same slug validators; the first owner listed
+    # is its owner, the other members join after.
+    owner = next((name for name, _email, role, _joined in plan.members if role == OWNER), None)
+    organization = Organization.objects.create_with_owner(
+        plan.organization.row.name, users[owner] if owner else None, slug=plan.organization.row.slug
+    )
+    plan.organization.row = organization
     memberships = [
         _Stamped(
             Membership(organization=organization, user=users[username], role=role),
@@ -760,7 +766,12 @@ def _write(data: Any, slug: str | None, name: str | None, notes: list[str]) -> O
         )
         for username, _email, role, joined in plan.members
     ]
-    Membership.objects.bulk_create([stamped.row for stamped in memberships])
+    Membership.objects.bulk_create(
+        [stamped.row for stamped in memberships if stamped.row.user != users.get(owner)]
+    )
+    for stamped in memberships:
+        if stamped.row.pk is None:  # the owner's, made with the organization
+            stamped.row = organization.memberships.get(user=stamped.row.user)
     _restore_times(memberships)
 
     assessments = []
@@ -810,8 +821,9 @@ def _write(data: Any, slug: str | None, name: str | None, notes: list[str]) -> O
     RoadmapItem.objects.bulk_create([r.row for r in roadmap])
 
     _restore_times([plan.organization])
-    _restore_times([p.item for p in plan.assessments])
+    # Answers first: writing them stamps their assessment's `updated_at`, restored after.
     _restore_times(answers)
+    _restore_times([p.item for p in plan.assessments])
     _restore_times(strategies)
     _restore_times(sections)
     _restore_times(revisions)

@@ -2,11 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Organization
+from assessments.reporting import build_report
+from strategy.guidance import load_guidance
+
+# The section written from the assessment rather than by people; `refresh_generated` rewrites it.
+GENERATED_KEY = "where-we-stand"
+
+
+class StrategyQuerySet(models.QuerySet["Strategy"]):
+    @transaction.atomic
+    def create_from_assessment(self, assessment: Assessment, user, title: str) -> Strategy:
+        """A new strategy for `assessment`'s organization: the guidance's sections, "where we
+        stand" written from the assessment, and a roadmap drafted from its blockers."""
+        # The text builders read models of this module.
+        from strategy.services import roadmap_draft, where_we_stand_markdown
+
+        report = build_report(assessment)
+        strategy = self.create(
+            organization=assessment.organization,
+            assessment=assessment,
+            title=title,
+            target_stage=min(report.overall.stage.level + 1, len(report.stages) - 1),
+            created_by=user,
+        )
+        sections = []
+        for order, guide in enumerate(load_guidance(strategy.guidance_key)):
+            body = where_we_stand_markdown(report) if guide.key == GENERATED_KEY else ""
+            sections.append(
+                Section(
+                    strategy=strategy,
+                    key=guide.key,
+                    order=order,
+                    title=guide.title,
+                    body=body,
+                    version=1 if body else 0,
+                    updated_by=user if body else None,
+                )
+            )
+        Section.objects.bulk_create(sections)
+        generated = next(s for s in strategy.sections.all() if s.key == GENERATED_KEY)
+        Revision.objects.create(
+            section=generated,
+            version=1,
+            kind=Revision.Kind.GENERATED,
+            body=generated.body,
+            created_by=user,
+        )
+        RoadmapItem.objects.bulk_create(roadmap_draft(report, strategy))
+        return strategy
 
 
 class Strategy(models.Model):
@@ -36,12 +88,33 @@ class Strategy(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = StrategyQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = _("strategies")
         ordering = ["organization", "-updated_at"]
 
     def __str__(self) -> str:
         return self.title
+
+    def refresh_generated(self, user) -> Section | None:
+        """Rewrite the generated section from the assessment as it is now; the old text stays in
+        the section's history. None when the strategy has no assessment (any more)."""
+        from strategy.services import where_we_stand_markdown
+
+        if self.assessment is None:
+            return None
+        section = self.sections.get(key=GENERATED_KEY)
+        body = where_we_stand_markdown(build_report(self.assessment))
+        section._replace_body(body, user, Revision.Kind.GENERATED)
+        return section
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    saved: bool
+    section: Section
+    conflict_body: str = ""
 
 
 class Section(models.Model):
@@ -71,6 +144,38 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save_body(self, body: str, base_version: int, user) -> SaveOutcome:
+        """Save `body` if nobody saved since `base_version`; otherwise keep it aside and say so.
+
+        The compare-and-set is one UPDATE with the version in its WHERE clause, so two people
+        saving at the same moment cannot both win. The losing text is stored as a conflict
+        revision: even if its author closes the page, nothing is lost.
+        """
+        with transaction.atomic():
+            updated = Section.objects.filter(pk=self.pk, version=base_version).update(
+                body=body, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+            )
+            current = Section.objects.select_related("updated_by").get(pk=self.pk)
+            kind = Revision.Kind.SAVED if updated else Revision.Kind.CONFLICT
+            Revision.objects.create(
+                section=current, version=current.version, kind=kind, body=body, created_by=user
+            )
+            Strategy.objects.filter(pk=self.strategy_id).update(updated_at=timezone.now())
+        if updated:
+            return SaveOutcome(saved=True, section=current)
+        return SaveOutcome(saved=False, section=current, conflict_body=body)
+
+    def _replace_body(self, body: str, user, kind: str) -> None:
+        """Write `body` whatever the version, recording it as a revision of `kind`."""
+        with transaction.atomic():
+            Section.objects.filter(pk=self.pk).update(
+                body=body, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+            )
+            self.refresh_from_db()
+            Revision.objects.create(
+                section=self, version=self.version, kind=kind, body=body, created_by=user
+            )
+
 
 class Revision(models.Model):
     """A section's text as it was saved, or as someone tried to save it in a conflict."""
@@ -96,6 +201,57 @@ class Revision(models.Model):
     def __str__(self) -> str:
         return f"{self.section} v{self.version}"
 
+    def restore(self, user) -> Section:
+        """Make this revision's text the section's current one, as a new version."""
+        section = self.section
+        section._replace_body(self.body, user, Revision.Kind.RESTORED)
+        return section
+
+
+class RoadmapItemQuerySet(models.QuerySet["RoadmapItem"]):
+    """Reordering a roadmap. Orders stay dense (0..n-1), in the order the items are listed.
+
+    Call these inside a transaction that holds the strategy's row locked, so two people changing
+    the list at the same moment take turns instead of interleaving.
+    """
+
+    def in_order(self) -> list[RoadmapItem]:
+        return list(self.order_by("order", "pk"))
+
+    def renumber(self) -> list[RoadmapItem]:
+        """These items, in order, numbered 0..n-1 again (after an add or a delete)."""
+        items = self.in_order()
+        self._store_order(items)
+        return items
+
+    def move(self, item: RoadmapItem, direction: str) -> tuple[list[RoadmapItem], int]:
+        """Swap `item` with its neighbour "up" or "down"; the list and the item's new index.
+
+        At either end nothing moves. Raises `RoadmapItem.DoesNotExist` when `item` is not among
+        these items (any more).
+        """
+        items = self.in_order()
+        index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+        if index is None:
+            raise RoadmapItem.DoesNotExist
+        target = index - 1 if direction == "up" else index + 1
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+        else:
+            target = index
+        self._store_order(items)
+        return items, target
+
+    def _store_order(self, items: list[RoadmapItem]) -> None:
+        # Only the items whose order changed are written: one UPDATE, or none.
+        changed = []
+        for index, item in enumerate(items):
+            if item.order != index:
+                item.order = index
+                changed.append(item)
+        if changed:
+            RoadmapItem.objects.bulk_update(changed, ["order"])
+
 
 class RoadmapItem(models.Model):
     class Status(models.TextChoices):
@@ -117,6 +273,8 @@ class RoadmapItem(models.Model):
     )
     question_keys = models.JSONField(_("linked questions"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoadmapItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["strategy", "order", "pk"]

@@ -1,21 +1,29 @@
-"""Building and editing a strategy: creation from an assessment, generated text, safe saves."""
+"""The text a strategy is drafted with: "where we stand" and a roadmap from an assessment's result.
+
+Pure builders over a report, no writes; the rules of the rows themselves (creating a strategy,
+saving a section safely, restoring a revision, refreshing the generated text) are methods of the
+models in `strategy.models`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment
-from assessments.reporting import Report, build_report
-from strategy.guidance import load_guidance
-from strategy.models import Revision, RoadmapItem, Section, Strategy
+from assessments.reporting import Report
+from strategy.models import GENERATED_KEY, RoadmapItem, Section, Strategy
 
-GENERATED_KEY = "where-we-stand"
+__all__ = [
+    "GENERATED_KEY",  # kept importable from here, where the document's renderer reads it
+    "ROADMAP_DRAFT_SIZE",
+    "completeness",
+    "next_quarters",
+    "roadmap_draft",
+    "where_we_stand_markdown",
+]
+
 ROADMAP_DRAFT_SIZE = 8
 
 
@@ -106,114 +114,6 @@ def roadmap_draft(report: Report, strategy: Strategy) -> list[RoadmapItem]:
             )
         )
     return items
-
-
-@transaction.atomic
-def create_strategy(assessment: Assessment, user, title: str) -> Strategy:
-    report = build_report(assessment)
-    strategy = Strategy.objects.create(
-        organization=assessment.organization,
-        assessment=assessment,
-        title=title,
-        target_stage=min(report.overall.stage.level + 1, len(report.stages) - 1),
-        created_by=user,
-    )
-    sections = []
-    for order, guide in enumerate(load_guidance(strategy.guidance_key)):
-        body = where_we_stand_markdown(report) if guide.key == GENERATED_KEY else ""
-        sections.append(
-            Section(
-                strategy=strategy,
-                key=guide.key,
-                order=order,
-                title=guide.title,
-                body=body,
-                version=1 if body else 0,
-                updated_by=user if body else None,
-            )
-        )
-    Section.objects.bulk_create(sections)
-    generated = next(s for s in strategy.sections.all() if s.key == GENERATED_KEY)
-    Revision.objects.create(
-        section=generated,
-        version=1,
-        kind=Revision.Kind.GENERATED,
-        body=generated.body,
-        created_by=user,
-    )
-    RoadmapItem.objects.bulk_create(roadmap_draft(report, strategy))
-    return strategy
-
-
-@dataclass(frozen=True)
-class SaveOutcome:
-    saved: bool
-    section: Section
-    conflict_body: str = ""
-
-
-def save_section(section: Section, body: str, base_version: int, user) -> SaveOutcome:
-    """Save `body` if nobody saved since `base_version`; otherwise keep it aside and say so.
-
-    The compare-and-set is one UPDATE with the version in its WHERE clause, so two people saving
-    at the same moment cannot both win. The losing text is stored as a conflict revision: even if
-    its author closes the page, nothing is lost.
-    """
-    with transaction.atomic():
-        updated = Section.objects.filter(pk=section.pk, version=base_version).update(
-            body=body, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
-        )
-        current = Section.objects.select_related("updated_by").get(pk=section.pk)
-        kind = Revision.Kind.SAVED if updated else Revision.Kind.CONFLICT
-        Revision.objects.create(
-            section=current, version=current.version, kind=kind, body=body, created_by=user
-        )
-        Strategy.objects.filter(pk=section.strategy_id).update(updated_at=timezone.now())
-    if updated:
-        return SaveOutcome(saved=True, section=current)
-    return SaveOutcome(saved=False, section=current, conflict_body=body)
-
-
-def restore_revision(revision: Revision, user) -> Section:
-    section = revision.section
-    with transaction.atomic():
-        Section.objects.filter(pk=section.pk).update(
-            body=revision.body,
-            version=F("version") + 1,
-            updated_by=user,
-            updated_at=timezone.now(),
-        )
-        section.refresh_from_db()
-        Revision.objects.create(
-            section=section,
-            version=section.version,
-            kind=Revision.Kind.RESTORED,
-            body=revision.body,
-            created_by=user,
-        )
-    return section
-
-
-def refresh_generated(strategy: Strategy, user) -> Section | None:
-    """Rewrite the generated section from the assessment as it is now; the old text stays in the
-    section's history."""
-    if strategy.assessment is None:
-        return None
-    section = strategy.sections.get(key=GENERATED_KEY)
-    body = where_we_stand_markdown(build_report(strategy.assessment))
-    with transaction.atomic():
-        Section.objects.filter(pk=section.pk).update(
-            body=body, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
-        )
-        section.refresh_from_db()
-        Revision.objects.create(
-            section=section,
-            version=section.version,
-            kind=Revision.Kind.GENERATED,
-            body=body,
-            created_by=user,
-        )
-    return section
 
 
 def completeness(section: Section) -> int:

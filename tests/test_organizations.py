@@ -10,14 +10,15 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from assessments.access import CURRENT_ORGANIZATION
 from assessments.context_processors import organizations
-from assessments.forms.organizations import unique_slug
 from assessments.models import Assessment, Invitation, Membership, Organization
+from assessments.models.organization import RESERVED_SLUGS
 
 pytestmark = pytest.mark.django_db
 
@@ -92,14 +93,65 @@ def test_a_name_without_latin_letters_or_digits_still_gets_a_slug(client, owner)
 
 
 def test_a_slug_never_takes_the_address_of_the_create_page():
-    assert unique_slug("New") == "new-2"
+    assert Organization.objects.unique_slug("New") == "new-2"
+
+
+def fixed_segments_under_orgs(patterns=None, prefix=""):
+    """Every fixed path segment right after `orgs/` in the URLconf."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if hasattr(pattern, "url_patterns"):
+            yield from fixed_segments_under_orgs(pattern.url_patterns, route)
+        elif route.startswith("orgs/"):
+            segment = route.removeprefix("orgs/").split("/", 1)[0]
+            if "<" not in segment:
+                yield segment
+
+
+def test_the_reserved_slugs_cover_every_fixed_page_under_orgs():
+    segments = set(fixed_segments_under_orgs())
+    assert "new" in segments
+    assert segments <= RESERVED_SLUGS
+
+
+def test_a_reserved_slug_is_refused_on_the_model_and_by_create_with_owner(owner):
+    with pytest.raises(ValidationError):
+        Organization(name="New", slug="new").full_clean()
+    with pytest.raises(ValidationError):
+        Organization.objects.create_with_owner("New", owner, slug="new")
+    assert not Organization.objects.filter(slug="new").exists()
+
+
+def test_create_with_owner_makes_the_user_its_owner(owner):
+    made = Organization.objects.create_with_owner("Initech", owner)
+    assert made.slug == "initech"
+    assert Membership.objects.get(organization=made).user == owner
+    assert Membership.objects.get(organization=made).role == OWNER
+
+
+def test_the_admin_refuses_a_reserved_slug(client, django_user_model):
+    client.force_login(
+        django_user_model.objects.create_superuser("ada", "ada@example.org", "pw-ada-123")
+    )
+    response = client.post(
+        reverse("admin:assessments_organization_add"),
+        {
+            "name": "New",
+            "slug": "new",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "reserved" in response.content.decode()
+    assert not Organization.objects.filter(slug="new").exists()
 
 
 def test_a_long_name_gets_a_slug_that_fits_even_with_a_number(db):
     name = "x" * 200
-    Organization.objects.create(name=name, slug=unique_slug(name))
+    Organization.objects.create(name=name, slug=Organization.objects.unique_slug(name))
 
-    slug = unique_slug(name)
+    slug = Organization.objects.unique_slug(name)
 
     assert slug.endswith("-2")
     assert len(slug) <= Organization._meta.get_field("slug").max_length

@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from assessments.models import Answer
-from strategy import services, tasks
-from strategy.models import PdfJob, RenderedPdf
+from strategy import tasks
+from strategy.models import PdfJob, RenderedPdf, Strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def strategy(assessment, owner):
             kind="option",
             option=question.options.order_by("score").first(),
         )
-    return services.create_strategy(assessment, owner, "Strategy")
+    return Strategy.objects.create_from_assessment(assessment, owner, "Strategy")
 
 
 def url(name, strategy):

@@ -28,7 +28,6 @@ from ospo_assess.portability import (
     export_organization,
     import_organization,
 )
-from strategy import services
 from strategy.models import Revision, RoadmapItem, Strategy
 from strategy.models import Section as StrategySection
 
@@ -95,18 +94,22 @@ def acme(organization, questionnaire, owner, colleague, assessment):
     follow_up.submit()
     Invitation.objects.create(organization=organization, role="editor", created_by=owner)
 
-    strategy = services.create_strategy(assessment, owner, "Open source strategy 2027")
+    strategy = Strategy.objects.create_from_assessment(
+        assessment, owner, "Open source strategy 2027"
+    )
     why = strategy.sections.get(key="why")
-    services.save_section(why, "We build **public** services.", why.version, owner)
+    why.save_body("We build **public** services.", why.version, owner)
     why.refresh_from_db()
-    services.save_section(why, "We build public services, openly.", why.version, colleague)
+    why.save_body("We build public services, openly.", why.version, colleague)
     strategy.horizon = "end of 2027"
     strategy.scope_targets = {"pillars": {"enabler": 2}, "layers": {"management": 3}}
     strategy.save()
     RoadmapItem.objects.create(
         strategy=strategy, order=9, title="Publish the policy", owner="Olivia", status="done"
     )
-    orphan = services.create_strategy(follow_up, colleague, "Draft without assessment")
+    orphan = Strategy.objects.create_from_assessment(
+        follow_up, colleague, "Draft without assessment"
+    )
     orphan.assessment = None
     orphan.save()
     return organization
@@ -123,7 +126,7 @@ def globex(other_organization, outsider, questionnaire):
     )
     answer(assessment, "policy", outsider, score=2)
     answer(assessment, "inventory", outsider, score=3)
-    services.create_strategy(assessment, outsider, "Globex strategy")
+    Strategy.objects.create_from_assessment(assessment, outsider, "Globex strategy")
     Invitation.objects.create(organization=other_organization, role="viewer", created_by=outsider)
     return other_organization
 
@@ -254,6 +257,27 @@ def test_a_taken_slug_is_refused_and_nothing_is_written(acme):
     assert "'acme' exists already" in str(refused.value)
     assert "--as-slug" in str(refused.value)
     assert snapshot() == before
+
+
+def test_a_reserved_slug_is_refused_from_the_file_or_the_command_line_and_nothing_is_written(
+    acme, tmp_path
+):
+    data = export_organization(acme)
+    data["organization"]["slug"] = "new"
+    before = snapshot()
+    with pytest.raises(ImportRefused, match="organization.slug: 'new': .*reserved"):
+        import_organization(data)
+    path = tmp_path / "acme.json"
+    call_command("export_organization", "acme", "-o", str(path))
+    with pytest.raises(CommandError, match="(?s)nothing was written.*--as-slug: 'new': .*reserved"):
+        call_command("import_organization", str(path), "--as-slug", "new")
+    assert snapshot() == before
+
+
+def test_the_imported_organization_has_the_members_and_times_of_the_file(acme):
+    data = export_organization(acme)
+    created = import_organization(data, slug="acme-2")
+    assert export_organization(created)["members"] == data["members"]
 
 
 def _bad_format(data):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Answer
-from strategy import services
+from strategy.models import Strategy
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_the_assessment_page_and_the_pdf_download_carry_the_security_headers(own
             kind="option",
             option=question.options.order_by("score").first(),
         )
-    strategy = services.create_strategy(assessment, owner, "Strategy")
+    strategy = Strategy.objects.create_from_assessment(assessment, owner, "Strategy")
     pdf = client.get(reverse("strategy:export_pdf", args=["acme", strategy.pk]), secure=True)
     assert pdf["Content-Type"] == "application/pdf"
     assert_security_headers(pdf, html=False)

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Answer, Membership
-from strategy import services
 from strategy.guidance import load_guidance
 from strategy.models import Revision, Strategy
 
@@ -29,7 +28,7 @@ def answered(assessment, owner):
 
 @pytest.fixture
 def strategy(answered, owner):
-    return services.create_strategy(answered, owner, "Open source strategy 2027")
+    return Strategy.objects.create_from_assessment(answered, owner, "Open source strategy 2027")
 
 
 def url(name, strategy, *extra):

@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 
 from assessments.demo import DEMO_USERNAME, setup_demo
 from strategy.markdown_export import cell, demote_headings, strategy_markdown
-from strategy.models import RoadmapItem
-from strategy.services import create_strategy, save_section
+from strategy.models import RoadmapItem, Strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +21,9 @@ TITLE = "Open source strategy 2027"
 def strategy():
     demo = setup_demo()
     user = get_user_model().objects.get(username=DEMO_USERNAME)
-    strategy = create_strategy(demo.assessment, user, TITLE)
+    strategy = Strategy.objects.create_from_assessment(demo.assessment, user, TITLE)
     why = strategy.sections.get(key="why")
-    save_section(why, "We serve the region.\n\n# Our goals\n\n- Faster services\n", 0, user)
+    why.save_body("We serve the region.\n\n# Our goals\n\n- Faster services\n", 0, user)
     strategy.horizon = "end of 2027"
     strategy.scope_targets = {"layers": {"management": 3}}
     strategy.save()

@@ -33,7 +33,6 @@ from strategy.pdf import (
     page_footer_css,
     render_pdf,
 )
-from strategy.services import create_strategy, save_section
 
 TITLE = "Open source strategy 2027"
 WHY = """Demo Organization exists to **deliver public digital services** people rely on.
@@ -65,12 +64,11 @@ HOSTILE = """We keep our rules short.
 def demo_strategy() -> Strategy:
     demo = setup_demo()
     user = get_user_model().objects.get(username=DEMO_USERNAME)
-    strategy = create_strategy(demo.assessment, user, TITLE)
+    strategy = Strategy.objects.create_from_assessment(demo.assessment, user, TITLE)
     sections = {s.key: s for s in strategy.sections.all()}
-    save_section(sections["why"], WHY, sections["why"].version, user)
-    save_section(sections["governance"], HOSTILE, sections["governance"].version, user)
-    save_section(
-        sections["roadmap"],
+    sections["why"].save_body(WHY, sections["why"].version, user)
+    sections["governance"].save_body(HOSTILE, sections["governance"].version, user)
+    sections["roadmap"].save_body(
         "We review the roadmap every quarter.",
         sections["roadmap"].version,
         user,
@@ -377,7 +375,7 @@ def test_a_changed_section_is_rendered_again(db, fake_weasyprint):
     strategy = demo_strategy()
     first = render_pdf(strategy)
     section = strategy.sections.get(key="kpis")
-    save_section(section, "Contributions merged upstream per year.", section.version, None)
+    section.save_body("Contributions merged upstream per year.", section.version, None)
     second = render_pdf(strategy)
     assert second.pk != first.pk
     assert second.content_hash != first.content_hash
@@ -390,7 +388,7 @@ def test_only_the_latest_renderings_are_kept(db, fake_weasyprint):
     kept = []
     for round_ in range(KEEP_PER_STRATEGY + 2):
         section.refresh_from_db()
-        save_section(section, f"Draft {round_}.", section.version, None)
+        section.save_body(f"Draft {round_}.", section.version, None)
         kept.append(render_pdf(strategy).pk)
     assert set(RenderedPdf.objects.filter(strategy=strategy).values_list("pk", flat=True)) == set(
         kept[-KEEP_PER_STRATEGY:]
@@ -412,7 +410,7 @@ def test_the_hash_follows_everything_that_shows(db):
         seen.add(value)
 
     section = strategy.sections.get(key="why")
-    save_section(section, section.body + "\nOne more line.", section.version, None)
+    section.save_body(section.body + "\nOne more line.", section.version, None)
     changed()
     Section.objects.filter(pk=section.pk).update(title="Why we are here")
     changed()
@@ -571,7 +569,7 @@ def test_a_draft_questionnaire_is_hashed_from_its_answers_and_text(
         title="Trial run",
         created_by=owner,
     )
-    strategy = create_strategy(assessment, owner, "Trial strategy")
+    strategy = Strategy.objects.create_from_assessment(assessment, owner, "Trial strategy")
     before = content_hash(strategy)
     question = Question.objects.filter(questionnaire=draft).order_by("order").first()
     Question.objects.filter(pk=question.pk).update(text="Reworded while still a draft?")

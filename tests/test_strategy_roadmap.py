@@ -9,7 +9,6 @@ from django.urls import reverse
 from assessments.models import Answer, Assessment, Membership
 from strategy.forms import clean_quarter
 from strategy.models import RoadmapItem, Strategy
-from strategy.services import create_strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def answer_lowest(assessment):
 def strategy(assessment, owner):
     """The drafted strategy, with two more actions so that there is a middle to move."""
     answer_lowest(assessment)
-    strategy = create_strategy(assessment, owner, "Strategy")
+    strategy = Strategy.objects.create_from_assessment(assessment, owner, "Strategy")
     drafted = RoadmapItem.objects.filter(strategy=strategy).count()
     assert drafted >= 1
     RoadmapItem.objects.bulk_create(
@@ -55,7 +54,7 @@ def other_strategy(other_organization, questionnaire, outsider):
         organization=other_organization, questionnaire=questionnaire, title="Theirs"
     )
     answer_lowest(assessment)
-    return create_strategy(assessment, outsider, "Their strategy")
+    return Strategy.objects.create_from_assessment(assessment, outsider, "Their strategy")
 
 
 def url(name, strategy, *extra):
@@ -85,7 +84,7 @@ def edit_data(item, **changes):
 
 def test_the_draft_roadmap_has_items_from_the_blockers(assessment, owner):
     answer_lowest(assessment)
-    drafted = items(create_strategy(assessment, owner, "Strategy"))
+    drafted = items(Strategy.objects.create_from_assessment(assessment, owner, "Strategy"))
     assert drafted
     assert [item.order for item in drafted] == list(range(len(drafted)))
     assert drafted[0].question_keys == ["inventory"]
@@ -371,7 +370,7 @@ def test_another_organizations_strategy_is_404(client, outsider, strategy):
 def test_an_item_of_another_strategy_is_404_under_this_strategys_url(
     client, owner, strategy, assessment, other_strategy
 ):
-    mine_too = create_strategy(assessment, owner, "Second strategy")
+    mine_too = Strategy.objects.create_from_assessment(assessment, owner, "Second strategy")
     client.force_login(owner)
     for foreign in (items(mine_too)[0], items(other_strategy)[0]):
         before = snapshot(foreign.strategy)
@@ -513,3 +512,22 @@ def test_writes_cost_a_fixed_number_of_queries(
         with django_assert_max_num_queries(WRITE_QUERIES):
             response = client.post(target, data, **HTMX)
         assert response.status_code == 200, target
+
+
+def test_it_moves_an_item_to_its_neighbours_place_and_not_past_either_end(strategy):
+    actions = RoadmapItem.objects.filter(strategy=strategy)
+    first, second = actions.in_order()[:2]
+    items, index = actions.move(second, "up")
+    assert (items[0].pk, items[1].pk, index) == (second.pk, first.pk, 0)
+    items, index = actions.move(second, "up")
+    assert (items[0].pk, index) == (second.pk, 0)
+    assert [i.order for i in actions.in_order()] == list(range(len(items)))
+
+
+def test_it_renumbers_the_items_left_densely_and_refuses_to_move_a_gone_one(strategy):
+    actions = RoadmapItem.objects.filter(strategy=strategy)
+    gone = actions.in_order()[1]
+    gone.delete()
+    assert [i.order for i in actions.renumber()] == list(range(actions.count()))
+    with pytest.raises(RoadmapItem.DoesNotExist):
+        actions.move(gone, "down")

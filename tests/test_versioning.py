@@ -5,12 +5,13 @@ import yaml
 from django.urls import reverse
 
 from assessments.evaluation import evaluate
-from assessments.models import Answer, Assessment, Membership, Questionnaire
+from assessments.models import Answer, AnswerOption, Assessment, Membership, Questionnaire
 from assessments.questionnaire_file.store import load_text
 from assessments.versioning import (
     DropReason,
     UpgradeError,
     apply_upgrade,
+    matching_option,
     newer_version,
     plan_upgrade,
 )
@@ -279,3 +280,38 @@ def test_only_a_newer_published_version_of_the_same_questionnaire_is_accepted(
     assessment.refresh_from_db()
     assert assessment.questionnaire_id == questionnaire.pk
     assert Questionnaire.objects.get(pk=questionnaire.pk).status == "published"
+
+
+def option(score, label, description=""):
+    return AnswerOption(score=score, label=label, description=description)
+
+
+def test_it_matches_the_option_with_the_same_score_and_label():
+    chosen = option(2, "Defined")
+    same = option(2, "Defined", description="Reworded help")
+    candidates = [option(0, "Not in place"), same, option(3, "Practised")]
+    assert matching_option(chosen, candidates) is same
+
+
+def test_it_matches_nothing_when_the_label_at_that_score_was_reworded():
+    candidates = [option(2, "Written down"), option(1, "Ad hoc")]
+    assert matching_option(option(2, "Defined"), candidates) is None
+
+
+def test_it_matches_nothing_when_the_label_moved_to_another_score():
+    assert matching_option(option(2, "Defined"), [option(3, "Defined")]) is None
+
+
+def test_starting_from_a_previous_assessment_carries_answers_as_the_upgrade_does(
+    client, owner, assessment, answered, v2
+):
+    client.force_login(owner)
+    client.post(
+        reverse("assessments:assessment_start", args=[assessment.organization.slug]),
+        {"title": "On version 2", "prefill_from": assessment.pk},
+    )
+    second = Assessment.objects.get(title="On version 2")
+    assert second.questionnaire == v2
+    carried = set(second.answers.values_list("question__key", flat=True))
+    assert carried == {c.question.key for c in plan_upgrade(assessment, v2).carried}
+    assert "contribution-ok" not in carried  # its option was relabelled in version 2

@@ -55,21 +55,8 @@ class AnswerAdmin(admin.ModelAdmin):
     list_select_related = ["assessment", "question", "option", "answered_by"]
     raw_id_fields = ["assessment", "question", "option"]
 
-    # Results, summaries and PDFs are kept under each assessment's answers revision: a change
-    # made here must move it like an answer saved in the app does.
-    def save_model(self, request, obj, form, change):
-        before = form.initial.get("assessment") if change else None
-        super().save_model(request, obj, form, change)
-        Assessment.objects.filter(pk__in={obj.assessment_id, before} - {None}).answers_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        Assessment.objects.filter(pk=obj.assessment_id).answers_changed()
-
-    def delete_queryset(self, request, queryset):
-        touched = set(queryset.values_list("assessment_id", flat=True))
-        super().delete_queryset(request, queryset)
-        Assessment.objects.filter(pk__in=touched).answers_changed()
+    # Saving or deleting here moves the assessment's answers revision like any other write of
+    # an answer (`Answer.save`, `AnswerQuerySet`): results and PDFs kept under it follow.
 
 
 @admin.register(Invitation)

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Answer, Assessment, Organization, Questionnaire
+from assessments.versioning import matching_option
 
 
 class StartAssessmentForm(forms.Form):
@@ -54,10 +55,11 @@ class StartAssessmentForm(forms.Form):
 
 
 def carry_over_answers(source: Assessment, target: Assessment, user) -> int:
-    """Copy answers whose question (by stable key) and chosen score exist in the target's version.
+    """Copy answers whose question (by stable key) and chosen option exist in the target's version.
 
-    Returns the number of answers copied. Comments and evidence come along; who answered becomes
-    the person starting the new cycle, since they vouch for the carried answers now.
+    An option matches as it does when a version is upgraded (`matching_option`: same score, same
+    label). Returns the number of answers copied. Comments and evidence come along; who answered
+    becomes the person starting the new cycle, since they vouch for the carried answers now.
     """
     questions = {q.key: q for q in target.questionnaire.questions.prefetch_related("options")}
     copied = []
@@ -67,7 +69,7 @@ def carry_over_answers(source: Assessment, target: Assessment, user) -> int:
             continue
         option = None
         if old.kind == Answer.Kind.OPTION:
-            option = next((o for o in question.options.all() if o.score == old.option.score), None)
+            option = matching_option(old.option, question.options.all())
             if option is None:
                 continue
         if old.kind == Answer.Kind.NOT_APPLICABLE and not question.allows_not_applicable:

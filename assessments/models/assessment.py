@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from assessments.models.questionnaire import AnswerOption, Question, Questionnai
 
 class AssessmentQuerySet(models.QuerySet):
     def answers_changed(self) -> int:
-        """Mark that agreed answers of these assessments were written outside `record_answer`."""
+        """Move the answers revision of these assessments; `Answer` writes call it, nothing else."""
         return self.update(updated_at=timezone.now(), answers_revision=F("answers_revision") + 1)
 
 
@@ -46,10 +46,10 @@ class Assessment(models.Model):
     # The overall result as last computed, with the fingerprint of the answers it was computed
     # from: lists of many assessments reuse it instead of scoring every assessment again.
     result_cache = models.JSONField(null=True, blank=True, editable=False)
-    # Moves on every write of an agreed answer, in the same UPDATE that stamps `updated_at`
-    # (`record_answer`; any other writer calls `Assessment.objects.filter(...).answers_changed()`):
-    # with the questionnaire it names one state of the answers exactly, so whatever is computed
-    # from them (summary, rendered results, PDF) can be kept under it without reading them.
+    # Moves on every write of an answer, in the same UPDATE that stamps `updated_at`: `Answer`
+    # and its QuerySet move it themselves, whatever writes (see `AnswerQuerySet`). With the
+    # questionnaire it names one state of the answers exactly, so whatever is computed from them
+    # (summary, rendered results, PDF) can be kept under it without reading them.
     answers_revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
@@ -79,20 +79,15 @@ class Assessment(models.Model):
         With `reread=False` the answer returned is the one this call wrote, built in memory
         without reading it back (it has no pk); a later writer may already have replaced it.
         """
-        now = timezone.now()
-        values = {**values, "answered_by": user, "answered_at": now}
-        mine = Answer.objects.filter(assessment=self, question=question, respondent__isnull=True)
+        values = {**values, "answered_by": user, "answered_at": timezone.now()}
+        # Through `of(self)` the write moves this instance's revision along with the stored one.
+        mine = Answer.objects.of(self).filter(question=question, respondent__isnull=True)
         if not mine.update(**values):
             try:
                 with transaction.atomic():
                     Answer.objects.create(assessment=self, question=question, **values)
             except IntegrityError:
                 mine.update(**values)
-        Assessment.objects.filter(pk=self.pk).update(
-            updated_at=now, answers_revision=F("answers_revision") + 1
-        )
-        # Never ahead of the stored revision, so a result labelled with it is never older.
-        self.answers_revision += 1
         if not reread:
             return Answer(assessment=self, question=question, **values)
         return mine.select_related("answered_by", "option").get()
@@ -105,6 +100,100 @@ class Assessment(models.Model):
     def reopen(self) -> None:
         self.status = self.Status.IN_PROGRESS
         self.save(update_fields=["status", "updated_at"])
+
+
+def _answers_changed(using: str, assessment_ids, held=()) -> None:
+    """Move the stored revision of `assessment_ids`, and of the instances in `held` in memory.
+
+    An instance is moved by one, like the stored revision, so it is never ahead of it: a result
+    labelled with it is never older than the answers it claims.
+    """
+    if not assessment_ids:
+        return
+    now = timezone.now()
+    Assessment.objects.using(using).filter(pk__in=assessment_ids).answers_changed()
+    for assessment in {id(a): a for a in held}.values():
+        assessment.answers_revision += 1
+        assessment.updated_at = now
+
+
+def _held_assessments(answers) -> list[Assessment]:
+    """The assessment instances these answers hold, so their revision can follow in memory."""
+    return [a.assessment for a in answers if Answer.assessment.is_cached(a)]
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    """Every write of answers moves the answers revision of each assessment it touches.
+
+    Bulk writes bypass `Answer.save()` and `Answer.delete()`, so the rule is kept here too, like
+    the freeze of published questionnaires. `bulk_update` runs through `update`. Cascade deletes
+    (of an assessment, or a question) go through the base manager's raw delete, not through here:
+    the assessment they belong to is going anyway.
+    """
+
+    _of: Assessment | None = None
+
+    def _clone(self):
+        clone = super()._clone()  # type: ignore[misc]  # private to Django, not in its stubs
+        clone._of = self._of
+        return clone
+
+    def of(self, assessment: Assessment) -> AnswerQuerySet:
+        """The answers of `assessment`; writes through them also move the instance in memory.
+
+        Knowing the one assessment spares a write the subquery that finds the ones it touched,
+        and a write that touched no row moves nothing.
+        """
+        answers = self.filter(assessment=assessment)
+        answers._of = assessment
+        return answers
+
+    def _moves(self, kwargs) -> bool:
+        return "assessment" in kwargs or "assessment_id" in kwargs
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db, savepoint=False):
+            if self._of is not None and not self._moves(kwargs):
+                rows = super().update(**kwargs)
+                if rows:
+                    _answers_changed(self.db, [self._of.pk], [self._of])
+                return rows
+            # Before the write: after it, its filter may no longer find the rows it changed.
+            touched = Q(pk__in=self.values("assessment_id"))
+            target = kwargs.get("assessment", kwargs.get("assessment_id"))
+            if target is not None:
+                touched |= Q(pk=getattr(target, "pk", target))
+            Assessment.objects.using(self.db).filter(touched).answers_changed()
+            return super().update(**kwargs)
+
+    # Django's marks of methods that write, which templates must not call; an override loses them.
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self):
+        with transaction.atomic(using=self.db, savepoint=False):
+            if self._of is not None:
+                deleted = super().delete()
+                if deleted[0]:
+                    _answers_changed(self.db, [self._of.pk], [self._of])
+                return deleted
+            Assessment.objects.using(self.db).filter(
+                pk__in=self.values("assessment_id")
+            ).answers_changed()
+            return super().delete()
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            made = super().bulk_create(objs, *args, **kwargs)
+            _answers_changed(
+                self.db, {a.assessment_id for a in objs} - {None}, _held_assessments(objs)
+            )
+        return made
+
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
 
 class Answer(models.Model):
@@ -145,6 +234,10 @@ class Answer(models.Model):
     )
     answered_at = models.DateTimeField(_("answered"), auto_now=True)
 
+    objects = AnswerQuerySet.as_manager()
+    # The assessment the row belongs to in the database, when read from it (see `from_db`).
+    _stored_assessment_id: int | None = None
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -170,6 +263,32 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} / {self.question}"
+
+    def save(self, *args, **kwargs) -> None:
+        using = kwargs.get("using") or router.db_for_write(Answer, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+            _answers_changed(using, self._touched_assessments(), _held_assessments([self]))
+        self._stored_assessment_id = self.assessment_id
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(Answer, instance=self)
+        touched, held = self._touched_assessments(), _held_assessments([self])
+        with transaction.atomic(using=using, savepoint=False):
+            deleted = super().delete(*args, **kwargs)
+            _answers_changed(using, touched, held)
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        answer = super().from_db(db, field_names, values, **kwargs)
+        # Moving a stored answer to another assessment changes the answers of both.
+        answer._stored_assessment_id = answer.__dict__.get("assessment_id")
+        return answer
+
+    def _touched_assessments(self) -> set[int]:
+        ids = {self.assessment_id, self._stored_assessment_id}
+        return {pk for pk in ids if pk is not None}
 
 
 class ResumePoint(models.Model):

@@ -4,17 +4,78 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 INVITATION_DAYS = 14
 
+# The fixed paths right under /orgs/: an organization with one of these slugs would have its
+# dashboard shadowed (/orgs/new/ is the "create an organization" page). A test checks that this
+# covers every fixed `orgs/<segment>/` of the URLconf.
+RESERVED_SLUGS = frozenset({"new"})
+FALLBACK_SLUG = "organization"
+SLUG_ATTEMPTS = 3
+
+
+def validate_unreserved_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved for a page of the site; choose another slug."),
+            code="reserved",
+            params={"slug": value},
+        )
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def unique_slug(self, name: str) -> str:
+        """A free, unreserved slug made from `name`, numbered when the plain one is taken."""
+        max_length = Organization._meta.get_field("slug").max_length or 50
+        # URLs only accept ASCII slugs; a name entirely in another script gets a neutral one.
+        base = slugify(name)[:max_length].strip("-") or FALLBACK_SLUG
+        candidate, number = base, 1
+        while candidate in RESERVED_SLUGS or self.filter(slug=candidate).exists():
+            number += 1
+            suffix = f"-{number}"
+            candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+        return candidate
+
+    def create_with_owner(self, name: str, user, slug: str | None = None) -> Organization:
+        """Create an organization with `user` as its owner (none when `user` is None).
+
+        Without a `slug` one is made from the name; someone may take it between the check and
+        the insert, so it is picked again a few times. A given `slug` is checked by the field's
+        validators (the same ones the admin and the import apply) and raises `ValidationError`;
+        a taken one raises `IntegrityError`.
+        """
+        if slug is not None:
+            Organization._meta.get_field("slug").clean(slug, None)
+        attempts_left = SLUG_ATTEMPTS
+        while True:
+            try:
+                with transaction.atomic(using=self.db):
+                    organization = self.create(name=name, slug=slug or self.unique_slug(name))
+                    if user is not None:
+                        Membership.objects.using(self.db).create(
+                            organization=organization, user=user, role=Membership.Role.OWNER
+                        )
+                return organization
+            except IntegrityError:
+                attempts_left -= 1
+                if slug is not None or not attempts_left:
+                    raise
+
 
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, validators=[validate_unreserved_slug]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

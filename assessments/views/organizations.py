@@ -29,7 +29,7 @@ from assessments.forms.organizations import (
     OrganizationDeleteForm,
     OrganizationForm,
 )
-from assessments.models import Invitation, Membership
+from assessments.models import Invitation, Membership, Organization
 
 OWNER = Membership.Role.OWNER
 
@@ -41,7 +41,9 @@ logger = logging.getLogger(__name__)
 def organization_create(request):
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organization = form.save(owner=request.user)
+        organization = Organization.objects.create_with_owner(
+            form.cleaned_data["name"], request.user
+        )
         messages.success(
             request,
             _("%(name)s is ready. You are its owner.") % {"name": organization.name},

@@ -16,7 +16,7 @@ from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.forms import SectionForm, StrategyCreateForm, TargetsForm
 from strategy.guidance import guidance_by_key
 from strategy.markdown import render_markdown
-from strategy.models import Revision, Section
+from strategy.models import Revision, Section, Strategy
 
 
 def _section_or_404(strategy, section_key: str) -> Section:
@@ -54,7 +54,7 @@ def strategy_create(request, org_slug):
         initial["assessment"] = int(request.GET["assessment"])
     form = StrategyCreateForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
-        strategy = services.create_strategy(
+        strategy = Strategy.objects.create_from_assessment(
             form.cleaned_data["assessment"], request.user, form.cleaned_data["title"]
         )
         messages.success(
@@ -118,7 +118,7 @@ def targets(request, org_slug, strategy_pk):
 def refresh(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     require_strategy_editor(membership)
-    if services.refresh_generated(strategy, request.user) is None:
+    if strategy.refresh_generated(request.user) is None:
         messages.error(request, _("This strategy has no assessment to refresh from."))
     else:
         messages.success(request, _("“Where we stand” was refreshed from the assessment."))
@@ -176,8 +176,8 @@ def section_save(request, org_slug, strategy_pk, section_key):
         context = _section_context(membership, strategy, section, form=form)
         template = "strategy/section.html#status" if request.htmx else "strategy/section.html"
         return render(request, template, context, status=400)
-    outcome = services.save_section(
-        section, form.cleaned_data["body"], form.cleaned_data["base_version"], request.user
+    outcome = section.save_body(
+        form.cleaned_data["body"], form.cleaned_data["base_version"], request.user
     )
     context = _section_context(
         membership,
@@ -236,7 +236,7 @@ def revision_restore(request, org_slug, strategy_pk, section_key, revision_pk):
     require_strategy_editor(membership)
     section = _section_or_404(strategy, section_key)
     revision = get_object_or_404(Revision, section=section, pk=revision_pk)
-    services.restore_revision(revision, request.user)
+    revision.restore(request.user)
     messages.success(
         request,
         _("Restored the text of version %(version)s; the replaced text stays in the history.")

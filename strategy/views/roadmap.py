@@ -4,9 +4,9 @@ One template serves the page and its fragments: an item saves on change (htmx sw
 back with "Saved" or with its errors), while reordering, adding and deleting swap the whole list.
 Without JavaScript every form posts and comes back to the page.
 
-Orders stay dense (0..n-1): every change of the list renumbers it inside one transaction that
-starts by updating the strategy's row, which both records the change and locks the row, so two
-people reordering at the same moment take turns instead of interleaving.
+Orders stay dense (0..n-1): every change of the list renumbers it (`RoadmapItemQuerySet`) inside
+one transaction that starts by updating the strategy's row, which both records the change and
+locks the row, so two people reordering at the same moment take turns instead of interleaving.
 """
 
 from __future__ import annotations
@@ -107,23 +107,12 @@ def _context(membership, strategy: Strategy, items: list[RoadmapItem], **extra) 
 
 
 def _items(strategy: Strategy) -> list[RoadmapItem]:
-    return list(RoadmapItem.objects.filter(strategy=strategy).order_by("order", "pk"))
+    return RoadmapItem.objects.filter(strategy=strategy).in_order()
 
 
 def _touch_and_lock(strategy: Strategy) -> None:
     """Record the change on the strategy; inside a transaction this also locks its row."""
     Strategy.objects.filter(pk=strategy.pk).update(updated_at=timezone.now())
-
-
-def _renumber(items: list[RoadmapItem]) -> None:
-    """Give `items`, in their list order, the orders 0..n-1, writing only those that change."""
-    changed = []
-    for index, item in enumerate(items):
-        if item.order != index:
-            item.order = index
-            changed.append(item)
-    if changed:
-        RoadmapItem.objects.bulk_update(changed, ["order"])
 
 
 def _page_url(strategy: Strategy, anchor: str = "") -> str:
@@ -200,16 +189,10 @@ def item_move(request, org_slug, strategy_pk, item_pk):
         return HttpResponseBadRequest(_("Say whether to move the action up or down."))
     with transaction.atomic():
         _touch_and_lock(strategy)
-        items = _items(strategy)
-        index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
-        if index is None:
-            raise Http404  # deleted meanwhile
-        target = index - 1 if direction == "up" else index + 1
-        if 0 <= target < len(items):
-            items[index], items[target] = items[target], items[index]
-        else:
-            target = index  # already first or last: nothing moves
-        _renumber(items)
+        try:
+            items, target = RoadmapItem.objects.filter(strategy=strategy).move(item, direction)
+        except RoadmapItem.DoesNotExist:
+            raise Http404 from None  # deleted meanwhile
     message = _("“%(title)s” is now action %(number)s of %(total)s.") % {
         "title": item.title,
         "number": target + 1,
@@ -230,8 +213,7 @@ def item_add(request, org_slug, strategy_pk):
         return render(request, template, context, status=400)
     with transaction.atomic():
         _touch_and_lock(strategy)
-        items = _items(strategy)
-        _renumber(items)
+        items = RoadmapItem.objects.filter(strategy=strategy).renumber()
         item = form.save(commit=False)
         item.strategy = strategy
         item.order = len(items)
@@ -253,7 +235,6 @@ def item_delete(request, org_slug, strategy_pk, item_pk):
     with transaction.atomic():
         _touch_and_lock(strategy)
         RoadmapItem.objects.filter(strategy=strategy, pk=item.pk).delete()
-        items = _items(strategy)
-        _renumber(items)
+        items = RoadmapItem.objects.filter(strategy=strategy).renumber()
     message = _("Deleted “%(title)s”.") % {"title": item.title}
     return _list_changed(request, membership, strategy, items, message)
