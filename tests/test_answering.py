@@ -209,7 +209,10 @@ def test_resume_takes_each_person_back_to_their_section(client, owner, colleague
     resume = reverse("assessments:assessment", args=[org, assessment.pk])
     client.force_login(owner)
     assert client.get(resume)["Location"].endswith("/sections/basics/")
-    client.get(section_url(assessment, "program"))
+    # Where they last saved, not where they last looked.
+    policy = question(assessment, "policy")
+    client.post(save_url(assessment, policy), choose(policy, 2), **HTMX)
+    client.get(section_url(assessment, "basics"))
     assert client.get(resume)["Location"].endswith("/sections/program/")
     client.force_login(colleague)
     assert client.get(resume)["Location"].endswith("/sections/basics/")
@@ -299,9 +302,11 @@ def test_a_saved_answer_shows_what_was_saved_and_who_saved_it(client, owner, ass
     data = choose(releases, choice="not_applicable", reason=" No releases ", comment="See wiki")
     data["number"] = "6"
     html = client.post(save_url(assessment, releases), data, **HTMX).content.decode()
-    assert 'value="not_applicable"\n                  checked' in html
+    # Django draws the controls, so attributes are looked for whatever their order.
+    radio = re.search(r'<input [^>]*type="radio"[^>]*value="not_applicable"[^>]*>', html)
+    assert radio and " checked" in radio[0]
     assert 'value="No releases"' in html
-    assert ">See wiki</textarea>" in html
+    assert re.search(r">\s*See wiki</textarea>", html)
     assert "Last changed by olivia, 0" in html
     assert "6. Do released projects" in html
 
@@ -311,7 +316,8 @@ def test_every_answer_option_has_its_own_id_and_label(client, owner, assessment)
 
     client.force_login(owner)
     page = client.get(section_url(assessment, "basics")).content.decode()
-    radios = re.findall(r'<input class="form-check-input" type="radio"[^>]* id="([^"]+)"', page)
+    inputs = re.findall(r'<input [^>]*type="radio"[^>]*>', page)
+    radios = [re.search(r' id="([^"]+)"', tag)[1] for tag in inputs if "form-check-input" in tag]
     labels = re.findall(r'<label class="form-check-label" for="([^"]+)"', page)
     assert radios and len(radios) == len(set(radios))  # unique ids, none "None"
     assert "None" not in radios

@@ -5,11 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import evaluation
+from assessments import answering, evaluation
 from assessments.models import Answer, Assessment
 from assessments.questionnaire_file.store import save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
-from assessments.views import answering
 
 pytestmark = pytest.mark.django_db
 
