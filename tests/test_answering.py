@@ -1,6 +1,10 @@
 import re
+from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment, Membership, ResumePoint
@@ -332,3 +336,70 @@ def test_a_bad_evidence_link_is_explained_once(client, owner, assessment):
     assert response.status_code == 400
     assert response.content.decode().count("Enter a valid URL") == 1
     assert not Answer.objects.exists()
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_looking_at_a_section_writes_nothing(client, owner, assessment):
+    client.force_login(owner)
+    client.get(section_url(assessment, "basics"))  # the session learns the organization
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(section_url(assessment, "program")).status_code == 200
+    writes = [q["sql"] for q in context.captured_queries if q["sql"].startswith(WRITES)]
+    assert writes == []
+    assert not ResumePoint.objects.exists()
+
+
+def test_resume_goes_to_the_section_last_saved_without_javascript_too(client, owner, assessment):
+    resume = reverse("assessments:assessment", args=["acme", assessment.pk])
+    client.force_login(owner)
+    policy = question(assessment, "policy")
+    assert client.post(section_url(assessment, "program"), choose(policy, 3)).status_code == 302
+    client.get(section_url(assessment, "basics"))
+    assert client.get(resume)["Location"] == section_url(assessment, "program")
+    assert ResumePoint.objects.get().section_key == "program"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_is_one_transaction(client, owner, assessment):
+    """The answer, the assessment's revision and the resume point: one commit, not three."""
+    client.force_login(owner)
+    client.get(section_url(assessment, "program"))  # the session learns the organization
+    policy = question(assessment, "policy")
+    db = connections["default"]
+    writes = []
+
+    def record(execute, sql, params, many, context):
+        if sql.startswith(WRITES) and "assessments_" in sql:
+            writes.append((sql.split()[0], db.get_autocommit()))
+        return execute(sql, params, many, context)
+
+    for _ in range(2):  # the first save inserts the answer and the point, the second updates
+        writes.clear()
+        with db.execute_wrapper(record), mock.patch.object(db, "commit", wraps=db.commit) as c:
+            response = client.post(save_url(assessment, policy), choose(policy, 2), **HTMX)
+        assert response.status_code == 200
+        assert len(writes) >= 3, writes
+        assert all(not autocommit for _verb, autocommit in writes), writes
+        assert c.call_count == 1
+
+
+def test_the_preview_draws_a_question_as_the_assessment_does(
+    client, owner, assessment, django_user_model
+):
+    staff = django_user_model.objects.create_user("stella", password="pw-s-123", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_questionnaire"))
+    preview = reverse("assessments:preview_section", args=[assessment.questionnaire.pk, "program"])
+
+    def fieldset(client, url, user, key):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        html = re.search(rf'<fieldset id="q-{key}".*?</fieldset>', page, re.S)[0]
+        # Where a save goes differs, and the preview names the question it saves.
+        return re.sub(r"""\s*hx-(post="[^"]*"|vals='[^']*')""", "", html)
+
+    for key in ("policy", "releases"):
+        real = fieldset(client, section_url(assessment, "program"), owner, key)
+        assert "aria-describedby" not in real and 'id="id_q-' in real
+        assert real == fieldset(client, preview, staff, key)
