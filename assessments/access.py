@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -17,12 +18,25 @@ from assessments.models import Assessment, Membership
 CURRENT_ORGANIZATION = "current_organization"
 
 
+def user_memberships(request) -> list[Membership]:
+    """Every membership of the requesting user, with its organization, read once per request:
+    the navbar lists them all and `membership_or_404` picks one, from the same query."""
+    memberships = getattr(request, "_user_memberships", None)
+    if memberships is None:
+        memberships = request._user_memberships = list(
+            Membership.objects.filter(user_id=request.user.pk)
+            .select_related("organization")
+            .order_by("organization__name", "organization__slug")
+        )
+    return memberships
+
+
 def membership_or_404(request, org_slug: str) -> Membership:
-    membership = get_object_or_404(
-        Membership.objects.select_related("organization"),
-        user_id=request.user.pk,
-        organization__slug=org_slug,
+    membership = next(
+        (m for m in user_memberships(request) if m.organization.slug == org_slug), None
     )
+    if membership is None:
+        raise Http404("No such organization among yours.")
     # Whatever organization the user last opened is where "home" takes them next time.
     if request.session.get(CURRENT_ORGANIZATION) != org_slug:
         request.session[CURRENT_ORGANIZATION] = org_slug

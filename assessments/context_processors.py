@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
-from assessments.access import CURRENT_ORGANIZATION
+from assessments.access import CURRENT_ORGANIZATION, user_memberships
 from assessments.models import Membership
 
 
@@ -12,14 +12,8 @@ def organizations(request) -> dict:
     if not request.user.is_authenticated:
         return {"user_memberships": [], "current_membership": None}
     # Lazy, so that a response that never renders the navbar (a redirect, an htmx fragment)
-    # costs no query, and one that does costs exactly one.
-    memberships = SimpleLazyObject(
-        lambda: list(
-            Membership.objects.filter(user_id=request.user.pk)
-            .select_related("organization")
-            .order_by("organization__name", "organization__slug")
-        )
-    )
+    # costs no query; one that does shares the request's one query with membership_or_404.
+    memberships = SimpleLazyObject(lambda: user_memberships(request))
     return {
         "user_memberships": memberships,
         "current_membership": SimpleLazyObject(lambda: _current(request, memberships)),

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's widget templates, for forms drawn through the project's template engine
+    # (assessments.forms.rendering.BootstrapRenderer).
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assessments.forms.rendering import BootstrapFieldsMixin, label_with_note
 from assessments.models import Organization
 from strategy.models import RoadmapItem, Strategy
 
@@ -129,7 +130,7 @@ def clean_quarter(value: str) -> str:
     return value
 
 
-class RoadmapItemForm(forms.ModelForm):
+class RoadmapItemForm(BootstrapFieldsMixin, forms.ModelForm):
     """One action item. Linked questions are offered only when the strategy has a questionnaire.
 
     `questions` is the questionnaire's questions, fetched once per request by the view and shared
@@ -152,9 +153,15 @@ class RoadmapItemForm(forms.ModelForm):
         labels = {"title": _("Action"), "why": _("Why"), "owner": _("Owner")}
         widgets = {"why": forms.Textarea(attrs={"rows": 2})}
 
+    label_class = "form-label small mb-1"
+
     def __init__(self, *args, questions=None, adding: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Say what the action is.")
+        if adding:
+            self.fields["title"].label = label_with_note(
+                self.fields["title"].label, _("(required)")
+            )
         # A new action needs only its title; it starts as planned.
         self.fields["status"].required = not adding
         for form_field in self.fields.values():
@@ -171,6 +178,9 @@ class RoadmapItemForm(forms.ModelForm):
         if isinstance(linked, list):
             choices += [(key, key) for key in linked if isinstance(key, str) and key not in known]
         self.fields["question_keys"].choices = choices
+        self.fields["question_keys"].label = label_with_note(
+            self.fields["question_keys"].label, _("(hold Ctrl or ⌘ to choose several)")
+        )
         self.fields["question_keys"].widget.attrs["size"] = min(max(len(choices), 2), 8)
         self.fields["question_keys"].error_messages["invalid_choice"] = _(
             "Choose questions of this strategy's questionnaire."
@@ -181,9 +191,3 @@ class RoadmapItemForm(forms.ModelForm):
 
     def clean_status(self) -> str:
         return self.cleaned_data.get("status") or RoadmapItem.Status.PLANNED
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["class"] += " is-invalid"

@@ -66,7 +66,7 @@ def test_query_counts_do_not_grow_with_the_number_of_questions(client, owner, or
 
 
 @pytest.mark.parametrize(
-    ("page", "limit"), [("save", 7), ("section", 7), ("results", 5), ("dashboard", 8)]
+    ("page", "limit"), [("save", 7), ("section", 6), ("results", 5), ("dashboard", 7)]
 )
 def test_query_counts_are_pinned_on_a_200_question_questionnaire(
     client, owner, organization, page, limit
@@ -103,3 +103,24 @@ def test_the_history_page_costs_the_same_for_3_and_30_assessments(
     add(26)
     assert count(client, "get", url) == one_stale  # 26 new ones scored and stored at once
     assert count(client, "get", url) == cached <= one_stale
+
+
+def test_the_navbar_and_the_view_read_the_memberships_once(client, owner, organization, assessment):
+    """The switcher lists every membership; the view needs one: the same query gives both."""
+    client.force_login(owner)
+    pages = [
+        reverse("assessments:dashboard", args=[organization.slug]),
+        reverse("assessments:section", args=[organization.slug, assessment.pk, "basics"]),
+        reverse("assessments:results", args=[organization.slug, assessment.pk]),
+    ]
+    for url in pages:
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert 'data-testid="organization-switcher"' in response.content.decode()
+        memberships = [
+            q["sql"]
+            for q in context.captured_queries
+            if 'FROM "assessments_membership"' in q["sql"]
+        ]
+        assert len(memberships) <= 1, (url, memberships)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from assessments.forms.rendering import BootstrapFieldsMixin, label_with_note
 from assessments.models import Answer, Question
 
 DONT_KNOW = Answer.Kind.DONT_KNOW.value
@@ -21,23 +22,51 @@ class WebLinkField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
 
 
-class AnswerForm(forms.Form):
+SMALL = {"class": "form-control form-control-sm"}
+
+
+class AnswerForm(BootstrapFieldsMixin, forms.Form):
     # RadioSelect gives every option its own id ("id_q-7-choice_0"), which its label points to.
-    choice = forms.ChoiceField(label=_("Answer"), required=True, widget=forms.RadioSelect)
+    choice = forms.ChoiceField(
+        label=_("Answer"),
+        required=True,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     reason = forms.CharField(
-        label=_("Why does this not apply?"), required=False, max_length=REASON_MAX
+        label=_("Why does this not apply?"),
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.TextInput(attrs=SMALL),
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={**SMALL, "rows": 2}),
     )
     evidence_url = WebLinkField(
-        label=_("Evidence link"), required=False, max_length=1000, assume_scheme="https"
+        label=_("Evidence link"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={**SMALL, "placeholder": "https://"}),
     )
 
-    def __init__(self, *args, question: Question, **kwargs) -> None:
+    label_class = "form-label mt-2"
+    # The page's form is `novalidate` and every question saves on its own: a browser must not
+    # refuse to send a section because some question is still open.
+    use_required_attribute = False
+
+    def __init__(self, *args, question: Question, disabled: bool = False, **kwargs) -> None:
+        """`disabled`: the person may look at the answer but not change it."""
         self.question = question
         kwargs.setdefault("prefix", f"q-{question.pk}")
         super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label_with_note(
+            self.fields["reason"].label, _("(needed for 'not applicable')")
+        )
+        for field in self.fields.values():
+            field.disabled = disabled
         # Options come from the question itself, so an option of another question, or an id that
         # is not a number at all, is simply not a valid choice.
         choices = [(str(option.pk), option.label) for option in question.options.all()]
@@ -75,51 +104,6 @@ class AnswerForm(forms.Form):
             "comment": data["comment"],
             "evidence_url": data["evidence_url"],
         }
-
-    def template_fields(self) -> dict[str, dict]:
-        """What the template draws of each field, as plain dicts, which it reads much faster
-        than bound fields: name, id, label, value and errors (None when there are none), and for
-        `choice` its options."""
-        errors = self.errors
-        fields = {}
-        for name in self.fields:
-            bound = self[name]
-            fields[name] = {
-                "html_name": bound.html_name,
-                "auto_id": bound.auto_id,
-                "label": bound.label,
-                "value": bound.value(),
-                "errors": errors.get(name),
-            }
-        fields["choice"]["options"] = self.choice_options()
-        return fields
-
-    def choice_options(self) -> list[dict]:
-        """The answers to choose from, as the template draws its radio buttons.
-
-        What iterating over the bound `choice` field gives (value, label, whether it is the
-        selected one, the id for the label), computed directly and as plain dicts, which a
-        template reads much faster than the widget objects.
-        """
-        bound = self["choice"]
-        widget = bound.field.widget
-        value = bound.value()
-        current = "" if value is None else str(value)
-        field_id = (widget.attrs.get("id") or bound.auto_id) if widget.option_inherits_attrs else ""
-        options = []
-        selected_one = False
-        for index, (option_value, label) in enumerate(bound.field.choices):
-            selected = not selected_one and str(option_value) == current
-            selected_one |= selected
-            options.append(
-                {
-                    "value": option_value,
-                    "label": label,
-                    "selected": selected,
-                    "id": widget.id_for_label(field_id, str(index)) if field_id else None,
-                }
-            )
-        return options
 
     @classmethod
     def initial_for(cls, answer: Answer | None) -> dict:

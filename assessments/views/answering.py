@@ -1,41 +1,37 @@
-"""Taking an assessment: start, one section per page, answers saved on change, submit and reopen."""
+"""Taking an assessment: start, one section per page, answers saved on change, submit and reopen.
+
+The section page and the single-answer save are shared with the staff preview (views.preview):
+an `Answering` says what differs between the two, the views below do the rest.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import caches
 from assessments.access import (
     assessment_or_404,
     membership_or_404,
     require_editor,
     require_owner,
 )
+from assessments.answering import (
+    AnswerStore,
+    AssessmentAnswers,
+    Structure,
+    questionnaire_structure,
+)
 from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
-from assessments.models import (
-    Answer,
-    Assessment,
-    Question,
-    Questionnaire,
-    ResumePoint,
-    Section,
-)
+from assessments.models import Answer, Assessment, Membership, Question, Section
 
 
 @dataclass
@@ -44,92 +40,19 @@ class QuestionRow:
     number: int
     answer: Answer | None
     form: AnswerForm
+    save_url: str
     saved: bool = False
-    save_url: str = ""
-    about: str = ""  # the question's description as HTML, when kept; else the template draws it
-
-
-@dataclass(frozen=True)
-class Structure:
-    """What answering needs of a questionnaire version's shape: sections, questions, numbering.
-
-    A published version never changes, so this is built once per process and kept (as
-    `evaluation.model_spec` is); a draft's is built on every call. The objects in it are shared
-    between requests: read them, never change them.
-    """
-
-    sections: tuple[Section, ...]
-    section_by_key: dict[str, Section]
-    # By question pk; each with its section, stage, pillar, layer and options loaded.
-    questions: dict[int, Question]
-    section_questions: dict[int, tuple[Question, ...]]
-    orders: tuple[int, ...]  # every question's order, sorted
-    frozen: bool  # of a published version, kept for the life of the process
-    # By (question pk, language): what the template draws below a question's text.
-    _about: dict[tuple[int, str], str] = field(default_factory=dict, compare=False, repr=False)
-
-    def total(self, section: Section) -> int:
-        return len(self.section_questions[section.pk])
-
-    def first_number(self, question: Question) -> int:
-        """How many questions of the version come before `question`: its number is one more."""
-        return bisect_left(self.orders, question.order)
-
-    def following(self, section: Section) -> Section | None:
-        return next((s for s in self.sections if s.order > section.order), None)
-
-    def about(self, question: Question) -> str:
-        """The question's stage, pillar, layer and help, drawn once per language; a draft's not
-        at all (""), as it is not kept."""
-        if not self.frozen:
-            return ""
-        key = (question.pk, get_language())
-        html = self._about.get(key)
-        if html is None:
-            partial = get_template("assessments/section.html#question_about")
-            html = self._about[key] = partial.render({"row": {"question": question}})
-        return html
-
-
-def questionnaire_structure(questionnaire: Questionnaire) -> Structure:
-    if questionnaire.is_draft:
-        return _build_structure(questionnaire, frozen=False)
-    return caches.published(
-        questionnaire, "answering-structure", lambda: _build_structure(questionnaire, frozen=True)
-    )
-
-
-def _build_structure(questionnaire: Questionnaire, frozen: bool) -> Structure:
-    sections = tuple(questionnaire.sections.order_by("order", "pk"))
-    by_pk = {section.pk: section for section in sections}
-    questions = list(
-        questionnaire.questions.select_related("stage", "pillar", "layer")
-        .prefetch_related("options")
-        .order_by("order", "pk")
-    )
-    section_questions: dict[int, list[Question]] = {section.pk: [] for section in sections}
-    for question in questions:
-        question.section = by_pk[question.section_id]
-        section_questions[question.section_id].append(question)
-    return Structure(
-        sections=sections,
-        section_by_key={section.key: section for section in sections},
-        questions={question.pk: question for question in questions},
-        section_questions={pk: tuple(qs) for pk, qs in section_questions.items()},
-        orders=tuple(question.order for question in questions),
-        frozen=frozen,
-    )
 
 
 @dataclass
 class SectionProgress:
-    """A section as the sidebar shows it: how many of its questions this assessment answered."""
+    """A section as the sidebar shows it: how many of its questions have an answer."""
 
     section: Section
     total: int
     answered: int
-    url: str = ""
-    current: bool = False
+    url: str
+    current: bool
 
     @property
     def done(self) -> bool:
@@ -148,38 +71,80 @@ class SectionProgress:
         return self.section.title
 
 
-def _sections(assessment: Assessment, structure: Structure) -> list[SectionProgress]:
-    # What Assessment.answered_by_section() counts, without its join and grouping: the
-    # structure knows each question's section.
-    answered = Counter(
-        structure.questions[question_id].section_id
-        for question_id in Answer.objects.filter(
-            assessment=assessment, respondent__isnull=True
-        ).values_list("question_id", flat=True)
-        if question_id in structure.questions
-    )
-    return [
-        SectionProgress(section, structure.total(section), answered.get(section.pk, 0))
-        for section in structure.sections
-    ]
+@dataclass
+class Answering:
+    """One way of answering a questionnaire version: an assessment's, or a staff preview's.
 
+    What differs between the two: where the answers are kept, whether they may change, where the
+    links lead, and what the page says around the questions (`context`, `preview`).
+    """
 
-def _sidebar(
-    assessment: Assessment, structure: Structure, current: Section
-) -> list[SectionProgress]:
-    sections = _sections(assessment, structure)
-    url = _url_maker("assessments:section", assessment.organization.slug, assessment.pk)
-    for section in sections:
-        section.url = url(section.key)
-        section.current = section.pk == current.pk
-    return sections
+    structure: Structure
+    store: AnswerStore
+    can_edit: bool
+    section_url: Callable[[str], str]  # a section's key -> its page
+    save_url: Callable[[Question], str]  # where the htmx save of one question goes
+    results_url: str
+    saved_message: str  # once the whole section's form is saved
+    context: dict = field(default_factory=dict)  # what only one of the two pages shows
+
+    def section_or_404(self, key: str) -> Section:
+        section = self.structure.section_by_key.get(key)
+        if section is None:
+            raise Http404("No such section in this questionnaire.")
+        return section
+
+    def question_or_404(self, pk: int) -> Question:
+        question = self.structure.questions.get(pk)
+        if question is None:
+            raise Http404("No such question in this questionnaire.")
+        return question
+
+    def rows(self, questions, data=None) -> list[QuestionRow]:
+        """The questions with their stored answers, and with `data` if posted."""
+        answers = self.store.answers(questions)
+        return [
+            self.row(question, data, answers.get(question.pk), bound=data is not None)
+            for question in questions
+        ]
+
+    def row(self, question: Question, data=None, answer=None, bound=True) -> QuestionRow:
+        return QuestionRow(
+            question=question,
+            number=self.structure.numbers[question.pk],
+            answer=answer,
+            form=AnswerForm(
+                data if bound else None,
+                question=question,
+                initial=AnswerForm.initial_for(answer),
+                disabled=not self.can_edit,
+            ),
+            save_url=self.save_url(question),
+        )
+
+    def sidebar(self, current: Section | None = None) -> list[SectionProgress]:
+        answered = self.store.answered_per_section()
+        return [
+            SectionProgress(
+                section,
+                self.structure.total(section),
+                answered.get(section.pk, 0),
+                url=self.section_url(section.key),
+                current=current is not None and section.pk == current.pk,
+            )
+            for section in self.structure.sections
+        ]
+
+    def after(self, section: Section) -> str:
+        following = self.structure.following(section)
+        return self.results_url if following is None else self.section_url(following.key)
 
 
 # A value both the int and the slug converters take, and that no pattern's fixed text holds.
 _PLACEHOLDER = "2147483647"
 
 
-def _url_maker(viewname: str, *args) -> Callable[[object], str]:
+def url_maker(viewname: str, *args) -> Callable[[object], str]:
     """`reverse(viewname, args=[*args, last])` for many values of `last`, reversing only once.
 
     The links of a page to each of its sections or questions differ only in their last
@@ -191,7 +156,7 @@ def _url_maker(viewname: str, *args) -> Callable[[object], str]:
     return lambda last: f"{head}{last}{tail}"
 
 
-def _progress(sections: list[SectionProgress]) -> dict:
+def progress(sections: list[SectionProgress]) -> dict:
     total = sum(s.total for s in sections)
     answered = sum(s.answered for s in sections)
     return {
@@ -201,13 +166,81 @@ def _progress(sections: list[SectionProgress]) -> dict:
     }
 
 
-def _remember(assessment: Assessment, user, section_key: str) -> None:
-    # On every save and page view, so the common case (the point exists) is one UPDATE.
-    mine = ResumePoint.objects.filter(assessment=assessment, user=user)
-    if not mine.update(section_key=section_key, updated_at=timezone.now()):
-        ResumePoint.objects.get_or_create(
-            assessment=assessment, user=user, defaults={"section_key": section_key}
-        )
+def answer_section(request, answering: Answering, section: Section) -> HttpResponse:
+    """A section's page; its POST is the form of every question, what a browser without
+    JavaScript submits: all of it is saved, or none if any answer is wrong."""
+    status = 200
+    if request.method == "POST":
+        rows = answering.rows(answering.structure.section_questions[section.pk], request.POST)
+        posted = [r for r in rows if request.POST.get(r.form.add_prefix("choice"))]
+        if all(row.form.is_valid() for row in posted):
+            answering.store.record(
+                [(row.question, row.form.answer_values()) for row in posted], request.user
+            )
+            messages.success(request, answering.saved_message)
+            return redirect(answering.after(section))
+        # Only the answers sent are checked; the others show what is stored.
+        for index, row in enumerate(rows):
+            if row not in posted:
+                rows[index] = answering.row(row.question, answer=row.answer, bound=False)
+        status = 400
+    else:
+        rows = answering.rows(answering.structure.section_questions[section.pk])
+    sections = answering.sidebar(section)
+    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    context = {
+        **answering.context,
+        "section": section,
+        "section_url": sections[index].url,
+        "results_url": answering.results_url,
+        "sections": sections,
+        "rows": rows,
+        "progress": progress(sections),
+        "previous_section": sections[index - 1] if index > 0 else None,
+        "next_section": sections[index + 1] if index + 1 < len(sections) else None,
+        "can_edit": answering.can_edit,
+    }
+    return render(request, "assessments/section.html", context, status=status)
+
+
+def answer_question(request, answering: Answering, question: Question) -> HttpResponse:
+    """The save of the one question that changed. For htmx, its fragment with the progress and
+    the sidebar out of band; else back to the question on its page."""
+    # Bound to what was posted, without reading the stored answer: it is about to be replaced.
+    row = answering.row(question, request.POST)
+    context = {**answering.context, "row": row, "can_edit": answering.can_edit}
+    if not row.form.is_valid():
+        return render(request, "assessments/section.html#question", context, status=400)
+    row.answer = answering.store.record([(question, row.form.answer_values())], request.user)[0]
+    if not request.htmx:
+        return redirect(f"{answering.section_url(question.section.key)}#q-{question.key}")
+    row.saved = True
+    row.form = AnswerForm(question=question, initial=AnswerForm.initial_for(row.answer))
+    sections = answering.sidebar(question.section)
+    context.update(sections=sections, progress=progress(sections), oob=True)
+    return render(request, "assessments/section.html#saved_question", context)
+
+
+def assessment_answering(membership: Membership, assessment: Assessment) -> Answering:
+    structure = questionnaire_structure(assessment.questionnaire)
+    org_slug = assessment.organization.slug
+    section_url = url_maker("assessments:section", org_slug, assessment.pk)
+    save_url = url_maker("assessments:answer_save", org_slug, assessment.pk)
+    return Answering(
+        structure=structure,
+        store=AssessmentAnswers(assessment, structure),
+        can_edit=membership.can_edit and not assessment.is_locked,
+        section_url=section_url,
+        save_url=lambda question: save_url(question.pk),
+        results_url=reverse("assessments:results", args=[org_slug, assessment.pk]),
+        saved_message=_("Section saved."),
+        context={
+            "membership": membership,
+            "organization": membership.organization,
+            "assessment": assessment,
+            "questionnaire": assessment.questionnaire,
+        },
+    )
 
 
 @login_required
@@ -233,109 +266,36 @@ def assessment_start(request, org_slug):
 @login_required
 @require_safe
 def assessment_resume(request, org_slug, pk):
-    """Take the person back to where they were, or to the first section with open questions."""
-    membership, assessment = assessment_or_404(request, org_slug, pk)
-    point = ResumePoint.objects.filter(assessment=assessment, user=request.user).first()
-    sections = _sections(assessment, questionnaire_structure(assessment.questionnaire))
-    if not sections:
+    """Take the person back to the section they last saved in, or to the first one with open
+    questions."""
+    _membership, assessment = assessment_or_404(request, org_slug, pk)
+    structure = questionnaire_structure(assessment.questionnaire)
+    if not structure.sections:
         return redirect("assessments:results", org_slug=org_slug, pk=pk)
-    target = next((s for s in sections if point and s.key == point.section_key), None)
+    answers = AssessmentAnswers(assessment, structure)
+    target = answers.resume_section(request.user)
     if target is None:
-        target = next((s for s in sections if s.answered < s.total), sections[0])
-    return redirect("assessments:section", org_slug=org_slug, pk=pk, section_key=target.key)
-
-
-def _question_rows(
-    assessment: Assessment, structure: Structure, section: Section, data=None
-) -> list[QuestionRow]:
-    questions = structure.section_questions[section.pk]
-    answers = {
-        a.question_id: a
-        for a in Answer.objects.filter(
-            assessment=assessment,
-            respondent__isnull=True,
-            question_id__in=[question.pk for question in questions],
-        ).select_related("answered_by")
-    }
-    first_number = structure.first_number(questions[0]) if questions else 0
-    save_url = _url_maker("assessments:answer_save", assessment.organization.slug, assessment.pk)
-    return [
-        QuestionRow(
-            question=question,
-            number=first_number + index + 1,
-            answer=answers.get(question.pk),
-            form=AnswerForm(
-                data,
-                question=question,
-                initial=AnswerForm.initial_for(answers.get(question.pk)),
-            ),
-            save_url=save_url(question.pk),
-            about=structure.about(question),
+        answered = answers.answered_per_section()
+        target = next(
+            (s for s in structure.sections if answered.get(s.pk, 0) < structure.total(s)),
+            structure.sections[0],
         )
-        for index, question in enumerate(questions)
-    ]
+    return redirect("assessments:section", org_slug=org_slug, pk=pk, section_key=target.key)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def section(request, org_slug, pk, section_key):
     membership, assessment = assessment_or_404(request, org_slug, pk)
-    structure = questionnaire_structure(assessment.questionnaire)
-    section = structure.section_by_key.get(section_key)
-    if section is None:
-        raise Http404("No such section in this questionnaire.")
-    status = 200
+    answering = assessment_answering(membership, assessment)
+    section = answering.section_or_404(section_key)
     if request.method == "POST":
-        # The form every question sits in: what a browser without JavaScript submits.
         require_editor(membership)
         if assessment.is_locked:
             return HttpResponse(
                 _("This assessment is submitted; its answers are locked."), status=409
             )
-        rows = _question_rows(assessment, structure, section, request.POST)
-        posted = [r for r in rows if request.POST.get(r.form.add_prefix("choice"))]
-        if all(row.form.is_valid() for row in posted):
-            with transaction.atomic():
-                for row in posted:
-                    assessment.record_answer(
-                        row.question, request.user, reread=False, **row.form.answer_values()
-                    )
-            messages.success(request, _("Section saved."))
-            return redirect(_after_section(assessment, structure, section, org_slug))
-        for row in rows:
-            if row not in posted:
-                row.form = AnswerForm(
-                    question=row.question, initial=AnswerForm.initial_for(row.answer)
-                )
-        status = 400
-    else:
-        rows = _question_rows(assessment, structure, section)
-        if not assessment.is_locked and membership.can_edit:
-            _remember(assessment, request.user, section.key)
-    sections = _sidebar(assessment, structure, section)
-    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
-    context = {
-        "membership": membership,
-        "organization": membership.organization,
-        "assessment": assessment,
-        "section": section,
-        "sections": sections,
-        "rows": rows,
-        "progress": _progress(sections),
-        "previous_section": sections[index - 1] if index > 0 else None,
-        "next_section": sections[index + 1] if index + 1 < len(sections) else None,
-        "can_edit": membership.can_edit and not assessment.is_locked,
-    }
-    return render(request, "assessments/section.html", context, status=status)
-
-
-def _after_section(
-    assessment: Assessment, structure: Structure, section: Section, org_slug: str
-) -> str:
-    following = structure.following(section)
-    if following is None:
-        return reverse("assessments:results", args=[org_slug, assessment.pk])
-    return reverse("assessments:section", args=[org_slug, assessment.pk, following.key])
+    return answer_section(request, answering, section)
 
 
 @login_required
@@ -343,50 +303,18 @@ def _after_section(
 def answer_save(request, org_slug, pk, question_pk):
     membership, assessment = assessment_or_404(request, org_slug, pk)
     require_editor(membership)
-    structure = questionnaire_structure(assessment.questionnaire)
-    question = structure.questions.get(question_pk)
-    if question is None:
-        raise Http404("No such question in this questionnaire.")
-    number = request.POST.get("number", "")
-    row = QuestionRow(
-        question=question,
-        number=int(number) if number.isdigit() else 0,
-        answer=None,
-        form=AnswerForm(request.POST, question=question),
-        save_url=reverse("assessments:answer_save", args=[org_slug, pk, question_pk]),
-        about=structure.about(question),
-    )
-    context = {
-        "assessment": assessment,
-        "organization": membership.organization,
-        "row": row,
-        "can_edit": not assessment.is_locked,
-    }
+    answering = assessment_answering(membership, assessment)
+    question = answering.question_or_404(question_pk)
     if assessment.is_locked:
-        context["locked_message"] = _("This assessment was submitted; answers are locked.")
+        # The answer as it stays: stored, and no longer to be changed.
+        context = {
+            **answering.context,
+            "row": answering.rows([question])[0],
+            "can_edit": False,
+            "locked_message": _("This assessment was submitted; answers are locked."),
+        }
         return render(request, "assessments/section.html#question", context, status=409)
-    if not row.form.is_valid():
-        return render(request, "assessments/section.html#question", context, status=400)
-    # The answer as this request wrote it: "last changed by" names whoever saved it here.
-    row.answer = assessment.record_answer(
-        question, request.user, reread=False, **row.form.answer_values()
-    )
-    _remember(assessment, request.user, question.section.key)
-    if not request.htmx:
-        return redirect(
-            reverse("assessments:section", args=[org_slug, pk, question.section.key])
-            + f"#q-{question.key}"
-        )
-    row.saved = True
-    row.form = AnswerForm(question=question, initial=AnswerForm.initial_for(row.answer))
-    sections = _sidebar(assessment, structure, question.section)
-    context.update(
-        sections=sections,
-        progress=_progress(sections),
-        section=question.section,
-        oob=True,
-    )
-    return render(request, "assessments/section.html#saved_question", context)
+    return answer_question(request, answering, question)
 
 
 @login_required

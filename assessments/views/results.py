@@ -125,6 +125,7 @@ def results(request, org_slug, pk):
         "membership": membership,
         "organization": membership.organization,
         "assessment": assessment,
+        "questionnaire": assessment.questionnaire,
     }
 
     def render_report() -> str:
