@@ -1,11 +1,20 @@
-"""The fixed cast: an owner and a colleague of one organization, and an outsider of another."""
+"""The fixed cast and what many tests share.
+
+The cast: an owner, a colleague (editor) and a viewer of one organization, an outsider (owner of
+another organization) and a staff superuser. Test modules take what they need from here and
+import nothing from each other.
+"""
 
 from pathlib import Path
 
 import pytest
+import yaml
+from django.contrib.auth import get_user_model
 
+from assessments.demo import DEMO_USERNAME, setup_demo
 from assessments.models import Assessment, Membership, Organization
 from assessments.questionnaire_file.store import load_text
+from strategy.models import Strategy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -31,6 +40,36 @@ def _empty_cache():
 @pytest.fixture
 def mini_text() -> str:
     return (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def next_version_text(mini_text):
+    """Makes the text of a next version of mini.yaml (`make(version=2)`)."""
+
+    def make(version: int = 2) -> str:
+        """mini.yaml, changed: an option relabelled, a question removed, one added, one reworded,
+        and "not applicable" no longer allowed on 'releases'."""
+        doc = yaml.safe_load(mini_text)
+        doc["version"] = version
+        basics, program = doc["sections"]
+        by_key = {q["key"]: q for s in doc["sections"] for q in s["questions"]}
+        by_key["contribution-ok"]["options"][1]["label"] = "Allowed with a manager's approval"
+        by_key["champion"]["text"] = "Is there a named open source contact people can ask?"
+        del by_key["releases"]["not_applicable"]
+        program["questions"] = [q for q in program["questions"] if q["key"] != "training"]
+        program["questions"].append(
+            {
+                "key": "metrics",
+                "text": "Does the office measure its impact?",
+                "stage": "strategy",
+                "pillar": "enabler",
+                "layer": "management",
+                "recommendation": "Pick three measures and report them quarterly.",
+            }
+        )
+        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+    return make
 
 
 @pytest.fixture
@@ -72,7 +111,79 @@ def outsider(django_user_model, other_organization):
 
 
 @pytest.fixture
+def viewer(django_user_model, organization):
+    """A member of the owner's organization who may read but not change anything."""
+    user = django_user_model.objects.create_user("vera", password="pw-vera-123")
+    Membership.objects.create(organization=organization, user=user, role=Membership.Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def staff(django_user_model):
+    """A superuser: the admin who curates the questionnaires."""
+    return django_user_model.objects.create_superuser("ada", "ada@example.org", "pw-ada-123")
+
+
+@pytest.fixture
 def assessment(organization, questionnaire, owner):
     return Assessment.objects.create(
         organization=organization, questionnaire=questionnaire, title="Baseline", created_by=owner
     )
+
+
+TITLE = "Open source strategy 2027"
+WHY = """Demo Organization exists to **deliver public digital services** people rely on.
+
+## Our goals
+
+- Halve the time to deliver a new service.
+- Share what we build with other public bodies.
+
+| Goal | Measure |
+|---|---|
+| Faster delivery | Lead time |
+"""
+# Everything here would make a careless renderer fetch a URL.
+HOSTILE = """We keep our rules short.
+
+![x](http://169.254.169.254/latest)
+
+<img src="file:///etc/passwd">
+
+<link rel=stylesheet href="http://evil/x.css">
+
+<style>@import url("http://evil/y.css"); body { background: url(http://evil/z.png) }</style>
+
+<a href="../../../../etc/passwd">a relative link</a> and [a web link](https://example.org/policy).
+"""
+
+
+def _build_demo_strategy() -> Strategy:
+    """The demo organization's strategy: realistic Markdown, and hostile text where a careless
+    renderer would fetch a URL."""
+    demo = setup_demo()
+    user = get_user_model().objects.get(username=DEMO_USERNAME)
+    strategy = Strategy.objects.create_from_assessment(demo.assessment, user, TITLE)
+    sections = {s.key: s for s in strategy.sections.all()}
+    sections["why"].save_body(WHY, sections["why"].version, user)
+    sections["governance"].save_body(HOSTILE, sections["governance"].version, user)
+    sections["roadmap"].save_body(
+        "We review the roadmap every quarter.",
+        sections["roadmap"].version,
+        user,
+    )
+    strategy.horizon = "end of 2027"
+    strategy.scope_targets = {"layers": {"management": 3}, "pillars": {"advocate": 2}}
+    strategy.save()
+    return strategy
+
+
+@pytest.fixture(scope="session")
+def build_demo_strategy():
+    """The builder itself, for fixtures of a wider scope (call it with database access)."""
+    return _build_demo_strategy
+
+
+@pytest.fixture
+def demo_strategy(db) -> Strategy:
+    return _build_demo_strategy()

@@ -7,11 +7,6 @@ from assessments.models import Answer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_superuser("ada", "ada@example.org", "pw-ada-123")
-
-
 def test_every_model_of_the_app_is_registered_in_the_admin():
     from django.apps import apps
 

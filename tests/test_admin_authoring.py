@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_superuser("ada", "ada@example.org", "pw-ada-123")
-
-
-@pytest.fixture
 def clerk(django_user_model):
     """Staff, so the admin lets them in, but without any questionnaire permission."""
     return django_user_model.objects.create_user("cleo", password="pw-cleo-123", is_staff=True)

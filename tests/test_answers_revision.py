@@ -11,7 +11,6 @@ from assessments.forms.assessments import carry_over_answers
 from assessments.models import Answer, Assessment
 from assessments.questionnaire_file.store import load_text
 from assessments.versioning import apply_upgrade
-from tests.test_versioning import v2_text
 
 pytestmark = pytest.mark.django_db
 
@@ -155,11 +154,11 @@ def test_starting_from_a_previous_assessment_moves_the_new_one_only(
 
 
 def test_moving_to_a_newer_version_moves_it_and_keeps_the_instance_in_step(
-    assessment, owner, mini_text, untouched
+    assessment, owner, next_version_text, untouched
 ):
     answer(assessment, "policy")
     answer(assessment, "training")  # gone in version 2: dropped
-    v2 = load_text(v2_text(mini_text), publish=True)
+    v2 = load_text(next_version_text(), publish=True)
     before = stored(assessment)
     apply_upgrade(assessment, v2, owner)
     assert stored(assessment) > before

@@ -28,13 +28,6 @@ VIEWER = Membership.Role.VIEWER
 
 
 @pytest.fixture
-def viewer(django_user_model, organization):
-    user = django_user_model.objects.create_user("vera", password="pw-vera-123")
-    Membership.objects.create(organization=organization, user=user, role=VIEWER)
-    return user
-
-
-@pytest.fixture
 def invitation(organization, owner):
     return Invitation.objects.create(organization=organization, role=VIEWER, created_by=owner)
 

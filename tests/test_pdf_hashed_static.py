@@ -19,7 +19,6 @@ from strategy.pdf import (
     static_file_for,
     write_pdf,
 )
-from tests.test_strategy_pdf import demo_strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +56,10 @@ def test_a_name_the_manifest_does_not_know_is_still_refused(hashed_static):
             static_file_for(BASE_URL.rstrip("/") + url)
 
 
-def test_the_document_gets_its_stylesheet_and_fonts_with_hashed_names(hashed_static):
+def test_the_document_gets_its_stylesheet_and_fonts_with_hashed_names(hashed_static, demo_strategy):
     forget_fonts()  # fonts are fetched once per process: make this rendering fetch them
     fetcher = StaticFilesFetcher()
-    output = write_pdf(document_context(demo_strategy()), fetcher=fetcher)
+    output = write_pdf(document_context(demo_strategy), fetcher=fetcher)
     assert any("strategy-print." in url for url in fetcher.requested)
     assert any(url.endswith(".ttf") for url in fetcher.requested)
     refused = [url for url in fetcher.requested if not _resolves(url)]

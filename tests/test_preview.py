@@ -28,7 +28,7 @@ def draft(mini_text) -> Questionnaire:
 
 
 @pytest.fixture
-def staff(django_user_model):
+def previewer(django_user_model):
     user = django_user_model.objects.create_user("stella", password="pw-stella-123", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_questionnaire"))
     return user
@@ -69,9 +69,9 @@ def answer_everything(client, questionnaire, score):
 
 
 def test_staff_answer_a_draft_and_see_its_results_without_creating_anything(
-    client, staff, draft, owner, assessment
+    client, previewer, draft, owner, assessment
 ):
-    client.force_login(staff)
+    client.force_login(previewer)
     before = rows()
 
     response = client.get(url("preview", draft))
@@ -139,8 +139,8 @@ def test_staff_answer_a_draft_and_see_its_results_without_creating_anything(
     assert not assessment.answers.exists()
 
 
-def test_results_reach_the_top_stage_when_everything_is_in_place(client, staff, draft):
-    client.force_login(staff)
+def test_results_reach_the_top_stage_when_everything_is_in_place(client, previewer, draft):
+    client.force_login(previewer)
     before = rows()
     answer_everything(client, draft, score="max")
     response = client.get(url("preview_results", draft))
@@ -151,8 +151,8 @@ def test_results_reach_the_top_stage_when_everything_is_in_place(client, staff, 
     assert rows() == before
 
 
-def test_a_published_version_can_be_previewed_too(client, staff, questionnaire):
-    client.force_login(staff)
+def test_a_published_version_can_be_previewed_too(client, previewer, questionnaire):
+    client.force_login(previewer)
     before = rows()
     answer_everything(client, questionnaire, score=0)
     html = client.get(url("preview_results", questionnaire)).content.decode()
@@ -161,15 +161,17 @@ def test_a_published_version_can_be_previewed_too(client, staff, questionnaire):
     assert rows() == before
 
 
-def test_preview_answers_of_one_version_stay_with_that_version(client, staff, draft, questionnaire):
-    client.force_login(staff)
+def test_preview_answers_of_one_version_stay_with_that_version(
+    client, previewer, draft, questionnaire
+):
+    client.force_login(previewer)
     answer_everything(client, draft, score="max")
     html = client.get(url("preview_results", questionnaire)).content.decode()
     assert "0 answered, 0 “don't know”, 0 not applicable, 6 unanswered." in html
 
 
-def test_an_invalid_answer_is_not_stored(client, staff, draft):
-    client.force_login(staff)
+def test_an_invalid_answer_is_not_stored(client, previewer, draft):
+    client.force_login(previewer)
     releases = question(draft, "releases")
     data = {**choose(releases, choice="not_applicable"), "question": releases.pk}
     response = client.post(url("preview_section", draft, "program"), data, **HTMX)
@@ -180,8 +182,8 @@ def test_an_invalid_answer_is_not_stored(client, staff, draft):
     assert session_key(draft.pk) not in client.session
 
 
-def test_answers_the_draft_no_longer_offers_are_forgotten(client, staff, draft):
-    client.force_login(staff)
+def test_answers_the_draft_no_longer_offers_are_forgotten(client, previewer, draft):
+    client.force_login(previewer)
     answer_everything(client, draft, score="max")
     # The draft is edited after the preview answered it: the chosen option of 'policy' is gone.
     question(draft, "policy").options.get(score=4).delete()
@@ -190,8 +192,8 @@ def test_answers_the_draft_no_longer_offers_are_forgotten(client, staff, draft):
     assert response.context["report"].result.overall.unanswered == 1
 
 
-def test_a_draft_that_cannot_be_scored_says_why(client, staff, draft):
-    client.force_login(staff)
+def test_a_draft_that_cannot_be_scored_says_why(client, previewer, draft):
+    client.force_login(previewer)
     question(draft, "training").options.all().delete()
     response = client.get(url("preview_results", draft))
     assert response.status_code == 200
@@ -199,8 +201,8 @@ def test_a_draft_that_cannot_be_scored_says_why(client, staff, draft):
     assert "max_score" in response.content.decode()
 
 
-def test_reset_clears_the_answers(client, staff, draft):
-    client.force_login(staff)
+def test_reset_clears_the_answers(client, previewer, draft):
+    client.force_login(previewer)
     answer_everything(client, draft, score="max")
     assert session_key(draft.pk) in client.session
     assert client.get(url("preview_reset", draft)).status_code == 405
@@ -218,14 +220,14 @@ def test_a_superuser_may_preview(client, django_user_model, draft):
     assert client.get(url("preview_section", draft, "basics")).status_code == 200
 
 
-def test_an_unknown_version_or_section_is_404_for_staff(client, staff, draft):
-    client.force_login(staff)
+def test_an_unknown_version_or_section_is_404_for_staff(client, previewer, draft):
+    client.force_login(previewer)
     assert client.get(reverse("assessments:preview", args=[draft.pk + 1000])).status_code == 404
     assert client.get(url("preview_section", draft, "nowhere")).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["anonymous", "owner", "staff_without_permission", "inactive"])
-def test_everyone_else_gets_404(client, draft, owner, staff, django_user_model, who):
+def test_everyone_else_gets_404(client, draft, owner, previewer, django_user_model, who):
     if who == "owner":
         client.force_login(owner)
     elif who == "staff_without_permission":
@@ -233,9 +235,9 @@ def test_everyone_else_gets_404(client, draft, owner, staff, django_user_model, 
             django_user_model.objects.create_user("sam", password="pw-sam-123", is_staff=True)
         )
     elif who == "inactive":
-        staff.is_active = False
-        staff.save()
-        client.force_login(staff)
+        previewer.is_active = False
+        previewer.save()
+        client.force_login(previewer)
     basics = question(draft, "inventory")
     before = rows()
     for target in [
@@ -254,7 +256,7 @@ def test_everyone_else_gets_404(client, draft, owner, staff, django_user_model, 
 
 
 def test_the_admin_links_each_version_to_its_preview(client, questionnaire, django_user_model):
-    staff = django_user_model.objects.create_superuser("ada", "ada@example.org", "pw-ada-123")
-    client.force_login(staff)
+    previewer = django_user_model.objects.create_superuser("ada", "ada@example.org", "pw-ada-123")
+    client.force_login(previewer)
     page = client.get(f"/admin/assessments/questionnaire/{questionnaire.pk}/change/")
     assert f'href="/preview/{questionnaire.pk}/"' in page.content.decode()

@@ -153,13 +153,7 @@ def test_the_history_shows_a_submission_at_once(client, owner, assessment):
     assert "Submitted" in table and "In progress" not in table
 
 
-def test_a_viewer_sees_the_history_without_an_editors_buttons(
-    client, owner, organization, assessment, django_user_model
-):
-    from assessments.models import Membership
-
-    viewer = django_user_model.objects.create_user("vera", password="pw-vera-12345")
-    Membership.objects.create(organization=organization, user=viewer, role="viewer")
+def test_a_viewer_sees_the_history_without_an_editors_buttons(client, owner, viewer, assessment):
     client.force_login(owner)
     assert "Continue answering" in history_queries(client)[0]
     client.force_login(viewer)

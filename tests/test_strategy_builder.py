@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.models import Answer, Membership
+from assessments.models import Answer
 from strategy.guidance import load_guidance
 from strategy.models import Revision, Strategy
 
@@ -180,9 +180,7 @@ def test_targets_are_saved_per_layer_and_pillar(client, owner, strategy):
     assert strategy.target_stage == 2
 
 
-def test_viewers_read_but_cannot_write(client, organization, strategy, django_user_model):
-    viewer = django_user_model.objects.create_user("vera", password="pw-vera-123")
-    Membership.objects.create(organization=organization, user=viewer, role="viewer")
+def test_viewers_read_but_cannot_write(client, viewer, strategy):
     client.force_login(viewer)
     page = client.get(url("section", strategy, "why"))
     assert page.status_code == 200 and "<textarea" not in page.content.decode()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from assessments.demo import DEMO_USERNAME, setup_demo
+from assessments.demo import DEMO_USERNAME
 from assessments.models import Assessment, Question
 from assessments.questionnaire_file.store import load_text
 from strategy import document as strategy_document
@@ -34,50 +34,6 @@ from strategy.pdf import (
     render_pdf,
 )
 
-TITLE = "Open source strategy 2027"
-WHY = """Demo Organization exists to **deliver public digital services** people rely on.
-
-## Our goals
-
-- Halve the time to deliver a new service.
-- Share what we build with other public bodies.
-
-| Goal | Measure |
-|---|---|
-| Faster delivery | Lead time |
-"""
-# Everything here would make a careless renderer fetch a URL.
-HOSTILE = """We keep our rules short.
-
-![x](http://169.254.169.254/latest)
-
-<img src="file:///etc/passwd">
-
-<link rel=stylesheet href="http://evil/x.css">
-
-<style>@import url("http://evil/y.css"); body { background: url(http://evil/z.png) }</style>
-
-<a href="../../../../etc/passwd">a relative link</a> and [a web link](https://example.org/policy).
-"""
-
-
-def demo_strategy() -> Strategy:
-    demo = setup_demo()
-    user = get_user_model().objects.get(username=DEMO_USERNAME)
-    strategy = Strategy.objects.create_from_assessment(demo.assessment, user, TITLE)
-    sections = {s.key: s for s in strategy.sections.all()}
-    sections["why"].save_body(WHY, sections["why"].version, user)
-    sections["governance"].save_body(HOSTILE, sections["governance"].version, user)
-    sections["roadmap"].save_body(
-        "We review the roadmap every quarter.",
-        sections["roadmap"].version,
-        user,
-    )
-    strategy.horizon = "end of 2027"
-    strategy.scope_targets = {"layers": {"management": 3}, "pillars": {"advocate": 2}}
-    strategy.save()
-    return strategy
-
 
 class RecordingFetcher(StaticFilesFetcher):
     """The real fetcher, keeping every URL asked for across all instances."""
@@ -91,6 +47,7 @@ class RecordingFetcher(StaticFilesFetcher):
 
 @dataclass
 class Rendered:
+    title: str
     pdf: bytes
     pages: int
     requested: list[str]
@@ -104,10 +61,10 @@ class Rendered:
 
 
 @pytest.fixture(scope="module")
-def rendered(django_db_setup, django_db_blocker) -> Rendered:
+def rendered(django_db_setup, django_db_blocker, build_demo_strategy) -> Rendered:
     """One real rendering of the demo strategy, shared by the tests that read the PDF."""
     with django_db_blocker.unblock(), transaction.atomic():
-        strategy = demo_strategy()
+        strategy = build_demo_strategy()
         RecordingFetcher.log = []
         forget_fonts()  # fonts are fetched once per process: make this rendering fetch them
         with mock.patch.object(strategy_pdf, "StaticFilesFetcher", RecordingFetcher):
@@ -116,6 +73,7 @@ def rendered(django_db_setup, django_db_blocker) -> Rendered:
         with mock.patch.object(strategy_pdf, "HTML", side_effect=AssertionError("rendered")):
             second = render_pdf(strategy)
         result = Rendered(
+            title=strategy.title,
             pdf=bytes(first.pdf),
             pages=first.pages,
             requested=list(RecordingFetcher.log),
@@ -155,7 +113,7 @@ def test_the_pdf_has_every_section_title_and_the_organization(rendered):
     for title in rendered.section_titles:
         assert title in text, title
     assert rendered.organization in squash(pages[0])
-    assert TITLE in squash(pages[0])
+    assert rendered.title in squash(pages[0])
     assert "Open source strategy" in squash(pages[0])
     assert "Contents" in squash(pages[1])
     assert "Appendix" in text
@@ -167,7 +125,7 @@ def test_every_page_but_the_cover_says_page_x_of_n_under_a_running_header(render
     assert not re.search(r"Page \d+ of \d+", pages[0])
     for number, text in enumerate(pages[1:], start=2):
         assert f"Page {number} of {total}" in squash(text), number
-        assert f"{rendered.organization} · {TITLE}" in squash(text), number
+        assert f"{rendered.organization} · {rendered.title}" in squash(text), number
 
 
 def test_every_font_is_embedded(rendered):
@@ -195,7 +153,7 @@ def test_the_pdf_is_tagged_with_its_language_and_title(rendered):
     assert "/StructTreeRoot" in root
     assert root["/MarkInfo"]["/Marked"]
     assert root["/Lang"] == "en"
-    assert TITLE in reader.metadata.title
+    assert rendered.title in reader.metadata.title
     assert reader.metadata.author == rendered.organization
 
 
@@ -321,8 +279,8 @@ def test_the_footer_label_is_escaped_for_css():
     assert strategy_pdf.css_string('a"b</style>') == '"a\\000022b\\00003c\\00002fstyle\\00003e"'
 
 
-def test_user_text_is_escaped_everywhere_but_the_sanitized_sections(db):
-    strategy = demo_strategy()
+def test_user_text_is_escaped_everywhere_but_the_sanitized_sections(demo_strategy, db):
+    strategy = demo_strategy
     organization = strategy.organization
     organization.name = "Acme <script>alert(1)</script>"
     organization.save()
@@ -360,8 +318,10 @@ def fake_weasyprint(monkeypatch):
     return calls
 
 
-def test_a_second_render_of_unchanged_content_returns_the_same_row(db, fake_weasyprint):
-    strategy = demo_strategy()
+def test_a_second_render_of_unchanged_content_returns_the_same_row(
+    demo_strategy, db, fake_weasyprint
+):
+    strategy = demo_strategy
     first = render_pdf(strategy)
     second = render_pdf(Strategy.objects.get(pk=strategy.pk))
     assert fake_weasyprint == [first_version := document_context(strategy)["version"]]
@@ -371,8 +331,8 @@ def test_a_second_render_of_unchanged_content_returns_the_same_row(db, fake_weas
     assert first_version > 0
 
 
-def test_a_changed_section_is_rendered_again(db, fake_weasyprint):
-    strategy = demo_strategy()
+def test_a_changed_section_is_rendered_again(demo_strategy, db, fake_weasyprint):
+    strategy = demo_strategy
     first = render_pdf(strategy)
     section = strategy.sections.get(key="kpis")
     section.save_body("Contributions merged upstream per year.", section.version, None)
@@ -382,8 +342,8 @@ def test_a_changed_section_is_rendered_again(db, fake_weasyprint):
     assert len(fake_weasyprint) == 2
 
 
-def test_only_the_latest_renderings_are_kept(db, fake_weasyprint):
-    strategy = demo_strategy()
+def test_only_the_latest_renderings_are_kept(demo_strategy, db, fake_weasyprint):
+    strategy = demo_strategy
     section = strategy.sections.get(key="kpis")
     kept = []
     for round_ in range(KEEP_PER_STRATEGY + 2):
@@ -395,8 +355,8 @@ def test_only_the_latest_renderings_are_kept(db, fake_weasyprint):
     )
 
 
-def test_the_hash_follows_everything_that_shows(db):
-    strategy = demo_strategy()
+def test_the_hash_follows_everything_that_shows(demo_strategy, db):
+    strategy = demo_strategy
 
     def digest() -> str:
         return content_hash(document_context(strategy))
@@ -444,8 +404,8 @@ def test_the_hash_follows_everything_that_shows(db):
         changed()
 
 
-def test_the_context_loads_in_a_fixed_number_of_queries(db):
-    strategy = demo_strategy()
+def test_the_context_loads_in_a_fixed_number_of_queries(demo_strategy, db):
+    strategy = demo_strategy
     with CaptureQueriesContext(connection) as before:
         resolved(document_context(strategy))
     for index in range(5):
@@ -456,8 +416,8 @@ def test_the_context_loads_in_a_fixed_number_of_queries(db):
     assert len(after) == len(before) <= 15
 
 
-def test_a_strategy_whose_assessment_was_deleted_still_renders(db):
-    strategy = demo_strategy()
+def test_a_strategy_whose_assessment_was_deleted_still_renders(demo_strategy, db):
+    strategy = demo_strategy
     strategy.assessment.delete()
     strategy.refresh_from_db()
     context = document_context(strategy)
@@ -479,8 +439,8 @@ def no_report():
     return mock.patch.multiple(strategy_document, build_report=explode, answer_rows=explode)
 
 
-def test_the_hash_reads_three_rows_and_no_answers(db):
-    strategy = demo_strategy()
+def test_the_hash_reads_three_rows_and_no_answers(demo_strategy, db):
+    strategy = demo_strategy
     with no_report(), CaptureQueriesContext(connection) as queries:
         digest = content_hash(strategy)
     assert len(queries) == 3  # strategy (with organization, assessment, version), sections, roadmap
@@ -488,25 +448,25 @@ def test_the_hash_reads_three_rows_and_no_answers(db):
     assert content_hash(document_source(strategy)) == digest
 
 
-def test_the_hash_of_a_context_is_the_hash_of_its_source(db):
-    strategy = demo_strategy()
+def test_the_hash_of_a_context_is_the_hash_of_its_source(demo_strategy, db):
+    strategy = demo_strategy
     context = document_context(strategy)
     assert content_hash(context) == content_hash(strategy) == content_hash(context["source"])
     with translation.override("de"):  # the context keeps the language it was built in
         assert content_hash(strategy) != content_hash(context)
 
 
-def test_the_hash_of_a_context_stays_put_once_it_is_rendered(db):
-    strategy = demo_strategy()
+def test_the_hash_of_a_context_stays_put_once_it_is_rendered(demo_strategy, db):
+    strategy = demo_strategy
     context = document_context(strategy)
     before = content_hash(context)
     document_html(context)  # builds the report and the answers appendix
     assert content_hash(context) == before
 
 
-def test_a_field_added_to_the_context_changes_the_hash(db, monkeypatch):
+def test_a_field_added_to_the_context_changes_the_hash(demo_strategy, db, monkeypatch):
     """The hash walks the context the document renders: nothing new in it can be left out."""
-    strategy = demo_strategy()
+    strategy = demo_strategy
     build_context = strategy_document.document_context
     strategy_info = strategy_document._strategy_info
 
@@ -532,8 +492,8 @@ def test_a_field_added_to_the_context_changes_the_hash(db, monkeypatch):
     assert content_hash(strategy) != digest
 
 
-def test_a_value_the_hash_cannot_name_is_an_error(db, monkeypatch):
-    strategy = demo_strategy()
+def test_a_value_the_hash_cannot_name_is_an_error(demo_strategy, db, monkeypatch):
+    strategy = demo_strategy
     build_context = strategy_document.document_context
     monkeypatch.setattr(
         strategy_document,
@@ -544,8 +504,8 @@ def test_a_value_the_hash_cannot_name_is_an_error(db, monkeypatch):
         content_hash(strategy)
 
 
-def test_an_answer_recorded_changes_the_hash_and_shows_in_the_new_document(db):
-    strategy = demo_strategy()
+def test_an_answer_recorded_changes_the_hash_and_shows_in_the_new_document(demo_strategy, db):
+    strategy = demo_strategy
     before = content_hash(strategy)
     assessment = Assessment.objects.get(pk=strategy.assessment_id)
     answer = assessment.answers.filter(comment="").select_related("question").first()
@@ -577,9 +537,9 @@ def test_a_draft_questionnaire_is_hashed_from_its_answers_and_text(
 
 
 def test_an_unchanged_pdf_is_downloaded_in_a_few_queries_without_rendering(
-    db, client, fake_weasyprint, django_assert_max_num_queries
+    demo_strategy, db, client, fake_weasyprint, django_assert_max_num_queries
 ):
-    strategy = demo_strategy()
+    strategy = demo_strategy
     url = reverse("strategy:export_pdf", args=[strategy.organization.slug, strategy.pk])
     client.force_login(get_user_model().objects.get(username=DEMO_USERNAME))
     first = client.get(url)  # builds the document; the fake renders it

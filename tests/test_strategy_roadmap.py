@@ -6,7 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, Membership
+from assessments.models import Answer, Assessment
 from strategy.forms import clean_quarter
 from strategy.models import RoadmapItem, Strategy
 
@@ -39,13 +39,6 @@ def strategy(assessment, owner):
         )
     )
     return strategy
-
-
-@pytest.fixture
-def viewer(django_user_model, organization):
-    user = django_user_model.objects.create_user("vera", password="pw-vera-123")
-    Membership.objects.create(organization=organization, user=user, role=Membership.Role.VIEWER)
-    return user
 
 
 @pytest.fixture

@@ -182,9 +182,9 @@ def test_another_organizations_ids_under_our_own_slug_answer_404(client, owner, 
     assert snapshot() == before
 
 
-def test_a_viewer_gets_403_on_every_write(client, organization, assessment, django_user_model):
-    viewer = django_user_model.objects.create_user("vera", password="pw-vera-123")
-    Membership.objects.create(organization=organization, user=viewer, role="viewer")
+def test_a_viewer_gets_403_on_every_write(
+    client, organization, assessment, viewer, django_user_model
+):
     editor = Membership.objects.create(
         organization=organization,
         user=django_user_model.objects.create_user("eddie", password="pw-eddie-123"),

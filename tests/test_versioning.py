@@ -1,7 +1,6 @@
 """Moving an assessment to a newer version of its questionnaire: the plan, applying it, the page."""
 
 import pytest
-import yaml
 from django.urls import reverse
 
 from assessments.evaluation import evaluate
@@ -17,30 +16,6 @@ from assessments.versioning import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def v2_text(mini_text: str, *, version: int = 2) -> str:
-    """mini.yaml, changed: an option relabelled, a question removed, one added, one reworded,
-    and "not applicable" no longer allowed on 'releases'."""
-    doc = yaml.safe_load(mini_text)
-    doc["version"] = version
-    basics, program = doc["sections"]
-    by_key = {q["key"]: q for s in doc["sections"] for q in s["questions"]}
-    by_key["contribution-ok"]["options"][1]["label"] = "Allowed with a manager's approval"
-    by_key["champion"]["text"] = "Is there a named open source contact people can ask?"
-    del by_key["releases"]["not_applicable"]
-    program["questions"] = [q for q in program["questions"] if q["key"] != "training"]
-    program["questions"].append(
-        {
-            "key": "metrics",
-            "text": "Does the office measure its impact?",
-            "stage": "strategy",
-            "pillar": "enabler",
-            "layer": "management",
-            "recommendation": "Pick three measures and report them quarterly.",
-        }
-    )
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
 @pytest.fixture
@@ -73,8 +48,8 @@ def answered(assessment, owner):
 
 
 @pytest.fixture
-def v2(questionnaire, mini_text):
-    return load_text(v2_text(mini_text), publish=True)
+def v2(questionnaire, next_version_text):
+    return load_text(next_version_text(), publish=True)
 
 
 def upgrade_url(assessment):
@@ -190,12 +165,12 @@ def test_the_page_shows_the_plan_and_only_the_post_changes_anything(
 
 
 def test_results_offer_the_move_to_owners_only_and_only_when_a_newer_version_exists(
-    client, owner, colleague, assessment, questionnaire, mini_text
+    client, owner, colleague, assessment, questionnaire, next_version_text
 ):
     client.force_login(owner)
     assert 'data-testid="upgrade-link"' not in client.get(results_url(assessment)).content.decode()
     assert newer_version(assessment) is None
-    load_text(v2_text(mini_text), publish=True)
+    load_text(next_version_text(), publish=True)
     assessment.refresh_from_db()
     html = client.get(results_url(assessment)).content.decode()
     assert 'data-testid="upgrade-link"' in html
@@ -254,10 +229,10 @@ def test_without_a_newer_version_the_page_says_so_and_a_post_is_400(
 
 
 def test_a_post_for_another_version_than_the_latest_is_shown_again(
-    client, owner, assessment, answered, v2, mini_text
+    client, owner, assessment, answered, v2, next_version_text
 ):
     client.force_login(owner)
-    load_text(v2_text(mini_text, version=3), publish=True)
+    load_text(next_version_text(version=3), publish=True)
     before = state(assessment)
     response = client.post(upgrade_url(assessment), {"target": v2.pk})
     assert response.status_code == 409
@@ -266,9 +241,9 @@ def test_a_post_for_another_version_than_the_latest_is_shown_again(
 
 
 def test_only_a_newer_published_version_of_the_same_questionnaire_is_accepted(
-    assessment, answered, questionnaire, owner, mini_text
+    assessment, answered, questionnaire, owner, mini_text, next_version_text
 ):
-    draft = load_text(v2_text(mini_text), publish=False)
+    draft = load_text(next_version_text(), publish=False)
     other = load_text(mini_text.replace("key: mini", "key: other", 1), publish=True)
     for target, message in [
         (draft, "published"),
