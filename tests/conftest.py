@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 
 from assessments.demo import DEMO_USERNAME, setup_demo
 from assessments.models import Assessment, Membership, Organization
-from assessments.questionnaire_file.store import load_text
 from strategy.models import Strategy
+from tests.questionnaires import load_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -104,7 +104,7 @@ def test_not_applicable_needs_a_reason(client, owner, assessment):
 
 
 def test_a_question_of_another_questionnaire_is_not_found(client, owner, assessment, mini_text):
-    from assessments.questionnaire_file.store import load_text
+    from tests.questionnaires import load_text
 
     other = load_text(mini_text.replace("version: 1", "version: 2", 1), publish=False)
     foreign = other.questions.get(key="policy")
@@ -282,7 +282,7 @@ def test_numbers_run_on_across_sections_and_the_sidebar_links_every_section(
 def test_a_draft_questionnaire_is_read_afresh_on_every_request(
     client, owner, organization, mini_text
 ):
-    from assessments.questionnaire_file.store import load_text
+    from tests.questionnaires import load_text
 
     draft = load_text(mini_text, publish=False)
     trial = Assessment.objects.create(organization=organization, questionnaire=draft, title="Trial")

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from assessments.forms.assessments import carry_over_answers
 from assessments.models import Answer, Assessment
-from assessments.questionnaire_file.store import load_text
 from assessments.versioning import apply_upgrade
+from tests.questionnaires import load_text
 
 pytestmark = pytest.mark.django_db
 

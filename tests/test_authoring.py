@@ -21,7 +21,8 @@ from assessments.models import (
     Stage,
 )
 from assessments.questionnaire_file.document import DocumentError, dump_document, parse_document
-from assessments.questionnaire_file.store import export_text, load_text
+from assessments.questionnaire_file.store import export_text
+from tests.questionnaires import load_text
 
 pytestmark = pytest.mark.django_db
 

@@ -110,7 +110,7 @@ def test_summaries_are_stored_and_reused_until_an_answer_changes(
 
 
 def test_summaries_follow_a_move_to_another_version(assessment, owner, mini_text):
-    from assessments.questionnaire_file.store import load_text
+    from tests.questionnaires import load_text
 
     evaluation.summaries([assessment])
     newer = load_text(mini_text.replace("version: 1", "version: 2", 1), publish=True)

@@ -14,8 +14,8 @@ from assessments.models import (
     Questionnaire,
     ResumePoint,
 )
-from assessments.questionnaire_file.store import load_text
 from assessments.views.preview import session_key
+from tests.questionnaires import load_text
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ from django.core.management import CommandError, call_command
 
 from assessments.models import AnswerOption, Question, Questionnaire
 from assessments.questionnaire_file.document import DocumentError, parse_document
-from assessments.questionnaire_file.store import export_text, load_text, save_document
+from assessments.questionnaire_file.store import export_text, save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
+from tests.questionnaires import load_text
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from assessments.models import (
     Section,
     Stage,
 )
-from assessments.questionnaire_file.store import load_text
+from tests.questionnaires import load_text
 
 pytestmark = pytest.mark.django_db
 

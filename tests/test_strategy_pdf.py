@@ -17,7 +17,6 @@ from pypdf import PdfReader
 
 from assessments.demo import DEMO_USERNAME
 from assessments.models import Assessment, Question
-from assessments.questionnaire_file.store import load_text
 from strategy import document as strategy_document
 from strategy import pdf as strategy_pdf
 from strategy.document import content_hash, document_context, document_source, resolved
@@ -33,6 +32,7 @@ from strategy.pdf import (
     page_footer_css,
     render_pdf,
 )
+from tests.questionnaires import load_text
 
 
 class RecordingFetcher(StaticFilesFetcher):

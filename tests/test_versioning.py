@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from assessments.evaluation import evaluate
 from assessments.models import Answer, AnswerOption, Assessment, Membership, Questionnaire
-from assessments.questionnaire_file.store import load_text
 from assessments.versioning import (
     DropReason,
     UpgradeError,
@@ -14,6 +13,7 @@ from assessments.versioning import (
     newer_version,
     plan_upgrade,
 )
+from tests.questionnaires import load_text
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,6 @@ from assessments.questionnaire_file.document import (
     SectionDoc,
     TaxonDoc,
     dump_document,
-    parse_document,
 )
 
 
@@ -136,10 +135,6 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
     if publish:
         questionnaire.publish()
     return questionnaire
-
-
-def load_text(text: str, *, publish: bool) -> Questionnaire:
-    return save_document(parse_document(text), publish=publish)
 
 
 def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
