@@ -41,6 +41,7 @@ KINDS: dict[str, str] = {
     "model-spec": PROCESS,
     "report-words": PROCESS,
     "answering-structure": PROCESS,
+    "question-description": PROCESS,
     # Rendered pieces of pages: `fragment_key()` and `cached_fragment()`.
     "results": DJANGO_CACHE,
     "history": DJANGO_CACHE,
@@ -112,6 +113,24 @@ def published[T](questionnaire: Questionnaire, kind: str, build: Callable[[], T]
     except KeyError:
         value = _published[key] = build()
         return value
+
+
+def published_piece(
+    questionnaire: Questionnaire, kind: str, part: object, render: Callable[[], str]
+) -> SafeString:
+    """A piece of a page drawn from a published version alone (such as a question's stage,
+    pillar, layer and help), kept per process and language; a draft's is drawn every time.
+
+    `render` must return template output: it is marked safe as it comes out of the cache.
+    """
+    if questionnaire.is_draft:
+        return mark_safe(render())
+    pieces: dict[tuple[object, str], SafeString] = published(questionnaire, kind, dict)
+    key = (part, get_language() or "")
+    html = pieces.get(key)
+    if html is None:
+        html = pieces[key] = mark_safe(render())
+    return html
 
 
 # --- The release ------------------------------------------------------------------------------

@@ -13,10 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from assessments import caches
 from assessments.access import (
     assessment_or_404,
     membership_or_404,
@@ -31,7 +34,7 @@ from assessments.answering import (
 )
 from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
-from assessments.models import Answer, Assessment, Membership, Question, Section
+from assessments.models import Answer, Assessment, Membership, Question, Questionnaire, Section
 
 
 @dataclass
@@ -41,6 +44,7 @@ class QuestionRow:
     answer: Answer | None
     form: AnswerForm
     save_url: str
+    description: str  # HTML: the question's stage, pillar, layer and help
     saved: bool = False
 
 
@@ -79,6 +83,7 @@ class Answering:
     links lead, and what the page says around the questions (`context`, `preview`).
     """
 
+    questionnaire: Questionnaire
     structure: Structure
     store: AnswerStore
     can_edit: bool
@@ -120,6 +125,19 @@ class Answering:
                 disabled=not self.can_edit,
             ),
             save_url=self.save_url(question),
+            description=self.description(question),
+        )
+
+    def description(self, question: Question) -> SafeString:
+        # A tenth of a millisecond or more per question, every time: a section page of ten
+        # questions drew them in 3.7 ms of its 18.
+        return caches.published_piece(
+            self.questionnaire,
+            "question-description",
+            question.pk,
+            lambda: render_to_string(
+                "assessments/section.html#question_description", {"question": question}
+            ),
         )
 
     def sidebar(self, current: Section | None = None) -> list[SectionProgress]:
@@ -227,6 +245,7 @@ def assessment_answering(membership: Membership, assessment: Assessment) -> Answ
     section_url = url_maker("assessments:section", org_slug, assessment.pk)
     save_url = url_maker("assessments:answer_save", org_slug, assessment.pk)
     return Answering(
+        questionnaire=assessment.questionnaire,
         structure=structure,
         store=AssessmentAnswers(assessment, structure),
         can_edit=membership.can_edit and not assessment.is_locked,

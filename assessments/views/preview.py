@@ -50,6 +50,7 @@ def _preview_answering(request, questionnaire: Questionnaire) -> Answering:
     structure = questionnaire_structure(questionnaire)
     section_url = url_maker("assessments:preview_section", questionnaire.pk)
     return Answering(
+        questionnaire=questionnaire,
         structure=structure,
         store=SessionAnswers(request.session, questionnaire, structure),
         can_edit=True,
