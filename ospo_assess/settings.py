@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, right after the security headers and before anything that does work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # `Cache-Control: private, no-store` on everything but the public pages. Here, so that it sees
+    # the final response of every middleware below (axes' lockout page too), and no static file.
+    "ospo_assess.middleware.PrivatePagesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
