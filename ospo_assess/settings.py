@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, right after the security headers and before anything that does work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # `Cache-Control: private, no-store` on everything but the public pages. Here, so that it sees
+    # the final response of every middleware below (axes' lockout page too), and no static file.
+    "ospo_assess.middleware.PrivatePagesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,14 +73,29 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The client's address, for the login lockout and the sign-up limit: the PROXY_COUNT-th entry
+# from the right of X-Forwarded-For, or the connection's peer with no proxy in front
+# (assessments/client_address.py).
+PROXY_COUNT = env_int("PROXY_COUNT", default=0 if DEBUG else 1)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT={PROXY_COUNT} must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "assessments.client_address.client_ip"
 # Five wrong passwords for one account from one address lock that pair out for 15 minutes;
-# other accounts, and the same account from elsewhere, are unaffected.
+# other accounts, and the same account from elsewhere, are unaffected. An address with 20
+# failures (LOGIN_ADDRESS_FAILURE_LIMIT) over any accounts in that time is locked out altogether:
+# password spraying (assessments/login_lockout.py).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_ADDRESS_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT and LOGIN_ADDRESS_FAILURE_LIMIT must be 1 or more."
+    )
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "assessments.login_lockout.AddressLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", default=0 if DEBUG else 1)
+# Sign-ups (valid forms) allowed from one client address per hour.
 SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", default=10)
 
 ROOT_URLCONF = "ospo_assess.urls"

@@ -113,3 +113,19 @@ def test_the_app_refuses_to_start_with_a_malformed_debug_value():
 def test_the_app_starts_in_debug_without_a_secret_key():
     result = _start({"DEBUG": "true"})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("PROXY_COUNT", "-1", "PROXY_COUNT=-1 must be 0 or more"),
+        ("PROXY_COUNT", "two", "PROXY_COUNT='two' is not a whole number"),
+        ("LOGIN_ADDRESS_FAILURE_LIMIT", "0", "LOGIN_ADDRESS_FAILURE_LIMIT must be 1 or more"),
+    ],
+)
+def test_it_refuses_to_start_with_a_proxy_count_or_login_limit_that_makes_no_sense(
+    variable, value, message
+):
+    result = _start({"DEBUG": "true", variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from assessments.client_address import client_ip
 from assessments.forms.accounts import SignupForm
 from assessments.models import SignupAttempt
 
@@ -36,14 +36,16 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect(next_url or "assessments:home")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and _too_many_signups(request):
-        form.add_error(
-            None, _("Too many sign-ups from your network in the last hour. Try again later.")
-        )
-        return render(
-            request, "registration/signup.html", {"form": form, "next": next_url}, status=429
-        )
     if request.method == "POST" and form.is_valid():
+        # Only a form that would make an account counts: a stray or empty POST from anyone
+        # must not use up an address's allowance.
+        if _too_many_signups(request):
+            form.add_error(
+                None, _("Too many sign-ups from your network in the last hour. Try again later.")
+            )
+            return render(
+                request, "registration/signup.html", {"form": form, "next": next_url}, status=429
+            )
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user})
@@ -52,8 +54,8 @@ def signup(request):
 
 
 def _too_many_signups(request) -> bool:
-    """Record this attempt and say whether the address is over its hourly allowance."""
-    ip_address = get_client_ip_address(request)
+    """Record this valid sign-up and say whether its client address is over its hourly allowance."""
+    ip_address = client_ip(request)
     since = timezone.now() - timedelta(hours=1)
     recent = SignupAttempt.objects.filter(ip_address=ip_address, created_at__gte=since).count()
     SignupAttempt.objects.create(ip_address=ip_address)

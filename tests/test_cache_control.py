@@ -1,0 +1,124 @@
+"""No cache keeps a private page: every page of the apps that answers the owner is
+`Cache-Control: private, no-store`, and the public pages keep their own caching.
+
+The URL patterns are enumerated: a new pattern with an argument this file cannot fill fails the
+test until someone says here how to fill it.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments.models import Answer, Invitation
+from strategy.models import Revision, RoadmapItem, Section, Strategy
+
+pytestmark = pytest.mark.django_db
+
+APP_NAMESPACES = ("assessments", "strategy")
+PUBLIC = {"home", "model"}
+# Pages the owner must be able to open, so that the test cannot pass by answering nothing.
+MUST_ANSWER = {
+    "dashboard",
+    "results",
+    "export_answers_csv",
+    "export_results_csv",
+    "export_json",
+    "export_pdf",
+    "export_markdown",
+    "overview",
+    "members",
+}
+
+
+def app_patterns() -> list[URLPattern]:
+    found = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif namespace in APP_NAMESPACES:
+                entry.namespace = namespace
+                found.append(entry)
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def fill(pattern: URLPattern, values: dict) -> str:
+    """The pattern's URL with `values`; `namespace:name` keys win over plain `name` keys."""
+    prefix = pattern.namespace + ":"
+    scoped = values | {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
+    names = list(pattern.pattern.converters)
+    missing = [n for n in names if n not in scoped]
+    assert not missing, f"teach tests/test_cache_control.py to fill {missing} of {pattern.name}"
+    return reverse(f"{pattern.namespace}:{pattern.name}", kwargs={n: scoped[n] for n in names})
+
+
+def private(response) -> bool:
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
+@pytest.fixture
+def ours(owner, organization, assessment):
+    """The owner's own organization, with an answered assessment and a strategy."""
+    for question in assessment.questionnaire.questions.prefetch_related("options"):
+        Answer.objects.create(
+            assessment=assessment,
+            question=question,
+            kind="option",
+            option=question.options.order_by("score").first(),
+        )
+    strategy = Strategy.objects.create_from_assessment(assessment, owner, "Strategy")
+    section = Section.objects.filter(strategy=strategy).first()
+    return {
+        "org_slug": organization.slug,
+        "pk": assessment.pk,
+        "section_key": "program",
+        "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
+        "member_pk": owner.memberships.get().pk,
+        "invitation_pk": Invitation.objects.create(organization=organization).pk,
+        "token": Invitation.objects.create(organization=organization).token,
+        "questionnaire_pk": assessment.questionnaire.pk,
+        "strategy_pk": strategy.pk,
+        "strategy:section_key": section.key,
+        "revision_pk": Revision.objects.create(section=section, version=1, body="x").pk,
+        "item_pk": RoadmapItem.objects.create(strategy=strategy, title="Act").pk,
+    }
+
+
+def test_it_marks_every_page_and_export_the_owner_opens_private_and_not_to_be_stored(owner, ours):
+    client = Client()
+    client.force_login(owner)
+    answered = set()
+    for pattern in app_patterns():
+        if pattern.name in PUBLIC:
+            continue
+        url = fill(pattern, ours)
+        response = client.get(url)
+        if response.status_code == 200:
+            answered.add(pattern.name)
+            assert private(response), f"{url}: {response.get('Cache-Control')!r}"
+    assert not MUST_ANSWER - answered, f"the owner could not open {MUST_ANSWER - answered}"
+
+
+def test_it_marks_the_account_pages_private(client, owner):
+    for name in ("login", "password_reset", "assessments:signup"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200 and private(response), name
+    client.force_login(owner)
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 200 and private(response)
+
+
+def test_it_leaves_the_public_pages_static_files_and_the_health_check_their_caching(
+    client, questionnaire
+):
+    for url in (reverse("assessments:home"), reverse("assessments:model")):
+        response = client.get(url)
+        assert response.status_code == 200 and "Cache-Control" not in response, url
+    static = client.get("/static/css/app.css")
+    assert static.status_code == 200 and not private(static)
+    health = client.get("/healthz")
+    assert health["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
