@@ -200,7 +200,7 @@ class SessionAnswers:
             answer = self.by_question.get(question.pk)
             if answer is None:
                 continue
-            if answer.kind == Answer.Kind.OPTION:
+            if answer.option is not None:  # an answer of kind "option", by the model's constraint
                 specs.append(AnswerSpec(question.key, AnswerKind.OPTION, answer.option.score))
             else:
                 specs.append(AnswerSpec(question.key, AnswerKind(answer.kind)))

@@ -28,7 +28,7 @@ def client_ip(request: HttpRequest) -> str | None:
     count = settings.PROXY_COUNT
     if count <= 0:
         return remote
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    header = request.headers.get("x-forwarded-for", "")
     chain = [entry.strip() for entry in header.split(",") if entry.strip()]
     if not chain:
         return remote

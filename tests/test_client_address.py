@@ -22,7 +22,7 @@ FORGED = "203.0.113.66"  # what a client writes into X-Forwarded-For itself
 
 def through_proxy(client_address: str, *, proxy: str = PROXY) -> Client:
     """A client behind the documented nginx: one proxy that appends the peer it saw."""
-    return Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=client_address)
+    return Client(REMOTE_ADDR=proxy, headers={"x-forwarded-for": client_address})
 
 
 def signup_data(number: int) -> dict:
