@@ -1,6 +1,12 @@
 """The PDF renders in the background: progress, failure and retry, the time limit, the worker."""
 
+import os
+import selectors
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -118,3 +124,88 @@ def test_the_time_limit_is_skipped_outside_the_main_thread():
     thread.start()
     thread.join()
     assert ran == [True]
+
+
+# --- The worker container stops when asked ---------------------------------------------------
+
+WORKER_SCRIPT = Path(__file__).resolve().parent.parent / "deploy" / "worker.sh"
+
+
+def worker_environment(database: Path) -> dict[str, str]:
+    """The worker's environment, on its own SQLite file: the test database lives in memory."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "false",
+        "TASKS_BACKEND": "database",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+        "WORKER_WAIT_SECONDS": "60",
+        # `python` in the script is this interpreter, as it is the image's in the container.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+
+def wait_for_line(process: subprocess.Popen, text: str, seconds: float = 30) -> str:
+    """The worker's output up to the first line holding `text`."""
+    seen: list[str] = []
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if selector.select(timeout=0.2):
+            line = process.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if text in line:
+                return "".join(seen)
+    process.kill()
+    raise AssertionError(f"the worker never said {text!r}:\n{''.join(seen)}")
+
+
+def stop_with_sigterm(process: subprocess.Popen) -> tuple[int, float]:
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        status = process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError("the worker ignored SIGTERM") from None
+    return status, time.monotonic() - started
+
+
+def start_worker(database: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["bash", str(WORKER_SCRIPT), "--no-reload", "--no-startup-delay", "--interval", "0.2"],
+        env=worker_environment(database),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_the_worker_stops_at_once_on_sigterm_while_it_waits_for_the_migrations(tmp_path):
+    process = start_worker(tmp_path / "not-migrated.sqlite3")
+    wait_for_line(process, "waiting for the web container to apply migrations")
+    status, seconds = stop_with_sigterm(process)
+    assert status == 0
+    assert seconds < 3
+
+
+def test_the_idle_worker_stops_at_once_on_sigterm(tmp_path):
+    database = tmp_path / "worker.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"],
+        cwd=WORKER_SCRIPT.parent.parent,
+        env=worker_environment(database),
+        check=True,
+        capture_output=True,
+    )
+    process = start_worker(database)
+    wait_for_line(process, "Starting worker")
+    time.sleep(0.5)  # idle: between two looks at the empty queue
+    status, seconds = stop_with_sigterm(process)
+    assert status == 0
+    assert seconds < 3
