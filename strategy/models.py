@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,8 @@ from strategy.guidance import load_guidance
 
 # The section written from the assessment rather than by people; `refresh_generated` rewrites it.
 GENERATED_KEY = "where-we-stand"
+# A person's saves of a section within this time of their first one are kept as one revision.
+AUTOSAVE_WINDOW = timedelta(minutes=5)
 
 
 class StrategyQuerySet(models.QuerySet["Strategy"]):
@@ -122,6 +125,12 @@ class Section(models.Model):
 
     `version` goes up on every save; a save names the version it started from, and a save from
     an older version is a conflict, never a silent overwrite.
+
+    The page saves as people type, every few seconds. A save that follows the same person's own
+    save revision, started less than `AUTOSAVE_WINDOW` ago and still the section's latest
+    revision, updates that revision (its text, version, `saves` and `last_saved_at`) instead of
+    adding a row of up to 50 KB. Every conflict, restore and generated refresh, and every save
+    after someone else's, adds a revision of its own.
     """
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="sections")
@@ -151,19 +160,51 @@ class Section(models.Model):
         saving at the same moment cannot both win. The losing text is stored as a conflict
         revision: even if its author closes the page, nothing is lost.
         """
+        now = timezone.now()
         with transaction.atomic():
             updated = Section.objects.filter(pk=self.pk, version=base_version).update(
-                body=body, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+                body=body, version=F("version") + 1, updated_by=user, updated_at=now
             )
             current = Section.objects.select_related("updated_by").get(pk=self.pk)
             kind = Revision.Kind.SAVED if updated else Revision.Kind.CONFLICT
-            Revision.objects.create(
-                section=current, version=current.version, kind=kind, body=body, created_by=user
-            )
-            Strategy.objects.filter(pk=self.strategy_id).update(updated_at=timezone.now())
+            if not (updated and self._coalesce(body, base_version, current.version, user, now)):
+                Revision.objects.create(
+                    section=current, version=current.version, kind=kind, body=body, created_by=user
+                )
+            Strategy.objects.filter(pk=self.strategy_id).update(updated_at=now)
         if updated:
             return SaveOutcome(saved=True, section=current)
         return SaveOutcome(saved=False, section=current, conflict_body=body)
+
+    def _coalesce(self, body: str, base_version: int, version: int, user, now) -> bool:
+        """Fold this save into the person's save revision of `base_version`, if it qualifies.
+
+        Costs no query when this section, as loaded before the save, shows that someone else
+        (or nobody) wrote `base_version`, or wrote it longer ago than the window: then a new
+        revision is due anyway. Otherwise one UPDATE, which matches only a save revision of
+        `base_version` by `user`, started within the window, with no newer revision (a conflict
+        kept since, say) after it.
+        """
+        since = now - AUTOSAVE_WINDOW
+        if not (
+            self.version == base_version
+            and self.updated_by_id == getattr(user, "pk", None)
+            and self.updated_at is not None
+            and self.updated_at >= since
+        ):
+            return False
+        newer = Revision.objects.filter(section_id=self.pk, pk__gt=OuterRef("pk"))
+        return bool(
+            Revision.objects.filter(
+                section_id=self.pk,
+                kind=Revision.Kind.SAVED,
+                version=base_version,
+                created_by=user,
+                created_at__gte=since,
+            )
+            .filter(~Exists(newer))
+            .update(body=body, version=version, saves=F("saves") + 1, last_saved_at=now)
+        )
 
     def _replace_body(self, body: str, user, kind: str) -> None:
         """Write `body` whatever the version, recording it as a revision of `kind`."""
@@ -178,7 +219,12 @@ class Section(models.Model):
 
 
 class Revision(models.Model):
-    """A section's text as it was saved, or as someone tried to save it in a conflict."""
+    """A section's text as it was saved, or as someone tried to save it in a conflict.
+
+    A save revision may stand for several saves by one person in a few minutes (see `Section`):
+    `created_at` is the first of them, `last_saved_at` the last, `saves` how many, and `body`
+    and `version` are the last one's.
+    """
 
     class Kind(models.TextChoices):
         SAVED = "saved", _("Saved")
@@ -194,12 +240,19 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    saves = models.PositiveIntegerField(default=1)
+    last_saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["section", "-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.section} v{self.version}"
+
+    @property
+    def first_version(self) -> int:
+        """The version of the first save this revision stands for (each save added one)."""
+        return self.version - self.saves + 1
 
     def restore(self, user) -> Section:
         """Make this revision's text the section's current one, as a new version."""
