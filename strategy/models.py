@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Organization
@@ -19,6 +21,42 @@ from strategy.guidance import load_guidance
 GENERATED_KEY = "where-we-stand"
 # A person's saves of a section within this time of their first one are kept as one revision.
 AUTOSAVE_WINDOW = timedelta(minutes=5)
+# The most Markdown a section may hold, in bytes of UTF-8. The PDF's layout time grows fast with
+# long tables: two strategies with sections of ~50 KB of tables each ran into the time limit.
+# Checked where a body is saved (`Section.save_body`, the section form) and again before a PDF
+# is rendered, for text saved before the limit.
+MAX_BODY_BYTES = 50_000
+
+
+def body_size_error(body: str, title: str = "") -> str | None:
+    """Why `body` is too long for a section, in words for its author; None when it fits."""
+    size = len(body.encode())
+    if size <= MAX_BODY_BYTES:
+        return None
+    values = {
+        "size": f"{size / 1000:.1f}",
+        "limit": MAX_BODY_BYTES // 1000,
+        "title": title,
+    }
+    if title:
+        message = gettext(
+            "The section “%(title)s” holds %(size)s KB of text; a section may hold %(limit)s KB."
+        )
+    else:
+        message = gettext("This text is %(size)s KB long; a section may hold %(limit)s KB.")
+    return (
+        (message % values)
+        + " "
+        + gettext(
+            "Shorten it (long tables make the PDF slow to produce), or link to a longer document."
+        )
+    )
+
+
+def check_body_size(body: str) -> None:
+    """Raise ValidationError when `body` is longer than a section may be."""
+    if (error := body_size_error(body)) is not None:
+        raise ValidationError(error, code="too_long")
 
 
 class StrategyQuerySet(models.QuerySet["Strategy"]):
@@ -137,7 +175,7 @@ class Section(models.Model):
     key = models.SlugField(max_length=80)
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True, max_length=50_000)
+    body = models.TextField(_("text"), blank=True, max_length=MAX_BODY_BYTES)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -159,7 +197,10 @@ class Section(models.Model):
         The compare-and-set is one UPDATE with the version in its WHERE clause, so two people
         saving at the same moment cannot both win. The losing text is stored as a conflict
         revision: even if its author closes the page, nothing is lost.
+
+        Raises ValidationError, and stores nothing, when `body` is longer than MAX_BODY_BYTES.
         """
+        check_body_size(body)
         now = timezone.now()
         with transaction.atomic():
             updated = Section.objects.filter(pk=self.pk, version=base_version).update(
@@ -207,7 +248,11 @@ class Section(models.Model):
         )
 
     def _replace_body(self, body: str, user, kind: str) -> None:
-        """Write `body` whatever the version, recording it as a revision of `kind`."""
+        """Write `body` whatever the version, recording it as a revision of `kind`.
+
+        Raises ValidationError when `body` is too long (an old revision, restored).
+        """
+        check_body_size(body)
         with transaction.atomic():
             Section.objects.filter(pk=self.pk).update(
                 body=body, version=F("version") + 1, updated_by=user, updated_at=timezone.now()

@@ -46,7 +46,7 @@ def time_limit(seconds: int):
 
 @task()
 def render_strategy_pdf(job_id: int) -> str:
-    from strategy.pdf import render_pdf
+    from strategy.pdf import DocumentTooLarge, render_pdf
 
     job = PdfJob.objects.select_related("strategy__organization").get(pk=job_id)
     PdfJob.objects.filter(pk=job.pk).update(status=PdfJob.Status.RUNNING, started_at=timezone.now())
@@ -58,6 +58,8 @@ def render_strategy_pdf(job_id: int) -> str:
             "seconds": settings.PDF_RENDER_TIMEOUT
         }
         return _finish(job, PdfJob.Status.FAILED, error=message)
+    except DocumentTooLarge as error:
+        return _finish(job, PdfJob.Status.FAILED, error=str(error))
     except Exception as error:  # any failure must reach the person waiting, not just the log
         log.exception("PDF render failed for strategy %s", job.strategy_id)
         message = _("The PDF could not be rendered: %(error)s") % {"error": error}

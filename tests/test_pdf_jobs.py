@@ -1,6 +1,7 @@
 """The PDF renders in the background: progress, failure and retry, the time limit, the worker."""
 
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from assessments.models import Answer
 from strategy import tasks
-from strategy.models import PdfJob, RenderedPdf, Strategy
+from strategy.models import PdfJob, RenderedPdf, Section, Strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,61 @@ def test_a_render_that_takes_too_long_is_stopped(client, owner, strategy, monkey
     job = PdfJob.objects.get()
     assert job.status == PdfJob.Status.FAILED
     assert "longer than 1 seconds" in job.error
+
+
+def test_a_section_saved_before_the_size_limit_is_named_and_not_rendered(
+    client, owner, strategy, monkeypatch
+):
+    Section.objects.filter(strategy=strategy, key="governance").update(body="| a | b |\n" * 6000)
+    monkeypatch.setattr("strategy.pdf.HTML", None)  # nothing may be laid out
+    client.force_login(owner)
+    response = client.get(url("export_pdf", strategy))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The PDF could not be made." in html
+    assert "The section “Governance” holds 60.0 KB of text; a section may hold 50 KB." in html
+    assert PdfJob.objects.get().status == PdfJob.Status.FAILED
+    assert not RenderedPdf.objects.exists()
+
+
+@override_settings(PDF_MAX_PAGES=1)
+def test_a_document_over_the_page_limit_is_refused_before_its_pdf_is_written(
+    client, owner, strategy, monkeypatch
+):
+    from weasyprint.document import Document
+
+    def written(*args, **kwargs):
+        raise AssertionError("the PDF was written")
+
+    monkeypatch.setattr(Document, "write_pdf", written)
+    client.force_login(owner)
+    html = client.get(url("export_pdf", strategy)).content.decode()
+    job = PdfJob.objects.get()
+    assert job.status == PdfJob.Status.FAILED
+    assert re.search(r"The document would have \d+ pages; a PDF may have at most 1\.", job.error)
+    assert "a PDF may have at most 1." in html
+    assert not RenderedPdf.objects.exists()
+
+
+def page_limit_setting(raw: str | None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "PDF_MAX_PAGES"}
+    if raw is not None:
+        env["PDF_MAX_PAGES"] = raw
+    return subprocess.run(
+        [sys.executable, "-c", "from ospo_assess import settings; print(settings.PDF_MAX_PAGES)"],
+        cwd=WORKER_SCRIPT.parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_page_limit_is_read_from_the_environment():
+    assert page_limit_setting(None).stdout.strip() == "200"
+    assert page_limit_setting("80").stdout.strip() == "80"
+    refused = page_limit_setting("many")
+    assert refused.returncode != 0
+    assert "PDF_MAX_PAGES='many' is not a whole number" in refused.stderr
 
 
 def test_an_unchanged_document_is_served_without_a_new_job(client, owner, strategy):

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -243,6 +244,44 @@ def test_a_save_costs_the_same_whether_it_adds_or_folds_a_revision(client, owner
         counts.append(len(context.captured_queries))
     assert Revision.objects.filter(kind=Revision.Kind.SAVED).count() == 1
     assert counts == [SAVE_QUERIES] * 3
+
+
+# 30,000 characters but 60,000 bytes: the limit is on what is stored, not on what is typed.
+TOO_LONG = "é" * 30_000
+
+
+def test_a_section_longer_than_50_kb_is_refused_with_a_clear_message(client, owner, strategy):
+    client.force_login(owner)
+    response = save(client, strategy, TOO_LONG, 0)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Not saved:" in html
+    assert "This text is 60.0 KB long; a section may hold 50 KB." in html
+    section = strategy.sections.get(key="why")
+    assert (section.body, section.version) == ("", 0)
+    assert not section.revisions.exists()
+    preview = client.post(url("section_preview", strategy, "why"), {"body": TOO_LONG})
+    assert preview.status_code == 400
+    assert "a section may hold 50 KB" in preview.content.decode()
+    assert save(client, strategy, "é" * 25_000, 0).status_code == 200  # 50,000 bytes fit
+
+
+def test_saving_a_section_body_refuses_more_than_50_kb(owner, strategy):
+    section = strategy.sections.get(key="why")
+    with pytest.raises(ValidationError, match="60.0 KB"):
+        section.save_body(TOO_LONG, section.version, owner)
+    assert not section.revisions.exists()
+
+
+def test_an_old_revision_over_the_limit_is_not_restored(client, owner, strategy):
+    section = strategy.sections.get(key="why")
+    old = Revision.objects.create(section=section, version=1, body=TOO_LONG, created_by=owner)
+    client.force_login(owner)
+    response = client.post(url("revision_restore", strategy, "why", old.pk), follow=True)
+    assert response.redirect_chain[-1][0] == url("section_history", strategy, "why")
+    assert "a section may hold 50 KB" in response.content.decode()
+    section.refresh_from_db()
+    assert (section.body, section.version) == ("", 0)
 
 
 def test_a_revision_of_another_section_is_not_found(client, owner, strategy):
