@@ -401,13 +401,17 @@ class RenderedPdf(models.Model):
 
 
 class PdfJob(models.Model):
-    """A request to render a strategy's PDF in the background, and how it went."""
+    """A request to render a strategy's PDF in the background, and how it went.
+
+    An organization has at most one job queued and one running (see `strategy.tasks`).
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
         RUNNING = "running", _("Rendering")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        SUPERSEDED = "superseded", _("Replaced by a newer request")
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="pdf_jobs")
     content_hash = models.CharField(max_length=64)
@@ -422,10 +426,17 @@ class PdfJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The job that took this one's place in the queue (strategy.tasks.request_pdf).
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["strategy", "content_hash"])]
+        indexes = [
+            models.Index(fields=["strategy", "content_hash"]),
+            models.Index(fields=["status"], name="pdf_job_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.strategy} ({self.get_status_display()})"

@@ -7,15 +7,18 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import Answer
+from assessments.models import Answer, Assessment
 from strategy import tasks
+from strategy.document import content_hash
 from strategy.models import PdfJob, RenderedPdf, Section, Strategy
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +26,7 @@ pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-@pytest.fixture
-def strategy(assessment, owner):
+def answered_strategy(assessment, user, title):
     for question in assessment.questionnaire.questions.prefetch_related("options"):
         Answer.objects.create(
             assessment=assessment,
@@ -32,7 +34,12 @@ def strategy(assessment, owner):
             kind="option",
             option=question.options.order_by("score").first(),
         )
-    return Strategy.objects.create_from_assessment(assessment, owner, "Strategy")
+    return Strategy.objects.create_from_assessment(assessment, user, title)
+
+
+@pytest.fixture
+def strategy(assessment, owner):
+    return answered_strategy(assessment, owner, "Strategy")
 
 
 def url(name, strategy):
@@ -180,6 +187,130 @@ def test_the_time_limit_is_skipped_outside_the_main_thread():
     thread.start()
     thread.join()
     assert ran == [True]
+
+
+# --- A fair queue: one job waiting and one rendering per organization ------------------------
+
+
+@pytest.fixture
+def their_strategy(other_organization, questionnaire, outsider):
+    """Another organization's strategy."""
+    assessment = Assessment.objects.create(
+        organization=other_organization, questionnaire=questionnaire, title="Theirs"
+    )
+    return answered_strategy(assessment, outsider, "Their strategy")
+
+
+def org_url(name, strategy):
+    return reverse(f"strategy:{name}", args=[strategy.organization.slug, strategy.pk])
+
+
+@pytest.fixture
+def fake_render(monkeypatch):
+    """render_pdf replaced by a quick fake; the list holds each rendered strategy's organization."""
+    rendered: list[str] = []
+
+    def render(strategy):
+        rendered.append(strategy.organization.slug)
+        return RenderedPdf.objects.create(
+            strategy=strategy, content_hash=content_hash(strategy), pdf=b"%PDF fake", pages=1
+        )
+
+    monkeypatch.setattr("strategy.pdf.render_pdf", render)
+    return rendered
+
+
+def ask(client, user, strategy, why=None):
+    """`user` asks for the strategy's PDF, after changing its text when `why` is given."""
+    if why is not None:
+        Section.objects.filter(strategy=strategy, key="why").update(body=why)
+    client.force_login(user)
+    response = client.get(org_url("export_pdf", strategy))
+    assert response.status_code == 202
+    return response
+
+
+def waiting(organization):
+    return PdfJob.objects.filter(
+        strategy__organization=organization, status=PdfJob.Status.QUEUED
+    ).count()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_an_organization_flooding_the_queue_does_not_delay_another_organizations_pdf(
+    client, owner, outsider, strategy, their_strategy, fake_render
+):
+    for draft in range(5):
+        ask(client, owner, strategy, why=f"Draft {draft}")
+    ask(client, outsider, their_strategy)
+    for draft in range(5, 10):
+        ask(client, owner, strategy, why=f"Draft {draft}")
+        assert waiting(strategy.organization) == waiting(their_strategy.organization) == 1
+
+    call_command("db_worker", "--batch", "--queue-name", "default", "--no-startup-delay")
+
+    # Their one request renders first; of the flood, only the newest text renders.
+    assert fake_render == ["globex", "acme"]
+    jobs = PdfJob.objects.filter(strategy=strategy)
+    assert jobs.filter(status=PdfJob.Status.SUPERSEDED).count() == 9
+    done = jobs.get(status=PdfJob.Status.DONE)
+    assert done.content_hash == content_hash(strategy)  # Draft 9
+    assert PdfJob.objects.get(strategy=their_strategy).status == PdfJob.Status.DONE
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_job_waits_while_its_organization_has_another_rendering(
+    client, owner, strategy, fake_render
+):
+    from django_tasks_db.models import DBTaskResult
+
+    ask(client, owner, strategy, why="First")
+    first = PdfJob.objects.get()
+    PdfJob.objects.filter(pk=first.pk).update(
+        status=PdfJob.Status.RUNNING, started_at=timezone.now()
+    )  # on another worker
+    ask(client, owner, strategy, why="Second")
+    second = PdfJob.objects.get(status=PdfJob.Status.QUEUED)
+
+    assert tasks.render_strategy_pdf.call(second.pk) == "skipped"
+    assert fake_render == []
+    second.refresh_from_db()
+    assert second.status == PdfJob.Status.QUEUED
+    retry = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert retry.args_kwargs["args"] == [second.pk] and retry.run_after > timezone.now()
+
+    # A rendering older than twice the time limit is a worker that died: it no longer counts.
+    PdfJob.objects.filter(pk=first.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    assert tasks.render_strategy_pdf.call(second.pk) == PdfJob.Status.DONE
+    assert fake_render == ["acme"]
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_job_replaced_by_another_of_the_organization_says_so_and_can_be_asked_again(
+    client, owner, strategy, assessment, fake_render
+):
+    other = Strategy.objects.create_from_assessment(assessment, owner, "Second strategy")
+    ask(client, owner, strategy)
+    ask(client, owner, other)
+    assert waiting(strategy.organization) == 1
+    replaced = PdfJob.objects.get(strategy=strategy)
+    assert replaced.status == PdfJob.Status.SUPERSEDED
+    assert replaced.superseded_by == PdfJob.objects.get(strategy=other)
+
+    for name in ("export_pdf", "export_pdf_status"):
+        response = client.get(org_url(name, strategy))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "This PDF was not made." in html
+        assert "A newer PDF of your organization (“Second strategy”) was asked for" in html
+        assert "one PDF waiting at a time" in html and "Ask again" in html
+
+    client.post(org_url("export_pdf_retry", strategy))
+    assert waiting(strategy.organization) == 1
+    assert PdfJob.objects.filter(strategy=strategy, status=PdfJob.Status.QUEUED).exists()
+    assert PdfJob.objects.get(strategy=other).status == PdfJob.Status.SUPERSEDED
+    assert "Waiting for a worker" in client.get(org_url("export_pdf", strategy)).content.decode()
 
 
 # --- The worker container stops when asked ---------------------------------------------------
