@@ -250,3 +250,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The PDF worker's limits besides PDF_RENDER_TIMEOUT: a document that lays out to more pages
+# than this is refused before its PDF is written (0: no limit).
+PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", default=200)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.forms.rendering import BootstrapFieldsMixin, label_with_note
 from assessments.models import Organization
-from strategy.models import RoadmapItem, Strategy
+from strategy.models import MAX_BODY_BYTES, RoadmapItem, Strategy, body_size_error
 
 
 class StrategyCreateForm(forms.Form):
@@ -27,16 +27,23 @@ class StrategyCreateForm(forms.Form):
 
 
 class SectionForm(forms.Form):
-    MAX_LENGTH = 50_000
+    MAX_LENGTH = MAX_BODY_BYTES
 
+    # The size is checked in bytes, with one message, by clean_body; the textarea's maxlength
+    # (in characters) only stops a browser early.
     body = forms.CharField(
         label=_("Text (Markdown)"),
         required=False,
-        max_length=MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 18}),
+        widget=forms.Textarea(attrs={"rows": 18, "maxlength": MAX_BODY_BYTES}),
         strip=False,
     )
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data.get("body") or ""
+        if (error := body_size_error(body)) is not None:
+            raise forms.ValidationError(error, code="too_long")
+        return body
 
 
 class TargetsForm(forms.Form):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Organization
@@ -16,6 +19,44 @@ from strategy.guidance import load_guidance
 
 # The section written from the assessment rather than by people; `refresh_generated` rewrites it.
 GENERATED_KEY = "where-we-stand"
+# A person's saves of a section within this time of their first one are kept as one revision.
+AUTOSAVE_WINDOW = timedelta(minutes=5)
+# The most Markdown a section may hold, in bytes of UTF-8. The PDF's layout time grows fast with
+# long tables: two strategies with sections of ~50 KB of tables each ran into the time limit.
+# Checked where a body is saved (`Section.save_body`, the section form) and again before a PDF
+# is rendered, for text saved before the limit.
+MAX_BODY_BYTES = 50_000
+
+
+def body_size_error(body: str, title: str = "") -> str | None:
+    """Why `body` is too long for a section, in words for its author; None when it fits."""
+    size = len(body.encode())
+    if size <= MAX_BODY_BYTES:
+        return None
+    values = {
+        "size": f"{size / 1000:.1f}",
+        "limit": MAX_BODY_BYTES // 1000,
+        "title": title,
+    }
+    if title:
+        message = gettext(
+            "The section “%(title)s” holds %(size)s KB of text; a section may hold %(limit)s KB."
+        )
+    else:
+        message = gettext("This text is %(size)s KB long; a section may hold %(limit)s KB.")
+    return (
+        (message % values)
+        + " "
+        + gettext(
+            "Shorten it (long tables make the PDF slow to produce), or link to a longer document."
+        )
+    )
+
+
+def check_body_size(body: str) -> None:
+    """Raise ValidationError when `body` is longer than a section may be."""
+    if (error := body_size_error(body)) is not None:
+        raise ValidationError(error, code="too_long")
 
 
 class StrategyQuerySet(models.QuerySet["Strategy"]):
@@ -122,13 +163,19 @@ class Section(models.Model):
 
     `version` goes up on every save; a save names the version it started from, and a save from
     an older version is a conflict, never a silent overwrite.
+
+    The page saves as people type, every few seconds. A save that follows the same person's own
+    save revision, started less than `AUTOSAVE_WINDOW` ago and still the section's latest
+    revision, updates that revision (its text, version, `saves` and `last_saved_at`) instead of
+    adding a row of up to 50 KB. Every conflict, restore and generated refresh, and every save
+    after someone else's, adds a revision of its own.
     """
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="sections")
     key = models.SlugField(max_length=80)
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True, max_length=50_000)
+    body = models.TextField(_("text"), blank=True, max_length=MAX_BODY_BYTES)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -150,23 +197,62 @@ class Section(models.Model):
         The compare-and-set is one UPDATE with the version in its WHERE clause, so two people
         saving at the same moment cannot both win. The losing text is stored as a conflict
         revision: even if its author closes the page, nothing is lost.
+
+        Raises ValidationError, and stores nothing, when `body` is longer than MAX_BODY_BYTES.
         """
+        check_body_size(body)
+        now = timezone.now()
         with transaction.atomic():
             updated = Section.objects.filter(pk=self.pk, version=base_version).update(
-                body=body, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+                body=body, version=F("version") + 1, updated_by=user, updated_at=now
             )
             current = Section.objects.select_related("updated_by").get(pk=self.pk)
             kind = Revision.Kind.SAVED if updated else Revision.Kind.CONFLICT
-            Revision.objects.create(
-                section=current, version=current.version, kind=kind, body=body, created_by=user
-            )
-            Strategy.objects.filter(pk=self.strategy_id).update(updated_at=timezone.now())
+            if not (updated and self._coalesce(body, base_version, current.version, user, now)):
+                Revision.objects.create(
+                    section=current, version=current.version, kind=kind, body=body, created_by=user
+                )
+            Strategy.objects.filter(pk=self.strategy_id).update(updated_at=now)
         if updated:
             return SaveOutcome(saved=True, section=current)
         return SaveOutcome(saved=False, section=current, conflict_body=body)
 
+    def _coalesce(self, body: str, base_version: int, version: int, user, now) -> bool:
+        """Fold this save into the person's save revision of `base_version`, if it qualifies.
+
+        Costs no query when this section, as loaded before the save, shows that someone else
+        (or nobody) wrote `base_version`, or wrote it longer ago than the window: then a new
+        revision is due anyway. Otherwise one UPDATE, which matches only a save revision of
+        `base_version` by `user`, started within the window, with no newer revision (a conflict
+        kept since, say) after it.
+        """
+        since = now - AUTOSAVE_WINDOW
+        if not (
+            self.version == base_version
+            and self.updated_by_id == getattr(user, "pk", None)
+            and self.updated_at is not None
+            and self.updated_at >= since
+        ):
+            return False
+        newer = Revision.objects.filter(section_id=self.pk, pk__gt=OuterRef("pk"))
+        return bool(
+            Revision.objects.filter(
+                section_id=self.pk,
+                kind=Revision.Kind.SAVED,
+                version=base_version,
+                created_by=user,
+                created_at__gte=since,
+            )
+            .filter(~Exists(newer))
+            .update(body=body, version=version, saves=F("saves") + 1, last_saved_at=now)
+        )
+
     def _replace_body(self, body: str, user, kind: str) -> None:
-        """Write `body` whatever the version, recording it as a revision of `kind`."""
+        """Write `body` whatever the version, recording it as a revision of `kind`.
+
+        Raises ValidationError when `body` is too long (an old revision, restored).
+        """
+        check_body_size(body)
         with transaction.atomic():
             Section.objects.filter(pk=self.pk).update(
                 body=body, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
@@ -178,7 +264,12 @@ class Section(models.Model):
 
 
 class Revision(models.Model):
-    """A section's text as it was saved, or as someone tried to save it in a conflict."""
+    """A section's text as it was saved, or as someone tried to save it in a conflict.
+
+    A save revision may stand for several saves by one person in a few minutes (see `Section`):
+    `created_at` is the first of them, `last_saved_at` the last, `saves` how many, and `body`
+    and `version` are the last one's.
+    """
 
     class Kind(models.TextChoices):
         SAVED = "saved", _("Saved")
@@ -194,12 +285,19 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    saves = models.PositiveIntegerField(default=1)
+    last_saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["section", "-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.section} v{self.version}"
+
+    @property
+    def first_version(self) -> int:
+        """The version of the first save this revision stands for (each save added one)."""
+        return self.version - self.saves + 1
 
     def restore(self, user) -> Section:
         """Make this revision's text the section's current one, as a new version."""
@@ -303,13 +401,17 @@ class RenderedPdf(models.Model):
 
 
 class PdfJob(models.Model):
-    """A request to render a strategy's PDF in the background, and how it went."""
+    """A request to render a strategy's PDF in the background, and how it went.
+
+    An organization has at most one job queued and one running (see `strategy.tasks`).
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
         RUNNING = "running", _("Rendering")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        SUPERSEDED = "superseded", _("Replaced by a newer request")
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="pdf_jobs")
     content_hash = models.CharField(max_length=64)
@@ -324,10 +426,17 @@ class PdfJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The job that took this one's place in the queue (strategy.tasks.request_pdf).
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["strategy", "content_hash"])]
+        indexes = [
+            models.Index(fields=["strategy", "content_hash"]),
+            models.Index(fields=["status"], name="pdf_job_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.strategy} ({self.get_status_display()})"

@@ -13,6 +13,12 @@ static folders. A refusal is an ordinary fetch failure to WeasyPrint: the resour
 and the document still renders. User text cannot ask for anything anyway: section bodies are
 sanitized Markdown without images, styles or links to stylesheets.
 
+Limits, so that one document cannot hold the worker for long: a section longer than
+`MAX_BODY_BYTES` (text saved before that limit) is refused before anything is built, and a
+document that lays out to more than `settings.PDF_MAX_PAGES` pages is refused after the layout,
+before the PDF is written. Both raise `DocumentTooLarge`, whose message is for the person who
+asked; the worker's time limit (`strategy.tasks`) bounds the layout itself.
+
 The output is tagged PDF/UA-1 (WeasyPrint's `pdf/ua-1` variant), with the document's language
 and title in its metadata and every font embedded.
 
@@ -54,7 +60,7 @@ from strategy.document import (
     fonts_digest,
     shown,
 )
-from strategy.models import RenderedPdf, Strategy
+from strategy.models import RenderedPdf, Strategy, body_size_error
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +71,32 @@ BASE_URL = "https://ospo-assess.invalid/"
 PDF_VARIANT = "pdf/ua-1"
 KEEP_PER_STRATEGY = 3
 MAX_STATIC_BYTES = 8 * 1024 * 1024
+
+
+class DocumentTooLarge(Exception):
+    """The document is beyond a limit; the message says which, to the person who asked."""
+
+
+def check_sections(source) -> None:
+    """DocumentTooLarge naming every section longer than a section may be."""
+    errors = [
+        error
+        for section in source.sections
+        if (error := body_size_error(section.body, section.title)) is not None
+    ]
+    if errors:
+        raise DocumentTooLarge(" ".join(errors))
+
+
+def check_pages(pages: int, limit: int) -> None:
+    if limit > 0 and pages > limit:
+        raise DocumentTooLarge(
+            _(
+                "The document would have %(pages)s pages; a PDF may have at most %(limit)s. "
+                "Shorten the longest sections, or split the strategy, and ask again."
+            )
+            % {"pages": pages, "limit": limit}
+        )
 
 
 class FetchRefused(ValueError):
@@ -241,15 +273,23 @@ def forget_fonts() -> None:
         _FONTS.discard()
 
 
-def write_pdf(context: dict, *, fetcher=None) -> PdfOutput:
-    """Render the document's HTML to PDF bytes (no database access)."""
+def write_pdf(context: dict, *, fetcher=None, max_pages: int | None = None) -> PdfOutput:
+    """Render the document's HTML to PDF bytes (no database access).
+
+    DocumentTooLarge when the layout has more than `max_pages` pages (by default
+    `settings.PDF_MAX_PAGES`; 0 for no limit): the PDF is then not written.
+    """
     start = time.perf_counter()
+    limit = settings.PDF_MAX_PAGES if max_pages is None else max_pages
     fetcher = fetcher or StaticFilesFetcher()
     html = HTML(string=document_html(context), base_url=BASE_URL, url_fetcher=fetcher)
     with _FONTS.lock:
         try:
             document = html.render(font_config=_FONTS.get(), pdf_variant=PDF_VARIANT)
+            check_pages(len(document.pages), limit)
             pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        except DocumentTooLarge:
+            raise  # a complete layout, only too long: the fonts are fine
         except BaseException:
             _FONTS.discard()
             raise
@@ -268,6 +308,7 @@ def render_pdf(strategy: Strategy) -> RenderedPdf:
     existing = RenderedPdf.objects.filter(strategy_id=strategy.pk, content_hash=digest).first()
     if existing is not None:
         return existing
+    check_sections(source)
     output = write_pdf(document_context(source))
     try:
         with transaction.atomic():

@@ -1,7 +1,12 @@
 import re
+from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Answer
 from strategy.guidance import load_guidance
@@ -133,10 +138,11 @@ def test_the_preview_renders_markdown_and_strips_html(client, owner, strategy):
     assert "<script" not in html and "<img" not in html and "onerror" not in html
 
 
-def test_a_section_can_be_restored_from_its_history(client, owner, strategy):
-    client.force_login(owner)
+def test_a_section_can_be_restored_from_its_history(client, owner, colleague, strategy):
     why = url("section_save", strategy, "why")
+    client.force_login(colleague)
     client.post(why, {"body": "Version one.", "base_version": 0})
+    client.force_login(owner)
     client.post(why, {"body": "Version two.", "base_version": 1})
     page = client.get(url("section_history", strategy, "why")).content.decode()
     assert "Version one." in page and "Version two." in page
@@ -145,6 +151,137 @@ def test_a_section_can_be_restored_from_its_history(client, owner, strategy):
     section = strategy.sections.get(key="why")
     assert (section.body, section.version) == ("Version one.", 3)
     assert section.revisions.filter(kind=Revision.Kind.RESTORED).exists()
+
+
+def save(client, strategy, body, base_version, key="why"):
+    return client.post(
+        url("section_save", strategy, key), {"body": body, "base_version": base_version}, **HTMX
+    )
+
+
+def test_a_persons_autosaves_within_five_minutes_are_kept_as_one_revision(client, owner, strategy):
+    client.force_login(owner)
+    for version, body in enumerate(["We", "We serve", "We serve the public."]):
+        assert save(client, strategy, body, version).status_code == 200
+    section = strategy.sections.get(key="why")
+    revision = section.revisions.get()
+    assert (revision.body, revision.version, revision.saves) == ("We serve the public.", 3, 3)
+    assert (revision.kind, revision.created_by) == (Revision.Kind.SAVED, owner)
+    assert revision.last_saved_at >= revision.created_at
+    page = client.get(url("section_history", strategy, "why")).content.decode()
+    assert "Versions 1 to 3" in page and "3 saves, the last at" in page
+
+
+def test_a_save_after_five_minutes_or_after_someone_else_adds_a_revision(
+    client, owner, colleague, strategy
+):
+    client.force_login(owner)
+    save(client, strategy, "One.", 0)
+    save(client, strategy, "Two.", 1)  # folded into the first
+    Revision.objects.update(created_at=timezone.now() - timedelta(minutes=6))
+    save(client, strategy, "Three.", 2)  # the first is older than five minutes
+    client.force_login(colleague)
+    save(client, strategy, "Four.", 3)
+    client.force_login(owner)
+    save(client, strategy, "Five.", 4)  # after the colleague's: a revision of its own
+    save(client, strategy, "Six.", 5)  # folded into the one before
+    section = strategy.sections.get(key="why")
+    assert section.version == 6
+    assert list(section.revisions.order_by("pk").values_list("body", "version", "saves")) == [
+        ("Two.", 2, 2),
+        ("Three.", 3, 1),
+        ("Four.", 4, 1),
+        ("Six.", 6, 2),
+    ]
+
+
+def test_every_conflict_restore_and_refresh_keeps_a_revision_of_its_own(
+    client, owner, colleague, strategy
+):
+    client.force_login(owner)
+    save(client, strategy, "Mine.", 0)
+    client.force_login(colleague)
+    assert save(client, strategy, "Theirs, too late.", 0).status_code == 409
+    assert save(client, strategy, "Theirs, again too late.", 0).status_code == 409
+    client.force_login(owner)
+    save(client, strategy, "Mine, after the conflict.", 1)  # a conflict came in between
+    first = Revision.objects.get(body="Mine.")
+    client.post(url("revision_restore", strategy, "why", first.pk))
+    save(client, strategy, "Mine, after the restore.", 3)
+    client.post(url("refresh", strategy))
+    client.post(url("refresh", strategy))
+    kinds = list(
+        Revision.objects.filter(section__strategy=strategy)
+        .order_by("pk")
+        .values_list("section__key", "kind", "saves")
+    )
+    assert kinds == [
+        ("where-we-stand", Revision.Kind.GENERATED, 1),
+        ("why", Revision.Kind.SAVED, 1),
+        ("why", Revision.Kind.CONFLICT, 1),
+        ("why", Revision.Kind.CONFLICT, 1),
+        ("why", Revision.Kind.SAVED, 1),
+        ("why", Revision.Kind.RESTORED, 1),
+        ("why", Revision.Kind.SAVED, 1),
+        ("where-we-stand", Revision.Kind.GENERATED, 1),
+        ("where-we-stand", Revision.Kind.GENERATED, 1),
+    ]
+
+
+# Session, user, membership, strategy, section; a savepoint around the compare-and-set UPDATE,
+# the section read back, the revision (INSERT, or the UPDATE that folds the save into the last
+# one) and the strategy's time; then the section list of the page.
+SAVE_QUERIES = 12
+
+
+def test_a_save_costs_the_same_whether_it_adds_or_folds_a_revision(client, owner, strategy):
+    client.force_login(owner)
+    client.get(url("section", strategy, "why"))  # the session's first write is not the save's
+    counts = []
+    for version in range(3):
+        with CaptureQueriesContext(connection) as context:
+            assert save(client, strategy, f"Text {version}", version).status_code == 200
+        counts.append(len(context.captured_queries))
+    assert Revision.objects.filter(kind=Revision.Kind.SAVED).count() == 1
+    assert counts == [SAVE_QUERIES] * 3
+
+
+# 30,000 characters but 60,000 bytes: the limit is on what is stored, not on what is typed.
+TOO_LONG = "é" * 30_000
+
+
+def test_a_section_longer_than_50_kb_is_refused_with_a_clear_message(client, owner, strategy):
+    client.force_login(owner)
+    response = save(client, strategy, TOO_LONG, 0)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Not saved:" in html
+    assert "This text is 60.0 KB long; a section may hold 50 KB." in html
+    section = strategy.sections.get(key="why")
+    assert (section.body, section.version) == ("", 0)
+    assert not section.revisions.exists()
+    preview = client.post(url("section_preview", strategy, "why"), {"body": TOO_LONG})
+    assert preview.status_code == 400
+    assert "a section may hold 50 KB" in preview.content.decode()
+    assert save(client, strategy, "é" * 25_000, 0).status_code == 200  # 50,000 bytes fit
+
+
+def test_saving_a_section_body_refuses_more_than_50_kb(owner, strategy):
+    section = strategy.sections.get(key="why")
+    with pytest.raises(ValidationError, match="60.0 KB"):
+        section.save_body(TOO_LONG, section.version, owner)
+    assert not section.revisions.exists()
+
+
+def test_an_old_revision_over_the_limit_is_not_restored(client, owner, strategy):
+    section = strategy.sections.get(key="why")
+    old = Revision.objects.create(section=section, version=1, body=TOO_LONG, created_by=owner)
+    client.force_login(owner)
+    response = client.post(url("revision_restore", strategy, "why", old.pk), follow=True)
+    assert response.redirect_chain[-1][0] == url("section_history", strategy, "why")
+    assert "a section may hold 50 KB" in response.content.decode()
+    section.refresh_from_db()
+    assert (section.body, section.version) == ("", 0)
 
 
 def test_a_revision_of_another_section_is_not_found(client, owner, strategy):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.forms import SectionForm, StrategyCreateForm, TargetsForm
 from strategy.guidance import guidance_by_key
 from strategy.markdown import render_markdown
-from strategy.models import Revision, Section, Strategy
+from strategy.models import Revision, Section, Strategy, body_size_error
 
 
 def _section_or_404(strategy, section_key: str) -> Section:
@@ -204,8 +205,8 @@ def section_preview(request, org_slug, strategy_pk, section_key):
     require_strategy_editor(membership)
     _section_or_404(strategy, section_key)
     body = request.POST.get("body", "")
-    if len(body) > SectionForm.MAX_LENGTH:
-        return HttpResponse(_("The text is too long to preview."), status=400)
+    if (error := body_size_error(body)) is not None:
+        return HttpResponse(error, status=400)
     return HttpResponse(render_markdown(body))
 
 
@@ -236,7 +237,11 @@ def revision_restore(request, org_slug, strategy_pk, section_key, revision_pk):
     require_strategy_editor(membership)
     section = _section_or_404(strategy, section_key)
     revision = get_object_or_404(Revision, section=section, pk=revision_pk)
-    revision.restore(request.user)
+    try:
+        revision.restore(request.user)
+    except ValidationError as error:  # text saved before the size limit
+        messages.error(request, " ".join(error.messages))
+        return redirect("strategy:section_history", org_slug, strategy.pk, section.key)
     messages.success(
         request,
         _("Restored the text of version %(version)s; the replaced text stays in the history.")

@@ -2,6 +2,8 @@
 
 Asking for the PDF serves it at once when the current content was rendered before; otherwise it
 queues a render and answers 202 with a page that follows the job and offers the file when ready.
+An organization has one render waiting at a time (`strategy.tasks.request_pdf`): a job replaced
+by a later request of the organization says so on its page, with a button to ask again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from strategy.access import strategy_or_404
 from strategy.document import content_hash, document_source
 from strategy.models import PdfJob, RenderedPdf
-from strategy.tasks import render_strategy_pdf
+from strategy.tasks import request_pdf
 
 
 def _filename(strategy, extension: str) -> str:
@@ -47,8 +49,7 @@ def _current(strategy, *, with_pdf: bool = False) -> tuple[str, RenderedPdf | No
 
 
 def _enqueue(strategy, digest: str, user) -> PdfJob:
-    job = PdfJob.objects.create(strategy=strategy, content_hash=digest, requested_by=user)
-    render_strategy_pdf.enqueue(job.pk)
+    job = request_pdf(strategy, digest, user)
     job.refresh_from_db()
     return job
 
@@ -94,7 +95,8 @@ def export_pdf_status(request, org_slug, strategy_pk):
 def export_pdf_retry(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     digest, rendered, job = _current(strategy)
-    if rendered is None and (job is None or job.status == PdfJob.Status.FAILED):
+    again = (PdfJob.Status.FAILED, PdfJob.Status.SUPERSEDED)
+    if rendered is None and (job is None or job.status in again):
         _enqueue(strategy, digest, request.user)
     return redirect("strategy:export_pdf", org_slug=org_slug, strategy_pk=strategy.pk)
 
