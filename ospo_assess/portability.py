@@ -11,8 +11,12 @@ Left out on purpose: invitations (their tokens are secrets that let anyone join)
 
 `import_organization` checks the whole document first and writes nothing when anything is wrong,
 naming every problem; the write itself is one transaction. It creates rows for the new
-organization only: an existing user is linked, never changed, and no other organization is
-touched. A member whose username does not exist is created without a usable password.
+organization only: no existing user is changed and no other organization is touched. A member
+whose username does not exist is created without a usable password. A member whose username does
+exist here is refused, unless the caller asks to link existing users: on another installation the
+same username may be another person. What the document says someone did (answers, strategies,
+revisions) is credited only to members of the imported organization; a reference to anyone else
+is left empty.
 """
 
 from __future__ import annotations
@@ -373,7 +377,7 @@ class _Plan:
     strategies: list[_PlannedStrategy]
 
 
-def _read(data: Any, slug: str | None, name: str | None) -> _Plan:
+def _read(data: Any, slug: str | None, name: str | None, link_existing: bool) -> _Plan:
     reader = _Reader()
     doc = reader.mapping(data, "document")
     if doc is None:
@@ -409,7 +413,7 @@ def _read(data: Any, slug: str | None, name: str | None) -> _Plan:
     created = reader.when(org, "created_at", "organization.", null=True)
     plan = _Plan(
         organization=_Stamped(organization, {"created_at": created} if created else {}),
-        members=_read_members(reader, doc),
+        members=_read_members(reader, doc, link_existing),
         assessments=[],
         strategies=[],
     )
@@ -420,7 +424,9 @@ def _read(data: Any, slug: str | None, name: str | None) -> _Plan:
     return plan
 
 
-def _read_members(reader: _Reader, doc: dict) -> list[tuple[str, str, str, datetime | None]]:
+def _read_members(
+    reader: _Reader, doc: dict, link_existing: bool
+) -> list[tuple[str, str, str, datetime | None]]:
     members = []
     seen: set[str] = set()
     for index, raw in enumerate(reader.items(doc, "members", "")):
@@ -446,6 +452,13 @@ def _read_members(reader: _Reader, doc: dict) -> list[tuple[str, str, str, datet
             User.USERNAME_FIELD, flat=True
         )
     )
+    if existing and not link_existing:
+        reader.problem(
+            "members",
+            "these usernames belong to existing users of this installation, who may be other "
+            f"people: {', '.join(sorted(existing))}. Nothing links them unless asked: check who "
+            "they are and import again with --link-existing-users",
+        )
     for index, (username, email, _role, _joined) in enumerate(members):
         if username and username not in existing:
             # A user to create: it must be one this installation would accept.
@@ -689,23 +702,37 @@ def _restore_times(stamped: list[_Stamped]) -> None:
     type(stamped[0].row).objects.bulk_update([item.row for item in stamped], fields)
 
 
+class _DryRun(Exception):
+    pass
+
+
 def import_organization(
     data: Any,
     *,
     slug: str | None = None,
     name: str | None = None,
     messages: list[str] | None = None,
+    link_existing_users: bool = False,
+    dry_run: bool = False,
 ) -> Organization:
     """Create the organization `data` describes (an `export_organization` result), atomically.
 
     `slug` and `name` replace the exported ones. Raises `ImportRefused`, having written nothing,
     when the document is malformed, refers to a questionnaire version or question this
-    installation does not have, or when the slug is taken. `messages`, when given, receives a
-    line for each user created and each reference to an unknown non-member left empty.
+    installation does not have, when the slug is taken, or when a member's username exists here
+    and `link_existing_users` is false. With it, such members are linked to the existing users.
+    `dry_run` does everything and then rolls it back: the organization returned was never kept.
+    `messages`, when given, receives a line for each user created or linked and each reference
+    to a non-member left empty.
     """
     notes: list[str] = []
     try:
-        organization = _write(data, slug, name, notes)
+        with transaction.atomic():
+            organization = _write(data, slug, name, notes, link_existing_users, dry_run)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     except IntegrityError as error:
         raise ImportRefused([f"the database refused the import: {error}"]) from error
     if messages is not None:
@@ -713,9 +740,15 @@ def import_organization(
     return organization
 
 
-@transaction.atomic
-def _write(data: Any, slug: str | None, name: str | None, notes: list[str]) -> Organization:
-    plan = _read(data, slug, name)
+def _write(
+    data: Any,
+    slug: str | None,
+    name: str | None,
+    notes: list[str],
+    link_existing: bool,
+    dry_run: bool,
+) -> Organization:
+    plan = _read(data, slug, name, link_existing)
     User = get_user_model()
     username_field = User.USERNAME_FIELD
     member_names = [username for username, _email, _role, _joined in plan.members]
@@ -725,12 +758,18 @@ def _write(data: Any, slug: str | None, name: str | None, notes: list[str]) -> O
         for username in stamped.users.values()
         if username
     }
+    # Only members are looked up: nothing is credited to a user outside the organization.
     users = {
         user.get_username(): user
-        for user in User.objects.filter(**{f"{username_field}__in": set(member_names) | referenced})
+        for user in User.objects.filter(**{f"{username_field}__in": member_names})
     }
-    for username, email, _role, _joined in plan.members:
+    for username, email, role, _joined in plan.members:
         if username in users:
+            here = users[username].email or "none"
+            notes.append(
+                f"{'Would link' if dry_run else 'Linked'} the existing user {username!r} as "
+                f"{role} (e-mail here: {here}; in the file: {email or 'none'})."
+            )
             continue
         user = User(**{username_field: username, "email": email})
         user.set_unusable_password()
@@ -743,7 +782,7 @@ def _write(data: Any, slug: str | None, name: str | None, notes: list[str]) -> O
     unknown = sorted(referenced - set(users))
     if unknown:
         notes.append(
-            "These users are not members and do not exist here; what they did is kept, "
+            "These users are not members of the organization; what they did is kept, "
             f"without their name: {', '.join(unknown)}."
         )
 
@@ -787,7 +826,7 @@ def _write(data: Any, slug: str | None, name: str | None, notes: list[str]) -> O
                 # Without its respondent it would pose as the agreed answer: leave it out.
                 notes.append(
                     f"Left out {respondent!r}'s own answer to {stamped.row.question.key!r} "
-                    f"in {assessment.title!r}: there is no such user here."
+                    f"in {assessment.title!r}: they are not a member of the organization."
                 )
                 continue
             link(stamped).assessment = assessment

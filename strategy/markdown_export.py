@@ -4,7 +4,13 @@ The same content as the PDF (`strategy.document.document_context`): a YAML front
 (organization, title, date, version...), then every section in order with its own Markdown, the
 where-we-stand summary, the targets and the roadmap as tables, and the assessment's answers as an
 appendix. Section bodies are written as their authors wrote them, with their headings moved two
-levels down under the section's own `##` title, as the web page and the PDF show them.
+levels down under the section's own `##` title, as the web page and the PDF show them: they are
+Markdown, sanitized when rendered.
+
+Every other value is plain text (titles, names, roadmap fields, answers and comments, items
+drafted from questionnaire text) and is escaped by `plain`, so that a site generator that renders
+the file, even one that allows raw HTML, shows it as the text it is: no tag, link, emphasis,
+heading, list or broken table can come from it.
 """
 
 from __future__ import annotations
@@ -28,10 +34,45 @@ def _yaml_value(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def cell(text: object) -> str:
-    """Text for one cell of a Markdown table: one line, pipes escaped."""
+# Characters that mean something inline. HTML's are written as entities: every Markdown processor
+# shows an entity as its character and none reads it as markup; the others take a backslash,
+# which CommonMark and Python-Markdown both honour for them. Braces are attribute lists in
+# Python-Markdown (`{: onclick=...}`), `|` ends a table cell. `#` matters only at either end.
+_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    **{char: "\\" + char for char in "\\`*_[]{}|"},
+}
+_ESCAPE = re.compile("|".join(re.escape(char) for char in _ESCAPES))
+_ORDERED = re.compile(r"^\d+(?=[.)])")
+
+
+def _escaped(text: object) -> str:
     value = " ".join(str(text if text is not None else "").split())
-    return value.replace("\\", "\\\\").replace("|", "\\|") or " "
+    return _ESCAPE.sub(lambda match: _ESCAPES[match.group()], value)
+
+
+def plain(text: object) -> str:
+    """Plain text as inline Markdown that renders as exactly that text, on one line, wherever
+    the line begins or ends (a heading, a paragraph)."""
+    value = _escaped(text)
+    if value.endswith("#"):  # would close a heading, and vanish
+        value = value[:-1] + "\\#"
+    # What a line may start with to become a heading, a list item or a code fence.
+    if value.startswith(("#", "-", "+")):
+        return "\\" + value
+    if value.startswith("~"):
+        return "&#126;" + value[1:]
+    if ordered := _ORDERED.match(value):
+        return value[: ordered.end()] + "\\" + value[ordered.end() :]
+    return value
+
+
+def cell(text: object) -> str:
+    """Plain text for one cell of a Markdown table: one line, escaped (pipes too). A cell neither
+    starts nor ends a line, so `#`, `-` and the like are left as they are there."""
+    return _escaped(text) or " "
 
 
 def table(header: list[str], rows: list[list[object]], align: list[str] | None = None) -> str:
@@ -101,7 +142,7 @@ def _where_we_stand(context: dict) -> list[str]:
         "",
         "**"
         + _("Stage %(level)s · %(name)s")
-        % {"level": overall.stage.level, "name": overall.stage.name}
+        % {"level": overall.stage.level, "name": plain(overall.stage.name)}
         + "**"
         + (
             " — " + _("overall score %(score)s of 100") % {"score": _score(overall.scope.score)}
@@ -111,7 +152,7 @@ def _where_we_stand(context: dict) -> list[str]:
         "",
         _("Assessment: “%(title)s”%(provisional)s.")
         % {
-            "title": context["assessment"]["title"],
+            "title": plain(context["assessment"]["title"]),
             "provisional": " (" + _("provisional: still in progress") + ")"
             if report.provisional
             else "",
@@ -150,8 +191,8 @@ def _targets(context: dict) -> list[str]:
     if overall.target_level is not None:
         out.append(
             _("Target: **%(stage)s**")
-            % {"stage": _stage(overall.target_level, overall.target_name)}
-            + (" " + _("by %(horizon)s") % {"horizon": horizon} if horizon else "")
+            % {"stage": plain(_stage(overall.target_level, overall.target_name))}
+            + (" " + _("by %(horizon)s") % {"horizon": plain(horizon)} if horizon else "")
             + "."
         )
     else:
@@ -205,10 +246,10 @@ def _roadmap(context: dict) -> list[str]:
 
 
 def _to_be_written(section: SectionDoc) -> list[str]:
-    out = ["> **" + _("To be written:") + "** " + " ".join(section.summary.split())]
+    out = ["> **" + _("To be written:") + "** " + plain(section.summary)]
     if section.questions:
         out += [">", "> " + _("Questions this section should answer:"), ">"]
-        out += [f"> - {question}" for question in section.questions]
+        out += [f"> - {plain(question)}" for question in section.questions]
     return out
 
 
@@ -219,7 +260,7 @@ def _appendix(context: dict) -> list[str]:
     out = ["## " + _("Appendix: the assessment's answers"), ""]
     for group in groups:
         out += [
-            "### " + " ".join(group.section.split()),
+            "### " + plain(group.section),
             "",
             table(
                 [_("Question"), _("Answer"), _("Comment")],
@@ -251,15 +292,15 @@ def strategy_markdown(strategy: Strategy) -> str:
     }
     lines = ["---"]
     lines += [f"{key}: {_yaml_value(value)}" for key, value in front.items()]
-    lines += ["---", "", f"# {' '.join(title.split())}", ""]
+    lines += ["---", "", f"# {plain(title)}", ""]
     lines += [
-        f"{' '.join(organization.split())} · {context['guidance_title']} · "
+        f"{plain(organization)} · {plain(context['guidance_title'])} · "
         + _("version %(version)s of %(date)s")
         % {"version": context["version"], "date": context["date"].isoformat()},
         "",
     ]
     for section in context["sections"]:
-        lines += [f"## {section.number}. {' '.join(section.title.split())}", ""]
+        lines += [f"## {section.number}. {plain(section.title)}", ""]
         if section.empty:
             lines += _to_be_written(section)
         else:

@@ -654,3 +654,136 @@ def test_an_anonymous_visitor_costs_no_query(django_assert_num_queries):
         context = organizations(request)
 
     assert context == {"user_memberships": [], "current_membership": None}
+
+
+# --- Single-use invitations -----------------------------------------------------------------
+
+
+@pytest.fixture
+def single_use(organization, owner):
+    return Invitation.objects.create(
+        organization=organization,
+        role=EDITOR,
+        created_by=owner,
+        email="newcomer@example.ORG",
+        single_use=True,
+    )
+
+
+def accept_path(invitation):
+    return reverse("assessments:invitation_accept", kwargs={"token": invitation.token})
+
+
+def test_an_owner_creates_a_single_use_invitation_for_an_address(client, owner, organization):
+    client.force_login(owner)
+
+    response = client.post(
+        url("invitation_create", organization),
+        {"role": EDITOR, "email": "ed@example.org", "single_use": "on"},
+    )
+
+    invitation = Invitation.objects.get()
+    assert response.status_code == 302
+    assert invitation.single_use and invitation.email == "ed@example.org"
+    assert mail.outbox[0].to == ["ed@example.org"]
+    page = client.get(members_url(organization)).content.decode()
+    assert "single use, only for ed@example.org" in page
+    assert accept_path(invitation) in page
+
+
+def test_a_single_use_invitation_needs_an_address(client, owner, organization):
+    client.force_login(owner)
+
+    response = client.post(
+        url("invitation_create", organization), {"role": EDITOR, "email": "", "single_use": "on"}
+    )
+
+    assert response.status_code == 200
+    assert "needs the address of the person it is for" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_only_owners_of_the_organization_create_single_use_invitations(
+    client, colleague, outsider, organization
+):
+    data = {"role": OWNER, "email": "x@example.org", "single_use": "on"}
+    client.force_login(colleague)
+    assert client.post(url("invitation_create", organization), data).status_code == 403
+    client.force_login(outsider)
+    assert client.post(url("invitation_create", organization), data).status_code == 404
+    assert not Invitation.objects.exists()
+
+
+def test_a_single_use_invitation_is_accepted_once_by_its_address_in_any_case(
+    client, django_user_model, single_use
+):
+    newcomer = django_user_model.objects.create_user("nina", "Newcomer@Example.org", "pw-nina-1")
+    namesake = django_user_model.objects.create_user("nico", "newcomer@example.org", "pw-nico-1")
+    client.force_login(newcomer)
+
+    page = client.get(accept_path(single_use))
+    joined = client.post(accept_path(single_use))
+
+    assert page.status_code == 200 and b"You are invited to join" in page.content
+    assert joined.status_code == 302
+    assert membership(newcomer, single_use.organization).role == EDITOR
+    single_use.refresh_from_db()
+    assert single_use.uses == 1 and not single_use.is_usable
+    assert single_use not in Invitation.objects.usable()
+    # Used up: gone, for anyone, even someone else with the same address.
+    assert client.get(accept_path(single_use)).status_code == 410
+    client.force_login(namesake)
+    again = client.post(accept_path(single_use))
+    assert again.status_code == 410
+    assert b"already used" in again.content
+    assert not Membership.objects.filter(user=namesake).exists()
+
+
+@pytest.mark.parametrize("email", ["someone@example.org", ""], ids=["other address", "none"])
+def test_a_single_use_invitation_refuses_any_other_account(
+    client, django_user_model, single_use, email
+):
+    stranger = django_user_model.objects.create_user("sam", email, "pw-sam-123")
+    client.force_login(stranger)
+
+    page = client.get(accept_path(single_use))
+    joining = client.post(accept_path(single_use))
+
+    assert page.status_code == 403 and joining.status_code == 403
+    assert b"for someone else" in joining.content
+    assert b"newcomer@example" not in joining.content.lower()
+    assert not Membership.objects.filter(user=stranger).exists()
+    single_use.refresh_from_db()
+    assert single_use.uses == 0 and single_use.is_usable
+
+
+def test_a_single_use_invitation_asks_a_visitor_to_log_in_with_its_address(client, single_use):
+    page = client.get(accept_path(single_use))
+    joining = client.post(accept_path(single_use))
+
+    assert page.status_code == 200
+    assert b"This invitation is for one person" in page.content
+    assert joining.status_code == 302 and "login" in joining.url
+
+
+def test_a_single_use_invitation_claimed_meanwhile_is_gone(client, django_user_model, single_use):
+    newcomer = django_user_model.objects.create_user("nina", "newcomer@example.org", "pw-nina-1")
+    client.force_login(newcomer)
+    page = client.get(accept_path(single_use))
+    Invitation.objects.filter(pk=single_use.pk).update(uses=1)  # another tab, a moment earlier
+
+    joining = client.post(accept_path(single_use))
+
+    assert page.status_code == 200
+    assert joining.status_code == 410
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_a_reusable_link_still_lets_anyone_join_several_times(
+    client, django_user_model, invitation
+):
+    for name in ("amy", "ben"):
+        client.force_login(django_user_model.objects.create_user(name, "", f"pw-{name}-123"))
+        assert client.post(accept_path(invitation)).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.uses == 2 and invitation.is_usable

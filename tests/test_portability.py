@@ -186,7 +186,9 @@ def test_the_export_text_is_stable(acme):
 
 def test_round_trip_under_a_new_slug_gives_the_same_export(acme, globex):
     exported = export_organization(acme)
-    copy_ = import_organization(json.loads(dumps(exported)), slug="acme-copy", name="Acme Copy")
+    copy_ = import_organization(
+        json.loads(dumps(exported)), slug="acme-copy", name="Acme Copy", link_existing_users=True
+    )
     again = export_organization(copy_)
     assert again["organization"]["slug"] == "acme-copy"
     assert again["organization"]["name"] == "Acme Copy"
@@ -201,7 +203,7 @@ def test_round_trip_under_a_new_slug_gives_the_same_export(acme, globex):
 def test_an_import_changes_no_other_organization(acme, globex):
     exported = json.loads(dumps(export_organization(acme)))
     before = snapshot()
-    created = import_organization(exported, slug="acme-2")
+    created = import_organization(exported, slug="acme-2", link_existing_users=True)
     after = snapshot()
     for label, rows in before.items():
         for pk, values in rows.items():
@@ -236,7 +238,9 @@ def test_members_missing_here_are_created_without_a_usable_password(acme):
     )
     data["assessments"][0]["answers"][0]["answered_by"] = "ghost"
     messages: list[str] = []
-    created = import_organization(data, slug="acme-moved", messages=messages)
+    created = import_organization(
+        data, slug="acme-moved", messages=messages, link_existing_users=True
+    )
     newcomer = User.objects.get(username="newcomer")
     assert newcomer.email == "new@acme.example"
     assert not newcomer.has_usable_password()
@@ -245,7 +249,7 @@ def test_members_missing_here_are_created_without_a_usable_password(acme):
     assert any("ghost" in m for m in messages)
     first = Answer.objects.filter(assessment__organization=created).order_by("pk").first()
     assert first.answered_by is None
-    # Existing users are linked, not changed.
+    # Existing users are linked when asked, not changed.
     assert Membership.objects.get(organization=created, user__username="olivia").role == "owner"
 
 
@@ -276,7 +280,7 @@ def test_a_reserved_slug_is_refused_from_the_file_or_the_command_line_and_nothin
 
 def test_the_imported_organization_has_the_members_and_times_of_the_file(acme):
     data = export_organization(acme)
-    created = import_organization(data, slug="acme-2")
+    created = import_organization(data, slug="acme-2", link_existing_users=True)
     assert export_organization(created)["members"] == data["members"]
 
 
@@ -378,7 +382,14 @@ def test_the_commands_export_and_import(acme, globex, tmp_path, capsys):
     call_command("export_organization", "acme")
     assert capsys.readouterr().out == text
 
-    call_command("import_organization", str(path), "--as-slug", "acme-restored")
+    call_command(
+        "import_organization",
+        str(path),
+        "--as-slug",
+        "acme-restored",
+        "--link-existing-users",
+        "--apply",
+    )
     out = capsys.readouterr().out
     assert "Imported 'Acme Research' as /orgs/acme-restored/" in out
     assert "3 members, 2 assessments, 2 strategies" in out
@@ -413,6 +424,124 @@ def test_timestamps_survive_the_trip(acme):
     Assessment.objects.filter(organization=acme).update(created_at=old, updated_at=old)
     Organization.objects.filter(pk=acme.pk).update(created_at=old)
     acme.refresh_from_db()
-    copy_ = import_organization(export_organization(acme), slug="acme-old")
+    copy_ = import_organization(
+        export_organization(acme), slug="acme-old", link_existing_users=True
+    )
     assert copy_.created_at == old
     assert set(copy_.assessments.values_list("created_at", flat=True)) == {old}
+
+
+# --- Existing users and references to non-members -------------------------------------------
+
+
+def test_members_whose_usernames_exist_here_are_refused_by_default_and_nothing_is_written(acme):
+    data = export_organization(acme)
+    before = snapshot()
+    with pytest.raises(ImportRefused) as refused:
+        import_organization(data, slug="acme-2")
+    [problem] = refused.value.problems
+    assert "existing users of this installation" in problem
+    assert "carlos, olivia, vera" in problem
+    assert "--link-existing-users" in problem
+    assert snapshot() == before
+
+
+def test_a_new_member_is_created_while_an_existing_username_alone_is_refused(acme, outsider):
+    data = export_organization(acme)
+    data["members"] = [
+        {"username": "newcomer", "email": "", "role": "owner", "joined_at": None},
+        {"username": "oscar", "email": "", "role": "editor", "joined_at": None},
+    ]
+    with pytest.raises(ImportRefused, match="existing users of this installation.*: oscar\\."):
+        import_organization(data, slug="acme-2")
+    data["members"].pop()
+    created = import_organization(data, slug="acme-2")
+    assert [m.user.username for m in created.memberships.select_related("user")] == ["newcomer"]
+
+
+def test_the_command_refuses_existing_users_by_default_and_lists_them(acme, tmp_path):
+    path = tmp_path / "acme.json"
+    call_command("export_organization", "acme", "-o", str(path))
+    before = snapshot()
+    with pytest.raises(CommandError, match="(?s)nothing was written.*carlos, olivia, vera"):
+        call_command("import_organization", str(path), "--as-slug", "acme-2")
+    with pytest.raises(CommandError, match="--apply goes with --link-existing-users"):
+        call_command("import_organization", str(path), "--as-slug", "acme-2", "--apply")
+    assert snapshot() == before
+
+
+def test_linking_existing_users_is_a_dry_run_that_lists_them_unless_applied(acme, tmp_path, capsys):
+    path = tmp_path / "acme.json"
+    call_command("export_organization", "acme", "-o", str(path))
+    capsys.readouterr()
+    before = snapshot()
+    call_command("import_organization", str(path), "--as-slug", "acme-2", "--link-existing-users")
+    out = capsys.readouterr().out
+    for username, role in [("olivia", "owner"), ("carlos", "editor"), ("vera", "viewer")]:
+        assert f"Would link the existing user {username!r} as {role}" in out
+    assert "Dry run" in out and "nothing was written" in out
+    assert snapshot() == before
+
+    call_command(
+        "import_organization", str(path), "--as-slug", "acme-2", "--link-existing-users", "--apply"
+    )
+    out = capsys.readouterr().out
+    assert "Linked the existing user 'olivia' as owner" in out
+    created = Organization.objects.get(slug="acme-2")
+    assert dict(created.memberships.values_list("user__username", "role")) == {
+        "olivia": "owner",
+        "carlos": "editor",
+        "vera": "viewer",
+    }
+
+
+def test_references_to_non_members_are_left_empty_even_when_the_user_exists(acme, outsider):
+    data = export_organization(acme)
+    assessment = data["assessments"][0]
+    assessment["created_by"] = "oscar"
+    for row in assessment["answers"]:
+        row["answered_by"] = "oscar"
+    assessment["answers"].append(
+        {
+            "question": "policy",
+            "respondent": "oscar",
+            "kind": "option",
+            "option": 4,
+            "reason": "",
+            "comment": "Mine.",
+            "evidence_url": "",
+            "answered_by": "oscar",
+            "answered_at": assessment["created_at"],
+        }
+    )
+    strategy = data["strategies"][0]
+    strategy["created_by"] = "oscar"
+    strategy["sections"][0]["updated_by"] = "oscar"
+    strategy["sections"][0]["revisions"][0]["created_by"] = "oscar"
+    messages: list[str] = []
+    created = import_organization(data, slug="acme-2", messages=messages, link_existing_users=True)
+
+    credited = {
+        *Assessment.objects.filter(organization=created).values_list("created_by", flat=True),
+        *Answer.objects.filter(assessment__organization=created).values_list(
+            "answered_by", flat=True
+        ),
+        *Answer.objects.filter(assessment__organization=created).values_list(
+            "respondent", flat=True
+        ),
+        *Strategy.objects.filter(organization=created).values_list("created_by", flat=True),
+        *StrategySection.objects.filter(strategy__organization=created).values_list(
+            "updated_by", flat=True
+        ),
+        *Revision.objects.filter(section__strategy__organization=created).values_list(
+            "created_by", flat=True
+        ),
+    }
+    assert outsider.pk not in credited
+    first = Assessment.objects.filter(organization=created).order_by("created_at", "pk").first()
+    assert first.created_by is None
+    assert not first.answers.filter(answered_by__isnull=False).exists()
+    assert not first.answers.filter(respondent__isnull=False).exists()
+    assert any("not members of the organization" in m and "oscar" in m for m in messages)
+    assert any("Left out 'oscar'" in m for m in messages)
+    assert not outsider.memberships.filter(organization=created).exists()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
+import markdown
 import pytest
 import yaml
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
+from assessments import caches
 from assessments.demo import DEMO_USERNAME, setup_demo
-from strategy.markdown_export import cell, demote_headings, strategy_markdown
+from assessments.models import Answer, Layer, Pillar, Question, Section, Stage
+from strategy.markdown_export import cell, demote_headings, plain, strategy_markdown
 from strategy.models import RoadmapItem, Strategy
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +145,112 @@ def test_a_table_cell_is_one_line_with_pipes_escaped():
     assert cell("") == " "
     assert cell(None) == " "
     assert cell(3) == "3"
+
+
+# --- Plain text is escaped ------------------------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script> | broken | table [x](javascript:alert(1)) `c` {: onclick=x }"
+ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "p", "strong", "em", "ul", "li", "blockquote"}
+ALLOWED_TAGS |= {"table", "thead", "tbody", "tr", "th", "td"}
+
+
+@pytest.fixture
+def hostile_strategy(strategy):
+    """Hostile text in every plain-text field the export shows; section bodies left plain."""
+    assessment = strategy.assessment
+    questionnaire = assessment.questionnaire
+    strategy.organization.name = "# " + HOSTILE
+    strategy.organization.save()
+    strategy.title = "- " + HOSTILE
+    strategy.horizon = "1. " + HOSTILE
+    strategy.save()
+    strategy.sections.update(title=HOSTILE)
+    assessment.title = "~~~ " + HOSTILE
+    assessment.save()
+    Answer.objects.filter(assessment=assessment).update(comment=HOSTILE)
+    # Round the freeze of a published version: its names could have been written so.
+    for model in (Stage, Layer, Pillar):
+        QuerySet.update(model.objects.filter(questionnaire=questionnaire), name=HOSTILE)
+    QuerySet.update(Section.objects.filter(questionnaire=questionnaire), title=HOSTILE)
+    QuerySet.update(Question.objects.filter(questionnaire=questionnaire), text=HOSTILE)
+    strategy.roadmap.update(title=HOSTILE, why=HOSTILE, owner=HOSTILE, target_quarter="<b>|x")
+    caches.clear()  # the questionnaire's names are kept per published version
+    return strategy
+
+
+def _unescaped_pipes(line: str) -> int:
+    return len(re.findall(r"(?<!\\)\|", line))
+
+
+def test_plain_text_fields_are_escaped_in_the_export(hostile_strategy):
+    text = strategy_markdown(hostile_strategy)
+    body = text.split("\n---\n", 1)[1]  # after the front matter, which is quoted YAML
+    assert "<script" not in body and "<b>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert not re.search(r"(?<!\\)\]\(javascript:", body)
+    assert "\\[x\\](javascript:alert(1))" in body
+    assert "`c`" not in body and "\\`c\\`" in body
+    assert not re.search(r"(?<!\\)\{:", body)
+    assert "\n# \\- &lt;script" in body  # the title: a heading, not a heading with a list
+    assert "\n\\# &lt;script" in body  # the organization's line: text, not a heading
+    lines = body.splitlines()
+    assert not [line for line in lines if line.startswith(("- &lt;", "1. &lt;", "~~~"))]
+    tables = [line for line in lines if line.startswith("|")]
+    assert len(tables) > 20
+    for line in tables:
+        # Every row of a table keeps its own number of cells.
+        assert _unescaped_pipes(line) in {4, 5, 7}, line
+    roadmap = [line for line in tables if re.match(r"\| \d+ \| ", line)]
+    assert roadmap and all(_unescaped_pipes(row) == 7 for row in roadmap)
+
+
+class _Html(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attributes += attrs
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.mark.parametrize(
+    "extensions", [[], ["tables", "attr_list", "fenced_code", "md_in_html"]], ids=["plain", "extra"]
+)
+def test_rendering_the_export_gives_no_raw_tag_or_script_link(hostile_strategy, extensions):
+    text = strategy_markdown(hostile_strategy)
+    html = markdown.markdown(text.split("\n---\n", 1)[1], extensions=extensions)
+    parsed = _Html()
+    parsed.feed(html)
+    assert parsed.tags <= ALLOWED_TAGS
+    # Only the tables extension's own alignment, never an attribute the text brought.
+    assert {(name, value) for name, value in parsed.attributes} <= {("style", "text-align: right;")}
+    shown = "".join(parsed.text)
+    for piece in ["<script>alert(1)</script>", "[x](javascript:alert(1))", "{: onclick=x }"]:
+        assert piece in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<b>Tom & Jerry</b>", "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;"),
+        ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+        ("a | b `c` *d* _e_ {f}", "a \\| b \\`c\\` \\*d\\* \\_e\\_ \\{f\\}"),
+        ("# Heading", "\\# Heading"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("2027. A year", "2027\\. A year"),
+        ("~~~ fence", "&#126;~~ fence"),
+        ("Closing #", "Closing \\#"),
+        ("C# and F#-ish", "C# and F#-ish"),
+        ("back\\slash", "back\\\\slash"),
+        ("two\nlines", "two lines"),
+    ],
+)
+def test_plain_text_is_escaped_for_markdown(text, expected):
+    assert plain(text) == expected

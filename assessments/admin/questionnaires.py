@@ -53,10 +53,12 @@ from assessments.models import (
     Section,
     Stage,
 )
+from assessments.questionnaire_file.bounded_yaml import Refused, check_size
 from assessments.questionnaire_file.document import DocumentError
 from assessments.questionnaire_file.store import export_text
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+# What a multipart request adds to the file it carries (boundaries, headers, the CSRF token).
+MULTIPART_ALLOWANCE = 64 * 1024
 AUDIT_LIMIT = 100
 
 
@@ -146,8 +148,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("The file is larger than 2 MB."))
+        try:
+            check_size(upload.size)
+        except Refused as exc:
+            raise ValidationError(str(exc)) from None
         try:
             self.cleaned_data["text"] = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -449,7 +453,11 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
     def import_view(self, request):
         self._require(request, "add")
         problems: list[str] = []
+        form = ImportForm()
         if request.method == "POST":
+            # Refused on its declared length first, before the body is read.
+            problems = self._oversized(request)
+        if request.method == "POST" and not problems:
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
@@ -466,8 +474,6 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
                         % {"name": upload.name, "v": draft.version, "key": draft.key},
                     )
                     return HttpResponseRedirect(self._url("change", draft.pk))
-        else:
-            form = ImportForm()
         context = self._context(
             request,
             _("Import a questionnaire file"),
@@ -481,6 +487,18 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
             context,
             status=400 if problems else 200,
         )
+
+    @staticmethod
+    def _oversized(request) -> list[str]:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return []
+        try:
+            check_size(max(0, length - MULTIPART_ALLOWANCE))
+        except Refused as exc:
+            return [str(exc)]
+        return []
 
     # The change page: object tools and the audit list.
 

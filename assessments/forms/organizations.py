@@ -22,12 +22,20 @@ class MemberRoleForm(forms.Form):
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
-        fields = ["role", "email"]
+        fields = ["role", "email", "single_use"]
         labels = {"email": _("Email (optional)")}
         help_texts = {
             "role": _("Everyone who joins through this link gets this role."),
             "email": _("If you give an address, the link is also sent there."),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("single_use") and not cleaned.get("email"):
+            self.add_error(
+                "email", _("A single-use invitation needs the address of the person it is for.")
+            )
+        return cleaned
 
 
 class OrganizationDeleteForm(forms.Form):

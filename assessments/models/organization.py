@@ -125,11 +125,18 @@ def _new_token() -> str:
 
 class InvitationQuerySet(models.QuerySet):
     def usable(self) -> InvitationQuerySet:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).exclude(
+            single_use=True, uses__gt=0
+        )
 
 
 class Invitation(models.Model):
-    """A link that lets whoever holds it join an organization with a given role."""
+    """A link to join an organization with a given role.
+
+    A reusable link lets whoever holds it join until it expires or is revoked. A single-use one
+    is addressed to an e-mail: only a signed-in user whose account has that address (in any
+    case) can accept it, once; then it is used up.
+    """
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="invitations"
@@ -146,6 +153,14 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     uses = models.PositiveIntegerField(_("times used"), default=0)
+    single_use = models.BooleanField(
+        _("single use, only for this address"),
+        default=False,
+        help_text=_(
+            "Only someone signed in with an account of this e-mail address can accept it, once. "
+            "Otherwise the link lets anyone who has it join, until it expires or you revoke it."
+        ),
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -161,8 +176,20 @@ class Invitation(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_used_up(self) -> bool:
+        return self.single_use and self.uses > 0
+
+    @property
     def is_usable(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        return self.revoked_at is None and self.expires_at > timezone.now() and not self.is_used_up
+
+    def is_addressed_to(self, user) -> bool:
+        """May `user` accept it? Anyone, for a reusable link; for a single-use one, only the
+        owner of the address it names."""
+        if not self.single_use:
+            return True
+        address = (getattr(user, "email", "") or "").strip()
+        return bool(address) and address.casefold() == self.email.strip().casefold()
 
 
 class SignupAttempt(models.Model):

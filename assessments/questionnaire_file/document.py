@@ -1,7 +1,8 @@
 """The questionnaire file as plain data: parsing, validation and canonical YAML.
 
 Nothing here touches the database. `parse_document` turns YAML text into a `QuestionnaireDoc` or
-raises `DocumentError` with every problem found, each naming the item; `dump_document` writes the
+raises `DocumentError` with every problem found, each naming the item (the YAML is read within
+bounds by `bounded_yaml`, whose refusals are problems too); `dump_document` writes the
 canonical YAML that `export_questionnaire` produces. The format is described in
 docs/questionnaire-format.md.
 """
@@ -14,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
+
+from assessments.questionnaire_file import bounded_yaml
 
 FORMAT = "ospo-assess/questionnaire@1"
 ALL_LAYERS = "all"
@@ -298,7 +301,9 @@ _TOP_FIELDS = {
 
 def parse_document(text: str) -> QuestionnaireDoc:
     try:
-        raw = yaml.safe_load(text)
+        raw = bounded_yaml.load(text)
+    except bounded_yaml.Refused as exc:
+        raise DocumentError([str(exc)]) from None
     except yaml.YAMLError as exc:
         raise DocumentError([f"not valid YAML: {exc}"]) from None
     r = _Reader()

@@ -240,19 +240,34 @@ def invitation_revoke(request, org_slug, invitation_pk):
     return redirect(reverse("assessments:members", kwargs={"org_slug": org_slug}) + "#invitations")
 
 
+class _UsedUp(Exception):
+    """A single-use invitation was accepted by someone else in the meantime."""
+
+
+def _gone(request, invitation: Invitation):
+    return render(
+        request, "organizations/invitation_gone.html", {"invitation": invitation}, status=410
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     invitation = get_object_or_404(Invitation.objects.select_related("organization"), token=token)
     organization = invitation.organization
     if not invitation.is_usable:
-        return render(
-            request, "organizations/invitation_gone.html", {"invitation": invitation}, status=410
-        )
+        return _gone(request, invitation)
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect_to_login(request.path)
         return render(
             request, "organizations/invitation_anonymous.html", {"invitation": invitation}
+        )
+    if not invitation.is_addressed_to(request.user):
+        return render(
+            request,
+            "organizations/invitation_not_yours.html",
+            {"invitation": invitation},
+            status=403,
         )
     if request.method == "GET":
         existing = Membership.objects.filter(organization=organization, user=request.user).first()
@@ -261,13 +276,22 @@ def invitation_accept(request, token):
             "organizations/invitation_accept.html",
             {"invitation": invitation, "existing": existing},
         )
-    with transaction.atomic():
-        member, created = Membership.objects.get_or_create(
-            organization=organization, user=request.user, defaults={"role": invitation.role}
-        )
-        if created:
-            # F() so that colleagues joining through the same link at once are all counted.
-            Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
+    try:
+        with transaction.atomic():
+            member, created = Membership.objects.get_or_create(
+                organization=organization, user=request.user, defaults={"role": invitation.role}
+            )
+            this = Invitation.objects.filter(pk=invitation.pk)
+            if created and invitation.single_use:
+                # Claimed by one conditional update: of two acceptances at once, one gets it.
+                if not this.filter(uses=0, revoked_at__isnull=True).update(uses=1):
+                    raise _UsedUp
+            elif created:
+                # F() so that colleagues joining through the same link at once are all counted.
+                this.update(uses=F("uses") + 1)
+    except _UsedUp:
+        invitation.uses = 1
+        return _gone(request, invitation)
     if created:
         messages.success(
             request,

@@ -1,9 +1,11 @@
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo import DEFAULT_FILE
 from assessments.models import Questionnaire
+from assessments.questionnaire_file.bounded_yaml import MAX_FILE_BYTES, Refused, check_size
 from assessments.questionnaire_file.document import DocumentError, parse_document
 from assessments.questionnaire_file.store import save_document
 
@@ -32,11 +34,7 @@ class Command(BaseCommand):
             raise CommandError("Name a questionnaire file, or pass --default (not both).")
         file = file or DEFAULT_FILE
         try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"{file}: cannot be read: {exc}") from None
-        try:
-            doc = parse_document(text)
+            doc = parse_document(self._read(file))
             if (
                 if_missing
                 and Questionnaire.objects.filter(key=doc.key, version=doc.version).exists()
@@ -56,3 +54,17 @@ class Command(BaseCommand):
                 f"{questionnaire.get_status_display().lower()})."
             )
         )
+
+    @staticmethod
+    def _read(file: Path) -> str:
+        """The file's text; a file larger than the limit is refused before it is read in full."""
+        try:
+            with file.open("rb") as stream:
+                check_size(os.fstat(stream.fileno()).st_size)
+                data = stream.read(MAX_FILE_BYTES + 1)  # in case it grew since
+                check_size(len(data))
+            return data.decode("utf-8")
+        except Refused as exc:
+            raise DocumentError([str(exc)]) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{file}: cannot be read: {exc}") from None
