@@ -491,7 +491,7 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
     @staticmethod
     def _oversized(request) -> list[str]:
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(request.headers.get("content-length") or 0)
         except ValueError:
             return []
         try:

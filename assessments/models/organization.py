@@ -193,7 +193,8 @@ class Invitation(models.Model):
 
 
 class SignupAttempt(models.Model):
-    """A sign-up form sent from an address; counted to slow down scripted account creation."""
+    """A valid sign-up form sent from a client address; counted to slow down scripted account
+    creation (an invalid form costs nothing, so it cannot use up the limit for others)."""
 
     ip_address = models.GenericIPAddressField(null=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
