@@ -49,6 +49,8 @@ urlpatterns = [
         answering.answer_save,
         name="answer_save",
     ),
+    # One URL, two names: the review (GET) and the submit it confirms (POST with confirm=1).
+    path(assessment + "submit/", answering.assessment_submit, name="assessment_review"),
     path(assessment + "submit/", answering.assessment_submit, name="assessment_submit"),
     path(assessment + "reopen/", answering.assessment_reopen, name="assessment_reopen"),
     path(assessment + "delete/", answering.assessment_delete, name="assessment_delete"),

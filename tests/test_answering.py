@@ -156,7 +156,9 @@ def test_a_submitted_assessment_is_locked_until_an_owner_reopens_it(
     org = assessment.organization.slug
     policy = question(assessment, "policy")
     client.force_login(colleague)
-    client.post(reverse("assessments:assessment_submit", args=[org, assessment.pk]))
+    client.post(
+        reverse("assessments:assessment_submit", args=[org, assessment.pk]), {"confirm": "1"}
+    )
     assessment.refresh_from_db()
     assert assessment.is_locked
     response = client.post(save_url(assessment, policy), choose(policy, 2), **HTMX)

@@ -55,7 +55,9 @@ def test_submitting_ends_the_provisional_banner_at_once(client, owner, assessmen
     answer_everything(assessment, owner, 4)
     client.force_login(owner)
     assert "Provisional." in client.get(results_url(assessment)).content.decode()
-    client.post(reverse("assessments:assessment_submit", args=["acme", assessment.pk]))
+    client.post(
+        reverse("assessments:assessment_submit", args=["acme", assessment.pk]), {"confirm": "1"}
+    )
     assert "Provisional." not in client.get(results_url(assessment)).content.decode()
 
 
@@ -147,7 +149,9 @@ def test_the_history_shows_a_changed_answer_at_once(client, owner, organization,
 def test_the_history_shows_a_submission_at_once(client, owner, assessment):
     client.force_login(owner)
     assert "In progress" in history_queries(client)[0]
-    client.post(reverse("assessments:assessment_submit", args=["acme", assessment.pk]))
+    client.post(
+        reverse("assessments:assessment_submit", args=["acme", assessment.pk]), {"confirm": "1"}
+    )
     page, _ = history_queries(client)
     table = page[page.index("Assessments, newest first") :]
     assert "Submitted" in table and "In progress" not in table

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -336,15 +336,79 @@ def answer_save(request, org_slug, pk, question_pk):
     return answer_question(request, answering, question)
 
 
+@dataclass
+class ReviewItem:
+    """A question the review points at: unanswered, "don't know" or "not applicable"."""
+
+    question: Question
+    number: int
+    url: str  # the question on its section page
+    answer: Answer | None
+
+    @property
+    def kind(self) -> str:
+        return self.answer.kind if self.answer else "unanswered"
+
+
+@dataclass
+class ReviewSection:
+    section: Section
+    url: str
+    total: int
+    items: list[ReviewItem]
+
+
+def review(answering: Answering) -> tuple[list[ReviewSection], dict[str, int]]:
+    """Per section, the questions still open or answered without a score; and how many of each."""
+    structure = answering.structure
+    answers = answering.store.answers(list(structure.questions.values()))
+    sections = []
+    counts = {"total": len(structure.questions), "unanswered": 0}
+    counts |= {Answer.Kind.DONT_KNOW.value: 0, Answer.Kind.NOT_APPLICABLE.value: 0}
+    for section in structure.sections:
+        url = answering.section_url(section.key)
+        items = []
+        for question in structure.section_questions[section.pk]:
+            answer = answers.get(question.pk)
+            if answer is not None and answer.kind == Answer.Kind.OPTION:
+                continue
+            number = structure.numbers[question.pk]
+            item = ReviewItem(question, number, f"{url}#q-{question.key}", answer)
+            counts[item.kind] += 1
+            items.append(item)
+        sections.append(ReviewSection(section, url, structure.total(section), items))
+    counts["answered"] = counts["total"] - counts["unanswered"]
+    return sections, counts
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_submit(request, org_slug, pk):
+    """GET: the review before submitting, what is unanswered or answered without a score. POST
+    with `confirm=1`, which only the review's form sends: submit, and so lock the answers. A POST
+    without it (an old page's form, a double click elsewhere) is sent to the review."""
     membership, assessment = assessment_or_404(request, org_slug, pk)
     require_editor(membership)
-    if not assessment.is_locked:
+    if assessment.is_locked:
+        return redirect("assessments:results", org_slug=org_slug, pk=pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1":
+            see_other = HttpResponseRedirect(
+                reverse("assessments:assessment_review", args=[org_slug, pk])
+            )
+            see_other.status_code = 303
+            return see_other
         assessment.submit()
         messages.success(request, _("Submitted. The answers are locked; an owner can reopen them."))
-    return redirect("assessments:results", org_slug=org_slug, pk=pk)
+        return redirect("assessments:results", org_slug=org_slug, pk=pk)
+    answering = assessment_answering(membership, assessment)
+    sections, counts = review(answering)
+    context = {
+        **answering.context,
+        "sections": [s for s in sections if s.items],
+        "counts": counts,
+    }
+    return render(request, "assessments/review.html", context)
 
 
 @login_required
