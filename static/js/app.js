@@ -28,3 +28,10 @@
   document.addEventListener("htmx:responseError", markFailed);
   document.addEventListener("htmx:sendError", markFailed);
 })();
+
+// Never show a page from the back/forward cache: its answers or its "Review and submit" may be
+// stale (submitted or changed since). Pages are sent with `Cache-Control: no-store`, which keeps
+// Chromium from caching them today; this reloads one any browser restores all the same.
+window.addEventListener("pageshow", function (event) {
+  if (event.persisted) window.location.reload();
+});
