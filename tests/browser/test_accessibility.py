@@ -51,6 +51,7 @@ def test_key_pages_have_no_serious_accessibility_violations(
         ("start", f"{base}/assessments/new/"),
         ("section", f"{base}/assessments/{assessment.pk}/sections/compliance/"),
         ("results-demo", f"{base}/assessments/{assessment.pk}/results/"),
+        ("review", f"{base}/assessments/{assessment.pk}/submit/"),
         ("compare", f"{base}/compare/?a={assessment.pk}&b={later.pk}"),
     ]
     for name, path in pages:

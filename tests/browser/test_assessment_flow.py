@@ -107,7 +107,9 @@ def test_a_team_answers_the_whole_questionnaire_and_sees_where_it_stands(
     )
 
     page.goto(links[0])
-    page.get_by_role("button", name="Submit assessment").click()
+    page.get_by_role("link", name="Review and submit").click()
+    page.get_by_role("heading", name="Review before submitting").wait_for()
+    page.get_by_role("button", name="Submit and lock the answers").click()
     page.get_by_role(
         "heading", name=re.compile(r"Stage 2: Security, education and strategy")
     ).wait_for()
