@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from assessments.demo import DEMO_USERNAME
@@ -577,3 +577,31 @@ def test_renderings_share_one_font_configuration_until_one_fails(monkeypatch):
         strategy_pdf.write_pdf({})
     with shared.lock:
         assert shared.get() is not first  # a stopped rendering leaves nothing half-registered
+
+
+# --- One snapshot of the assessment -------------------------------------------------------------
+
+
+ANSWERED = re.compile(r"(\d+) (?:questions )?answered")
+
+
+def test_after_an_answer_changes_the_pdf_shows_one_answered_count_and_its_revision(
+    demo_strategy, db
+):
+    strategy = demo_strategy
+    assessment = Assessment.objects.get(pk=strategy.assessment_id)
+    before = set(ANSWERED.findall(squash(document_html(document_context(strategy)))))
+    assert len(before) == 1
+    assessment.answers.of(assessment).filter(pk=assessment.answers.first().pk).delete()
+    assessment.refresh_from_db()
+
+    html = squash(document_html(document_context(strategy)))
+    counts = set(ANSWERED.findall(html))
+    assert counts == {str(int(before.pop()) - 1)}, counts
+    revision = (
+        f"Figures from the assessment “{assessment.title}” as of "
+        f"{timezone.localtime(assessment.updated_at):%-d %B %Y}, "
+        f"revision {assessment.answers_revision}"
+    )
+    assert revision in html.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "was written from the assessment as it was" in html
