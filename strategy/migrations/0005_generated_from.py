@@ -27,9 +27,11 @@ def record_generated_from(apps, schema_editor):
             continue
         strategy = section.strategy
         block = revision.body.strip()
-        if block and START not in section.body and block in section.body:
-            before, _, after = section.body.partition(block)
-            section.body = f"{before}{START}\n\n{block}\n\n{END}\n{after}"
+        before, found, after = section.body.partition(block)
+        # Only a block that starts a line: the marks must stand on lines of their own.
+        if block and found and START not in section.body and before[-1:] in ("", "\n"):
+            after = after.lstrip("\n")
+            section.body = f"{before}{START}\n\n{block}\n\n{END}\n" + (f"\n{after}" if after else "")
             section.save(update_fields=["body"])
         fields = {"generated_at": revision.created_at}
         assessment = strategy.assessment
