@@ -20,6 +20,23 @@ stand" charts and the answers appendix show. Hashing therefore reads no answers 
 report, and serving a stored PDF costs a few small queries. (An assessment on a draft version,
 whose text may still change, counts by its full computed report and answers instead.)
 
+**One snapshot of the assessment.** Every figure of the document comes from one report, built
+once from the assessment as loaded with the source: the headline, the charts, the targets, the
+answers appendix, and the line that names it ("Figures from the assessment … as of <date>,
+revision <n>", its `answers_revision`). The generated block of "Where we stand" (the text between
+the marks of `strategy.generated`) was written from the assessment at some moment, recorded on
+the strategy (`Strategy.generated_fingerprint`). When that is not the state the report shows
+(answers changed, another questionnaire version, or not known), the document does not print the
+old block beside newer figures: it prints the block written afresh from the same report, in
+place, with the person's text before and after it unchanged, and says so next to the text
+("written from the assessment as it was on <date>, revision <m>; brought up to date here"). So
+the document shows one answered count everywhere, and the saved section is left alone until
+someone refreshes it in the builder. Only a body whose marks were deleted has no block to bring
+up to date: then the document says plainly that its text was written from an older state and
+that its figures may differ. The shown text (`SectionDoc.current`) is lazy like the report and
+counts in the hash by the same answers identity; the stored body and the recorded state are in
+the context as they are.
+
 Two numbers on the cover:
 
 * **version**: the sum of the sections' `version` counters. Every save, restore or refresh of a
@@ -59,11 +76,12 @@ from django.utils.translation import gettext as _
 from assessments import caches
 from assessments.exports import answer_rows
 from assessments.reporting import Report, StageInfo, build_report
+from strategy import generated
 from strategy import markdown as strategy_markdown
 from strategy.guidance import HERE as GUIDANCE_DIR
 from strategy.guidance import guidance_by_key
 from strategy.models import RoadmapItem, Section, Strategy
-from strategy.services import GENERATED_KEY
+from strategy.services import GENERATED_KEY, where_we_stand_markdown
 
 AIM_KEY = "where-we-aim"
 ROADMAP_KEY = "roadmap"
@@ -86,11 +104,20 @@ class SectionDoc:
     summary: str
     questions: tuple[str, ...]
     generated: bool
+    # "Where we stand" only: a `Lazy` of its `ShownText`, the body with its generated block
+    # brought up to date with the report when the assessment changed since it was written.
+    current: object = None
+
+    @property
+    def shown_body(self) -> str:
+        """The text the document shows, without the generated block's marks."""
+        body = self.current().body if isinstance(self.current, Lazy) else self.body
+        return generated.strip_marks(body)
 
     @cached_property
     def html(self) -> SafeString:
         """The body as sanitized HTML; rendered on first use, so a cache hit never pays for it."""
-        return section_html(self.body)
+        return section_html(self.shown_body)
 
     @property
     def empty(self) -> bool:
@@ -107,6 +134,31 @@ class SectionDoc:
     @property
     def is_roadmap(self) -> bool:
         return self.key == ROADMAP_KEY
+
+
+@dataclass(frozen=True)
+class ShownText:
+    """What "Where we stand" shows, against the report of the document.
+
+    `stale`: the generated block was written from another state of the assessment than the
+    report's (or an unknown one); `updated`: its block is then shown written from the report;
+    when False on a stale text, the body has no block and is shown as written.
+    """
+
+    body: str
+    stale: bool
+    updated: bool
+
+
+def _shown_text(body: str, strategy: Strategy, report: Report) -> ShownText:
+    assessment = report.assessment
+    if assessment is not None and strategy.generated_fingerprint == assessment.answers_fingerprint:
+        return ShownText(body, stale=False, updated=False)
+    if generated.split(body) is None:
+        return ShownText(body, stale=True, updated=False)
+    return ShownText(
+        generated.replace_block(body, where_we_stand_markdown(report)), stale=True, updated=True
+    )
 
 
 @dataclass(frozen=True)
@@ -309,6 +361,7 @@ def _assessment_info(assessment) -> dict | None:
         "title": assessment.title,
         "status": assessment.status,
         "submitted": assessment.is_locked,
+        "answers_revision": assessment.answers_revision,
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
         "submitted_at": assessment.submitted_at,
@@ -330,6 +383,13 @@ def _strategy_info(strategy: Strategy) -> dict:
         "target_stage": strategy.target_stage,
         "scope_targets": strategy.scope_targets or {},
         "guidance_key": strategy.guidance_key,
+        # The state of the assessment the generated block was written from.
+        "generated_from": {
+            "at": strategy.generated_at,
+            "fingerprint": strategy.generated_fingerprint,
+            "revision": strategy.generated_revision,
+            "status": strategy.generated_status,
+        },
     }
 
 
@@ -394,6 +454,13 @@ def document_context(source: DocumentSource | Strategy) -> dict:
     section_docs = []
     for number, section in enumerate(source.sections, start=1):
         guide = guides.get(section.key)
+        current = None
+        if section.key == GENERATED_KEY and report is not None:
+            # Built from the body and the recorded state (both in the context) and the report.
+            current = Lazy(
+                lambda body=section.body: _shown_text(body, strategy, report()),
+                named,
+            )
         section_docs.append(
             SectionDoc(
                 number=number,
@@ -405,6 +472,7 @@ def document_context(source: DocumentSource | Strategy) -> dict:
                 summary=guide.summary if guide else "",
                 questions=guide.questions if guide else (),
                 generated=guide.generated if guide else False,
+                current=current,
             )
         )
     return {

@@ -304,7 +304,7 @@ def strategy_markdown(strategy: Strategy) -> str:
         if section.empty:
             lines += _to_be_written(section)
         else:
-            lines.append(demote_headings(section.body))
+            lines.append(demote_headings(section.shown_body))
         lines.append("")
         if section.is_where_we_stand:
             lines += _where_we_stand(context) + [""]

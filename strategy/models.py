@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Organization
 from assessments.reporting import build_report
+from strategy import generated
 from strategy.guidance import load_guidance
 
 # The section written from the assessment rather than by people; `refresh_generated` rewrites it.
@@ -74,10 +75,13 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
             title=title,
             target_stage=min(report.overall.stage.level + 1, len(report.stages) - 1),
             created_by=user,
+            **Strategy.generated_from_fields(assessment),
         )
         sections = []
         for order, guide in enumerate(load_guidance(strategy.guidance_key)):
-            body = where_we_stand_markdown(report) if guide.key == GENERATED_KEY else ""
+            body = ""
+            if guide.key == GENERATED_KEY:
+                body = generated.wrap(where_we_stand_markdown(report))
             sections.append(
                 Section(
                     strategy=strategy,
@@ -90,12 +94,12 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
                 )
             )
         Section.objects.bulk_create(sections)
-        generated = next(s for s in strategy.sections.all() if s.key == GENERATED_KEY)
+        stand = next(s for s in strategy.sections.all() if s.key == GENERATED_KEY)
         Revision.objects.create(
-            section=generated,
+            section=stand,
             version=1,
             kind=Revision.Kind.GENERATED,
-            body=generated.body,
+            body=stand.body,
             created_by=user,
         )
         RoadmapItem.objects.bulk_create(roadmap_draft(report, strategy))
@@ -128,6 +132,14 @@ class Strategy(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The state of the assessment the generated block of "Where we stand" was written from, set
+    # when the strategy is made and on every refresh: when it was read, its answers fingerprint
+    # (questionnaire version and answers revision) and status. An empty fingerprint: unknown (a
+    # strategy made before this was recorded).
+    generated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    generated_fingerprint = models.CharField(max_length=40, blank=True, editable=False)
+    generated_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    generated_status = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = StrategyQuerySet.as_manager()
 
@@ -138,17 +150,125 @@ class Strategy(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def refresh_generated(self, user) -> Section | None:
-        """Rewrite the generated section from the assessment as it is now; the old text stays in
-        the section's history. None when the strategy has no assessment (any more)."""
+    @staticmethod
+    def generated_from_fields(assessment: Assessment) -> dict:
+        """The `generated_*` fields for text written from `assessment` as it is in memory."""
+        return {
+            "generated_at": timezone.now(),
+            "generated_fingerprint": assessment.answers_fingerprint,
+            "generated_revision": assessment.answers_revision,
+            "generated_status": assessment.status,
+        }
+
+    def generated_changes(self) -> GeneratedChanges | None:
+        """How the assessment changed since the generated block was written; None when it did
+        not (or there is no assessment). One query, counting the answers saved since, when the
+        answers moved; none otherwise. Reads `self.assessment` as loaded."""
+        assessment = self.assessment
+        if assessment is None:
+            return None
+        unknown = not self.generated_fingerprint
+        moved = self.generated_fingerprint != assessment.answers_fingerprint
+        status_changed = bool(self.generated_status) and self.generated_status != assessment.status
+        if not (unknown or moved or status_changed):
+            return None
+        upgraded = not unknown and (
+            self.generated_fingerprint.split(":")[0] != str(assessment.questionnaire_id)
+        )
+        answers = 0
+        if moved and self.generated_at is not None:
+            answers = assessment.answers.filter(answered_at__gt=self.generated_at).count()
+        return GeneratedChanges(
+            written_at=self.generated_at,
+            revision=self.generated_revision,
+            current_revision=assessment.answers_revision,
+            unknown=unknown,
+            answers_moved=moved and not unknown,
+            answers_changed=answers,
+            submitted=status_changed and assessment.is_locked,
+            reopened=status_changed and not assessment.is_locked,
+            upgraded=upgraded,
+            questionnaire_version=assessment.questionnaire.version if upgraded else None,
+        )
+
+    def refresh_preview(self) -> RefreshPreview | None:
+        """What a refresh would write, from the assessment as it is now; nothing is saved. None
+        when the strategy has no assessment (any more)."""
         from strategy.services import where_we_stand_markdown
 
-        if self.assessment is None:
+        if self.assessment_id is None:
             return None
+        assessment = Assessment.objects.select_related("questionnaire").get(pk=self.assessment_id)
         section = self.sections.get(key=GENERATED_KEY)
-        body = where_we_stand_markdown(build_report(self.assessment))
-        section._replace_body(body, user, Revision.Kind.GENERATED)
+        parts = generated.split(section.body)
+        block = where_we_stand_markdown(build_report(assessment))
+        return RefreshPreview(
+            section=section,
+            assessment=assessment,
+            old_block=parts.block if parts else section.body,
+            new_block=block,
+            body=generated.replace_block(section.body, block),
+            keeps_own_text=parts is not None,
+        )
+
+    def refresh_generated(self, user, base_version: int | None = None) -> Section | None:
+        """Rewrite the generated block of "Where we stand" from the assessment as it is now,
+        keeping the text before and after it; the old text stays in the section's history.
+
+        With `base_version` (the version a preview was shown of), raises `RefreshConflict` and
+        writes nothing when the section was saved since. None when the strategy has no
+        assessment (any more).
+        """
+        with transaction.atomic():
+            # Held until the end: a save of the section at the same moment waits for the refresh,
+            # and its compare-and-set then sees the new version.
+            locked = Section.objects.select_for_update().get(strategy=self, key=GENERATED_KEY)
+            if base_version is not None and locked.version != base_version:
+                raise RefreshConflict(locked)
+            preview = self.refresh_preview()
+            if preview is None:
+                return None
+            section = preview.section
+            section._replace_body(preview.body, user, Revision.Kind.GENERATED)
+            fields = self.generated_from_fields(preview.assessment)
+            Strategy.objects.filter(pk=self.pk).update(**fields, updated_at=timezone.now())
+            for name, value in fields.items():
+                setattr(self, name, value)
         return section
+
+
+class RefreshConflict(Exception):
+    """The section was saved after the refresh's preview was shown."""
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(section)
+        self.section = section
+
+
+@dataclass(frozen=True)
+class GeneratedChanges:
+    """How an assessment changed since "Where we stand" was written from it."""
+
+    written_at: datetime | None
+    revision: int | None
+    current_revision: int
+    unknown: bool  # written before the revision was recorded
+    answers_moved: bool
+    answers_changed: int  # answers saved since; 0 when only removed or moved by an upgrade
+    submitted: bool
+    reopened: bool
+    upgraded: bool
+    questionnaire_version: int | None
+
+
+@dataclass(frozen=True)
+class RefreshPreview:
+    section: Section
+    assessment: Assessment
+    old_block: str
+    new_block: str
+    body: str  # the section's body after the refresh
+    keeps_own_text: bool  # False: no generated block found, the whole text is replaced
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,15 @@ def _whole(score: float) -> int:
 
 
 def where_we_stand_markdown(report: Report) -> str:
-    """The generated section: the assessment's result in words, refreshed on demand."""
+    """The generated section: the assessment's result in words, refreshed on demand.
+
+    Names from the assessment and its questionnaire (title, stages, scopes, questions) are plain
+    text, escaped so they show as written: the block is also written afresh into the PDF and the
+    Markdown export whenever the assessment has changed since it was saved (strategy.document).
+    """
+    # The export's escaping; imported here, as strategy.markdown_export imports this module.
+    from strategy.markdown_export import cell, plain
+
     overall = report.overall
     lines = [
         _(
@@ -52,12 +60,12 @@ def where_we_stand_markdown(report: Report) -> str:
             "%(name)s**."
         )
         % {
-            "title": report.assessment.title,
+            "title": cell(report.assessment.title if report.assessment else ""),
             "level": overall.stage.level,
-            "name": overall.stage.name,
+            "name": cell(overall.stage.name),
         },
         "",
-        overall.stage.description,
+        plain(overall.stage.description),
         "",
     ]
     if overall.scope.score is not None:
@@ -77,15 +85,15 @@ def where_we_stand_markdown(report: Report) -> str:
     lines += [_("| Scope | Stage | Score |"), "|---|---|---|"]
     for row in report.layers + report.pillars:
         score = "–" if row.scope.score is None else str(_whole(row.scope.score))
-        lines.append(f"| {row.name} | {row.stage.level} · {row.stage.name} | {score} |")
+        lines.append(f"| {cell(row.name)} | {row.stage.level} · {cell(row.stage.name)} | {score} |")
     if report.next_stage is not None and overall.blockers:
         lines += [
             "",
             _("What holds us back from stage %(level)s, %(name)s:")
-            % {"level": report.next_stage.level, "name": report.next_stage.name},
+            % {"level": report.next_stage.level, "name": cell(report.next_stage.name)},
             "",
         ]
-        lines += [f"- {row.text}" for row in overall.blockers[:5]]
+        lines += [f"- {plain(row.text)}" for row in overall.blockers[:5]]
     return "\n".join(lines) + "\n"
 
 

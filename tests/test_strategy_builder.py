@@ -333,3 +333,92 @@ def test_the_overview_shows_completeness_and_downloads(client, owner, strategy):
     page = client.get(url("overview", strategy)).content.decode()
     assert "Download PDF" in page and "Download Markdown" in page
     assert f"0 of {len(load_guidance())} sections written" in page
+
+
+# --- "Where we stand" and the assessment it was written from -----------------------------------
+
+STALE = "was written from the assessment as it was on"
+
+
+def _change_policy(answered):
+    policy = answered.questionnaire.questions.get(key="policy")
+    answered.record_answer(policy, None, kind="option", option=policy.options.get(score=4))
+
+
+def test_the_builder_says_when_the_assessment_changed_since_where_we_stand_was_written(
+    client, owner, strategy, answered
+):
+    client.force_login(owner)
+    stand_url = url("section", strategy, "where-we-stand")
+    assert STALE not in client.get(url("overview", strategy)).content.decode()
+    assert STALE not in client.get(stand_url).content.decode()
+    strategy.refresh_from_db()
+    assert strategy.generated_fingerprint == answered.answers_fingerprint
+    assert strategy.generated_status == "in_progress"
+
+    _change_policy(answered)
+    for page in (url("overview", strategy), stand_url):
+        html = client.get(page).content.decode()
+        assert STALE in html and "1 answer changed" in html, page
+        assert url("refresh", strategy) in html
+    assert STALE not in client.get(url("section", strategy, "why")).content.decode()
+
+    answered.submit()
+    html = client.get(stand_url).content.decode()
+    assert "1 answer changed" in html and "it was submitted" in html
+
+    client.post(url("refresh", strategy))
+    assert STALE not in client.get(stand_url).content.decode()
+    answered.reopen()
+    assert "it was reopened" in client.get(url("overview", strategy)).content.decode()
+
+
+def test_a_refresh_shows_the_change_first_and_keeps_the_text_around_the_generated_block(
+    client, owner, strategy, answered
+):
+    section = strategy.sections.get(key="where-we-stand")
+    body = "Written by us, before.\n\n" + section.body + "\nWritten by us, after.\n"
+    section.save_body(body, section.version, owner)
+    _change_policy(answered)
+    client.force_login(owner)
+
+    page = client.get(url("refresh", strategy))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "stage 1, Ad hoc" in html and "stage 2, Security, education and strategy" in html
+    assert "Only the generated part changes" in html
+    assert 'name="base_version" value="2"' in html
+    section.refresh_from_db()
+    assert section.body == body  # looking changes nothing
+
+    response = client.post(url("refresh", strategy), {"base_version": "2"})
+    assert response["Location"] == url("section", strategy, "where-we-stand")
+    section.refresh_from_db()
+    assert section.body.startswith("Written by us, before.\n\n<!-- generated:start -->")
+    assert section.body.endswith("<!-- generated:end -->\n\nWritten by us, after.\n")
+    assert "stage 2, Security, education and strategy" in section.body
+    assert "stage 1, Ad hoc" not in section.body
+    assert section.revisions.filter(body=body).exists()  # the old text stays in the history
+
+
+def test_a_refresh_confirmed_after_someone_saved_shows_the_change_again(
+    client, owner, colleague, strategy, answered
+):
+    section = strategy.sections.get(key="where-we-stand")
+    _change_policy(answered)
+    client.force_login(owner)
+    client.get(url("refresh", strategy))
+    section.save_body("Theirs.\n\n" + section.body, section.version, colleague)
+    response = client.post(url("refresh", strategy), {"base_version": "1"})
+    assert response.status_code == 409
+    assert "was saved while you looked at this page" in response.content.decode()
+    section.refresh_from_db()
+    assert section.version == 2 and "stage 1, Ad hoc" in section.body
+
+
+def test_a_refresh_of_a_text_without_its_marks_says_it_replaces_everything(client, owner, strategy):
+    section = strategy.sections.get(key="where-we-stand")
+    section.save_body("All ours now.\n", section.version, owner)
+    client.force_login(owner)
+    html = client.get(url("refresh", strategy)).content.decode()
+    assert "so the whole text is replaced" in html and "All ours now." in html

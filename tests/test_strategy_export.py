@@ -194,7 +194,16 @@ def test_plain_text_fields_are_escaped_in_the_export(hostile_strategy):
     assert "\n# \\- &lt;script" in body  # the title: a heading, not a heading with a list
     assert "\n\\# &lt;script" in body  # the organization's line: text, not a heading
     lines = body.splitlines()
-    assert not [line for line in lines if line.startswith(("- &lt;", "1. &lt;", "~~~"))]
+    # The one list made of names: the blockers in the generated text of "Where we stand", which
+    # the document writes afresh from the assessment as it is now (its answers changed above).
+    holds = next(i for i, line in enumerate(lines) if line.startswith("What holds us back"))
+    blockers = set(lines[holds + 2 : holds + 7])
+    assert all(line.startswith("- &lt;script") for line in blockers)
+    assert not [
+        line
+        for line in lines
+        if line.startswith(("- &lt;", "1. &lt;", "~~~")) and line not in blockers
+    ]
     tables = [line for line in lines if line.startswith("|")]
     assert len(tables) > 20
     for line in tables:

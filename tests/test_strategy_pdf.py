@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from assessments.demo import DEMO_USERNAME
@@ -577,3 +577,59 @@ def test_renderings_share_one_font_configuration_until_one_fails(monkeypatch):
         strategy_pdf.write_pdf({})
     with shared.lock:
         assert shared.get() is not first  # a stopped rendering leaves nothing half-registered
+
+
+# --- One snapshot of the assessment -------------------------------------------------------------
+
+
+ANSWERED = re.compile(r"(\d+) (?:questions )?answered")
+
+
+def test_after_an_answer_changes_the_pdf_shows_one_answered_count_and_its_revision(
+    demo_strategy, db
+):
+    strategy = demo_strategy
+    assessment = Assessment.objects.get(pk=strategy.assessment_id)
+    before = set(ANSWERED.findall(squash(document_html(document_context(strategy)))))
+    assert len(before) == 1
+    assessment.answers.of(assessment).filter(pk=assessment.answers.first().pk).delete()
+    assessment.refresh_from_db()
+
+    html = squash(document_html(document_context(strategy)))
+    counts = set(ANSWERED.findall(html))
+    assert counts == {str(int(before.pop()) - 1)}, counts
+    revision = (
+        f"Figures from the assessment “{assessment.title}” as of "
+        f"{timezone.localtime(assessment.updated_at):%-d %B %Y}, "
+        f"revision {assessment.answers_revision}"
+    )
+    assert revision in html.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "was written from the assessment as it was" in html
+
+
+def test_a_stale_generated_block_is_shown_from_the_report_and_the_persons_text_stays(
+    demo_strategy, db
+):
+    strategy = demo_strategy
+    user = get_user_model().objects.get(username=DEMO_USERNAME)
+    section = strategy.sections.get(key="where-we-stand")
+    section.save_body("Our own words first.\n\n" + section.body + "\nAnd last.\n", 1, user)
+    assessment = Assessment.objects.get(pk=strategy.assessment_id)
+    assessment.answers.of(assessment).filter(pk=assessment.answers.first().pk).delete()
+    before = content_hash(strategy)
+
+    html = squash(document_html(document_context(strategy)))
+    assert "Our own words first." in html and "And last." in html
+    assert "generated:start" not in html
+    assert "Its generated part is shown here written from the figures above" in html
+    section.refresh_from_db()
+    assert "Our own words first." in section.body  # the saved text is left alone
+    assert content_hash(strategy) == before
+
+    # Marks deleted: there is no block to bring up to date, and the document says so.
+    section.save_body(section.body.replace("<!-- generated:start -->", ""), 2, user)
+    html = squash(document_html(document_context(strategy)))
+    assert "Figures in the text may differ from those of this page" in html
+    strategy.refresh_generated(user)
+    html = squash(document_html(document_context(strategy)))
+    assert "generated-stale" not in html and len(set(ANSWERED.findall(html))) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +19,14 @@ from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.forms import SectionForm, StrategyCreateForm, TargetsForm
 from strategy.guidance import guidance_by_key
 from strategy.markdown import render_markdown
-from strategy.models import Revision, Section, Strategy, body_size_error
+from strategy.models import (
+    GENERATED_KEY,
+    RefreshConflict,
+    Revision,
+    Section,
+    Strategy,
+    body_size_error,
+)
 
 
 def _section_or_404(strategy, section_key: str) -> Section:
@@ -92,6 +101,7 @@ def overview(request, org_slug, strategy_pk):
             "roadmap": list(strategy.roadmap.all()),
             "targets_form": TargetsForm(strategy=strategy),
             "can_edit": membership.can_edit,
+            "generated_changes": strategy.generated_changes(),
         },
     )
 
@@ -114,16 +124,67 @@ def targets(request, org_slug, strategy_pk):
     return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
 
 
+def _refresh_page(request, membership, strategy, *, conflict: bool = False) -> HttpResponse:
+    """The change a refresh would make, old against new, with the button that makes it."""
+    preview = strategy.refresh_preview()
+    if preview is None:
+        messages.error(request, _("This strategy has no assessment to refresh from."))
+        return redirect(
+            "strategy:overview", org_slug=membership.organization.slug, strategy_pk=strategy.pk
+        )
+    diff = [
+        line
+        for line in difflib.unified_diff(
+            preview.old_block.splitlines(), preview.new_block.splitlines(), lineterm="", n=0
+        )
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    return render(
+        request,
+        "strategy/refresh.html",
+        {
+            "membership": membership,
+            "organization": membership.organization,
+            "strategy": strategy,
+            "preview": preview,
+            "old_html": render_markdown(preview.old_block),
+            "new_html": render_markdown(preview.new_block),
+            "changed": preview.body != preview.section.body,
+            "diff": diff,
+            "generated_changes": strategy.generated_changes(),
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def refresh(request, org_slug, strategy_pk):
+    """GET: what a refresh of "Where we stand" would change. POST: make it, when the section is
+    still at the version shown (`base_version`; without it, whatever it is now)."""
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     require_strategy_editor(membership)
-    if strategy.refresh_generated(request.user) is None:
+    if request.method != "POST":
+        return _refresh_page(request, membership, strategy)
+    base = request.POST.get("base_version", "")
+    try:
+        section = strategy.refresh_generated(
+            request.user, base_version=int(base) if base.isdigit() else None
+        )
+    except RefreshConflict:
+        return _refresh_page(request, membership, strategy, conflict=True)
+    except ValidationError as error:  # the text around the block is near the size limit
+        messages.error(request, " ".join(error.messages))
+        return redirect("strategy:refresh", org_slug=org_slug, strategy_pk=strategy.pk)
+    if section is None:
         messages.error(request, _("This strategy has no assessment to refresh from."))
-    else:
-        messages.success(request, _("“Where we stand” was refreshed from the assessment."))
-    return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
+        return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
+    messages.success(
+        request,
+        _("“Where we stand” was refreshed from the assessment; the old text is in its history."),
+    )
+    return redirect("strategy:section", org_slug, strategy.pk, section.key)
 
 
 @login_required
@@ -161,9 +222,9 @@ def section_edit(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     section = _section_or_404(strategy, section_key)
     form = SectionForm(initial={"body": section.body, "base_version": section.version})
-    return render(
-        request, "strategy/section.html", _section_context(membership, strategy, section, form=form)
-    )
+    changes = strategy.generated_changes() if section.key == GENERATED_KEY else None
+    context = _section_context(membership, strategy, section, form=form, generated_changes=changes)
+    return render(request, "strategy/section.html", context)
 
 
 @login_required
