@@ -94,7 +94,7 @@ def test_staff_answer_a_draft_and_see_its_results_without_creating_anything(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="q-inventory"' in html and "Saved in this preview" in html
+    assert 'id="status-q-inventory"' in html and "Saved in this preview" in html
     assert re.search(r"id=\"progress\"[^>]*hx-swap-oob=\"true\"", html)
     assert "1 of 6 answered" in html
     assert re.search(r"id=\"sections-nav\"[^>]*hx-swap-oob=\"true\"", html)

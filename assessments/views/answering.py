@@ -222,21 +222,28 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
 
 
 def answer_question(request, answering: Answering, question: Question) -> HttpResponse:
-    """The save of the one question that changed. For htmx, its fragment with the progress and
-    the sidebar out of band; else back to the question on its page."""
+    """The save of the one question that changed.
+
+    For htmx, only the question's status line changes, with the progress and the sidebar, all
+    out of band (`question_saved`): the page's inputs are never replaced, so nothing typed
+    while the save travels is lost, and focus and open details stay. A refused save (400)
+    likewise sends only its problems (`question_refused`): the simplest way to keep every
+    typed character is to leave the controls alone, and app.js marks those named invalid.
+    Without htmx: back to the question on its page, or the question drawn again with its
+    problems and the posted values."""
     # Bound to what was posted, without reading the stored answer: it is about to be replaced.
     row = answering.row(question, request.POST)
     context = {**answering.context, "row": row, "can_edit": answering.can_edit}
     if not row.form.is_valid():
-        return render(request, "assessments/section.html#question", context, status=400)
+        template = "question_refused" if request.htmx else "question"
+        return render(request, f"assessments/section.html#{template}", context, status=400)
     row.answer = answering.store.record([(question, row.form.answer_values())], request.user)[0]
     if not request.htmx:
         return redirect(f"{answering.section_url(question.section.key)}#q-{question.key}")
     row.saved = True
-    row.form = AnswerForm(question=question, initial=AnswerForm.initial_for(row.answer))
     sections = answering.sidebar(question.section)
     context.update(sections=sections, progress=progress(sections), oob=True)
-    return render(request, "assessments/section.html#saved_question", context)
+    return render(request, "assessments/section.html#question_saved", context)
 
 
 def assessment_answering(membership: Membership, assessment: Assessment) -> Answering:
@@ -331,6 +338,8 @@ def answer_save(request, org_slug, pk, question_pk):
             "row": answering.rows([question])[0],
             "can_edit": False,
             "locked_message": _("This assessment was submitted; answers are locked."),
+            # Drawn whole, out of band: the stored answer, which can no longer be changed.
+            "oob": True,
         }
         return render(request, "assessments/section.html#question", context, status=409)
     return answer_question(request, answering, question)

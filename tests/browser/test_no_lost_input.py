@@ -1,0 +1,132 @@
+"""Nothing typed is lost: a save never touches what the person is editing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from assessments import demo
+from assessments.models import Answer, Assessment, Membership, Organization
+from tests.browser.helpers import wait_for_htmx
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-test-passphrase-42"
+
+
+@pytest.fixture
+def assessment(transactional_db):
+    questionnaire = demo.ensure_default_questionnaire()
+    organization = Organization.objects.create(name="Typing Works", slug="typing-works")
+    for name in ("ada", "bob"):
+        user = get_user_model().objects.create_user(name, password=PASSWORD)
+        Membership.objects.create(organization=organization, user=user, role="editor")
+    return Assessment.objects.create(
+        organization=organization, questionnaire=questionnaire, title="Cycle"
+    )
+
+
+def open_section(new_page, assessment, username="ada"):
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    section = assessment.questionnaire.sections.order_by("order").first()
+    page.goto(
+        reverse(
+            "assessments:section",
+            args=[assessment.organization.slug, assessment.pk, section.key],
+        )
+    )
+    wait_for_htmx(page)
+    return page
+
+
+def saved(fieldset) -> None:
+    fieldset.locator(".answer-status .text-success").wait_for()
+
+
+def test_typing_a_comment_then_a_link_across_a_save_keeps_every_character(new_page, assessment):
+    page = open_section(new_page, assessment)
+    fieldset = page.locator("fieldset.question").first
+    fieldset.locator("input[type=radio]").nth(2).check()
+    saved(fieldset)
+    fieldset.get_by_text("Comment or evidence").click()
+    comment = "Approved by the board in May, see the minutes"
+    link = "https://intranet.example.org/policies/open-source"
+    fieldset.locator("textarea").click()
+    page.keyboard.type(comment, delay=40)
+    page.keyboard.press("Tab")  # the comment's change: a save, while the link is typed
+    page.keyboard.type(link, delay=40)
+    page.keyboard.press("Tab")
+    page.wait_for_function(
+        "() => document.querySelector('fieldset.question .answer-status')"
+        ".textContent.includes('Saved') && !document.querySelector('.htmx-request')"
+    )
+    assert fieldset.locator("textarea").input_value() == comment
+    assert fieldset.locator("input[type=url]").input_value() == link
+    page.wait_for_timeout(300)
+    answer = Answer.objects.get()
+    assert (answer.comment, answer.evidence_url) == (comment, link)
+
+
+def test_a_save_keeps_open_details_focus_and_the_status_region(new_page, assessment):
+    page = open_section(new_page, assessment)
+    fieldset = page.locator("fieldset.question").filter(has=page.get_by_text("Why it matters"))
+    fieldset = fieldset.first
+    fieldset.get_by_text("Why it matters").click()
+    page.evaluate(
+        "() => { window.statusBefore = document.querySelector("
+        "'fieldset.question details[open]').closest('fieldset').querySelector('.answer-status') }"
+    )
+    radio = fieldset.locator("input[type=radio]").nth(1)
+    radio.check()
+    saved(fieldset)
+    assert fieldset.locator("details").first.evaluate("d => d.open")
+    assert radio.evaluate("r => r === document.activeElement")
+    assert page.evaluate(
+        "() => window.statusBefore.isConnected && window.statusBefore === document"
+        ".querySelector('fieldset.question details[open]').closest('fieldset')"
+        ".querySelector('.answer-status')"
+    )
+    status = fieldset.locator(".answer-status")
+    assert status.get_attribute("role") == "status"
+    assert status.get_attribute("aria-live") == "polite"
+
+
+def test_arrow_keys_through_the_options_save_once(new_page, assessment):
+    page = open_section(new_page, assessment)
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    fieldset = page.locator("fieldset.question").first
+    fieldset.locator("input[type=radio]").first.check()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(60)
+    saved(fieldset)
+    page.wait_for_timeout(600)
+    assert len(posts) == 1, posts
+    checked = fieldset.locator("input[type=radio]").nth(3)
+    assert checked.is_checked()
+    assert str(Answer.objects.get().option_id) == checked.get_attribute("value")
+
+
+def test_a_refused_save_keeps_what_was_typed(new_page, assessment):
+    page = open_section(new_page, assessment)
+    fieldset = page.locator("fieldset.question").first
+    fieldset.locator("input[type=radio]").nth(2).check()
+    saved(fieldset)
+    fieldset.get_by_text("Comment or evidence").click()
+    fieldset.locator("textarea").fill("Kept")
+    url = fieldset.locator("input[type=url]")
+    url.fill("ftp://files.example.org/x")
+    url.press("Tab")
+    fieldset.get_by_text("Not saved: please correct the answer.").wait_for()
+    assert url.input_value() == "ftp://files.example.org/x"
+    assert url.get_attribute("aria-invalid") == "true"
+    assert fieldset.locator("textarea").input_value() == "Kept"
+    url.fill("https://files.example.org/x")
+    url.press("Tab")
+    saved(fieldset)
+    assert url.get_attribute("aria-invalid") is None
