@@ -106,9 +106,9 @@ class AssessmentAnswers:
         questions = self.structure.questions
         return Counter(
             questions[question_id].section_id
-            for question_id in Answer.objects.filter(
-                assessment=self.assessment, respondent__isnull=True
-            ).values_list("question_id", flat=True)
+            for question_id in Answer.objects.chosen()
+            .filter(assessment=self.assessment, respondent__isnull=True)
+            .values_list("question_id", flat=True)
             if question_id in questions
         )
 
@@ -175,7 +175,11 @@ class SessionAnswers:
         return {q.pk: self.by_question[q.pk] for q in questions if q.pk in self.by_question}
 
     def answered_per_section(self) -> Counter[int]:
-        return Counter(self.structure.questions[pk].section_id for pk in self.by_question)
+        return Counter(
+            self.structure.questions[pk].section_id
+            for pk, answer in self.by_question.items()
+            if answer.kind != Answer.Kind.NOTE
+        )
 
     def record(self, answers: Sequence[tuple[Question, dict]], user=None) -> list[Answer]:
         written = []
@@ -198,7 +202,7 @@ class SessionAnswers:
         specs = []
         for question in self.structure.questions.values():
             answer = self.by_question.get(question.pk)
-            if answer is None:
+            if answer is None or answer.kind == Answer.Kind.NOTE:
                 continue
             if answer.option is not None:  # an answer of kind "option", by the model's constraint
                 specs.append(AnswerSpec(question.key, AnswerKind.OPTION, answer.option.score))
@@ -215,6 +219,8 @@ def _answer_of(question: Question, entry: dict) -> Answer | None:
         kind = Answer.Kind.DONT_KNOW
     elif choice == Answer.Kind.NOT_APPLICABLE and question.allows_not_applicable:
         kind = Answer.Kind.NOT_APPLICABLE
+    elif choice == Answer.Kind.NOTE:
+        kind = Answer.Kind.NOTE
     else:
         option = next((o for o in question.options.all() if str(o.pk) == choice), None)
         if option is None:

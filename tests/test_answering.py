@@ -424,3 +424,49 @@ def test_the_preview_draws_a_question_as_the_assessment_does(
         real = fieldset(client, section_url(assessment, "program"), owner, key)
         assert "aria-describedby" not in real and 'id="id_q-' in real
         assert real == fieldset(client, preview, staff, key)
+
+
+def test_a_comment_without_a_choice_is_kept_as_a_note_that_is_no_answer(client, owner, assessment):
+    from assessments import evaluation, exports
+
+    client.force_login(owner)
+    policy, training = question(assessment, "policy"), question(assessment, "training")
+    data = {f"q-{policy.pk}-comment": "Ask legal first", f"q-{policy.pk}-evidence_url": ""}
+    response = client.post(save_url(assessment, policy), data, **HTMX)
+    assert response.status_code == 200, response.content
+    html = response.content.decode()
+    assert "no answer is chosen yet" in html and "0 of 6 answered" in html
+    client.post(save_url(assessment, training), choose(training, 2), **HTMX)
+    note = Answer.objects.get(question=policy)
+    assert (note.kind, note.option, note.comment) == ("note", None, "Ask legal first")
+
+    # After a reload: the comment is there, no option is chosen, and it is not counted.
+    page = client.get(section_url(assessment, "program")).content.decode()
+    assert re.search(r">\s*Ask legal first</textarea>", page)
+    radios = re.findall(rf'<input [^>]*name="q-{policy.pk}-choice"[^>]*>', page)
+    assert radios and not any(" checked" in r for r in radios)
+    assert "1 of 6 answered" in page
+    # Neither scored nor exported as an answer; its comment is exported.
+    assert [s.question for s in evaluation.answer_specs(assessment)] == ["training"]
+    result = evaluation.evaluate_many([assessment])[assessment.pk]
+    assert result.overall.answered == 1
+    row = next(r for r in exports.answer_rows(assessment) if r["question_key"] == "policy")
+    assert (row["answer"], row["comment"]) == ("", "Ask legal first")
+    results = client.get(reverse("assessments:results", args=["acme", assessment.pk]))
+    assert results.status_code == 200
+
+    # Choosing later turns the note into an answer that keeps the comment.
+    response = client.post(
+        save_url(assessment, policy), choose(policy, 3, comment="Ask legal first"), **HTMX
+    )
+    assert "1 of 6 answered" not in response.content.decode()
+    note.refresh_from_db()
+    assert (note.kind, note.option.score, note.comment) == ("option", 3, "Ask legal first")
+
+
+def test_without_javascript_a_comment_alone_is_kept_as_a_note(client, owner, assessment):
+    client.force_login(owner)
+    policy = question(assessment, "policy")
+    response = client.post(section_url(assessment, "program"), {f"q-{policy.pk}-comment": "Later"})
+    assert response.status_code == 302
+    assert Answer.objects.get().kind == "note"

@@ -27,9 +27,10 @@ SMALL = {"class": "form-control form-control-sm"}
 
 class AnswerForm(BootstrapFieldsMixin, forms.Form):
     # RadioSelect gives every option its own id ("id_q-7-choice_0"), which its label points to.
+    # Not required: a comment or a link may be kept before anyone chooses (a note, `answer_values`).
     choice = forms.ChoiceField(
         label=_("Answer"),
-        required=True,
+        required=False,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     reason = forms.CharField(
@@ -81,16 +82,29 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "choice" in data and not data["choice"] and not self.has_note():
+            self.add_error("choice", self.fields["choice"].error_messages["required"])
         if data.get("choice") == NOT_APPLICABLE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why this practice does not apply to you."))
         return data
 
+    def has_note(self) -> bool:
+        """Whether a comment or a link was given, which is kept even without a choice."""
+        data = self.cleaned_data
+        return bool(data.get("comment") or data.get("evidence_url"))
+
     def answer_values(self) -> dict:
-        """What to store, from cleaned data: the kind, the option and the texts."""
+        """What to store, from cleaned data: the kind, the option and the texts.
+
+        Without a choice, the comment and the link are kept as a note (`Answer.Kind.NOTE`):
+        not an answer, so neither scored nor counted as answered, but there after a reload.
+        """
         data = self.cleaned_data
         choice = data["choice"]
         option = None
-        if choice == DONT_KNOW:
+        if not choice:
+            kind = Answer.Kind.NOTE
+        elif choice == DONT_KNOW:
             kind = Answer.Kind.DONT_KNOW
         elif choice == NOT_APPLICABLE:
             kind = Answer.Kind.NOT_APPLICABLE
@@ -109,7 +123,12 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
     def initial_for(cls, answer: Answer | None) -> dict:
         if answer is None:
             return {}
-        choice = str(answer.option_id) if answer.kind == Answer.Kind.OPTION else answer.kind
+        if answer.kind == Answer.Kind.NOTE:
+            choice = ""
+        elif answer.kind == Answer.Kind.OPTION:
+            choice = str(answer.option_id)
+        else:
+            choice = answer.kind
         return {
             "choice": choice,
             "reason": answer.reason,

@@ -148,6 +148,10 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
         answers._of = assessment
         return answers
 
+    def chosen(self) -> AnswerQuerySet:
+        """The answers proper: without the notes kept on questions nobody has answered yet."""
+        return self.exclude(kind=Answer.Kind.NOTE)
+
     def _moves(self, kwargs) -> bool:
         return "assessment" in kwargs or "assessment_id" in kwargs
 
@@ -208,6 +212,9 @@ class Answer(models.Model):
         OPTION = "option", _("Answered")
         DONT_KNOW = "dont_know", _("Don't know")
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
+        # A comment or evidence kept on a question nobody has answered yet: not an answer, so
+        # never scored nor counted as answered (`Answer.objects.chosen()` leaves it out).
+        NOTE = "note", _("No answer yet")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -233,6 +240,9 @@ class Answer(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), auto_now=True)
+    # Moved on by every save of the row, so a save can say which state it started from and be
+    # refused when someone else's choice came in between (`Assessment.record_answer`).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = AnswerQuerySet.as_manager()
     # The assessment the row belongs to in the database, when read from it (see `from_db`).
@@ -266,6 +276,8 @@ class Answer(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         using = kwargs.get("using") or router.db_for_write(Answer, instance=self)
+        if not self._state.adding:
+            self.version += 1  # an edit in the admin, say: whoever started from before is told
         with transaction.atomic(using=using, savepoint=False):
             super().save(*args, **kwargs)
             _answers_changed(using, self._touched_assessments(), _held_assessments([self]))

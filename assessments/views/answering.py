@@ -36,6 +36,9 @@ from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
 from assessments.models import Answer, Assessment, Membership, Question, Questionnaire, Section
 
+# The fields of a question's form that make it worth saving when the whole section is sent.
+SENT = ("choice", "comment", "evidence_url")
+
 
 @dataclass
 class QuestionRow:
@@ -190,7 +193,8 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
     status = 200
     if request.method == "POST":
         rows = answering.rows(answering.structure.section_questions[section.pk], request.POST)
-        posted = [r for r in rows if request.POST.get(r.form.add_prefix("choice"))]
+        # A question is sent when it has a choice, or a comment or link to keep as a note.
+        posted = [r for r in rows if any(request.POST.get(r.form.add_prefix(f)) for f in SENT)]
         if all(row.form.is_valid() for row in posted):
             answering.store.record(
                 [(row.question, row.form.answer_values()) for row in posted], request.user

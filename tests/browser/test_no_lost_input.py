@@ -130,3 +130,20 @@ def test_a_refused_save_keeps_what_was_typed(new_page, assessment):
     url.press("Tab")
     saved(fieldset)
     assert url.get_attribute("aria-invalid") is None
+
+
+def test_a_comment_without_a_choice_survives_a_reload(new_page, assessment):
+    page = open_section(new_page, assessment)
+    fieldset = page.locator("fieldset.question").first
+    fieldset.get_by_text("Comment or evidence").click()
+    fieldset.locator("textarea").fill("We still need to ask legal")
+    fieldset.locator("textarea").press("Tab")
+    fieldset.get_by_text("no answer is chosen yet").wait_for()
+    progress_before = page.locator("#progress").inner_text()
+    page.reload()
+    wait_for_htmx(page)
+    fieldset = page.locator("fieldset.question").first
+    assert fieldset.locator("textarea").input_value() == "We still need to ask legal"
+    assert fieldset.locator("input[type=radio]:checked").count() == 0
+    assert "0 of" in progress_before and "0 of" in page.locator("#progress").inner_text()
+    assert Answer.objects.get().kind == "note"
