@@ -45,7 +45,8 @@ def test_an_answer_saves_on_change_and_returns_its_fragment_and_progress(client,
     html = response.content.decode()
     # Only the status line, out of band: never the inputs the person may be typing in.
     assert re.search(r'<div id="status-q-policy" hx-swap-oob="innerHTML">', html)
-    assert "<fieldset" not in html and "<input" not in html and "<textarea" not in html
+    assert "<fieldset" not in html and "<textarea" not in html
+    assert not re.search(r'<input(?![^>]*type="hidden")', html)  # only where the next save starts
     assert "Saved" in html
     assert "Last changed by olivia" in html
     assert re.search(r"id=\"progress\"[^>]*hx-swap-oob=\"true\"", html)
@@ -470,3 +471,126 @@ def test_without_javascript_a_comment_alone_is_kept_as_a_note(client, owner, ass
     response = client.post(section_url(assessment, "program"), {f"q-{policy.pk}-comment": "Later"})
     assert response.status_code == 302
     assert Answer.objects.get().kind == "note"
+
+
+def drawn(q, answer=None) -> dict:
+    """What the page drew for `q` and sends back with each save: version and starting values."""
+    from assessments.forms.answers import AnswerForm
+
+    prefix = f"q-{q.pk}-"
+    start = AnswerForm.initial_for(answer)
+    return {prefix + name: value for name, value in start.items() if name.startswith(("was_", "v"))}
+
+
+def stored(assessment, q):
+    return Answer.objects.select_related("option").get(assessment=assessment, question=q)
+
+
+def test_a_comment_edited_on_an_old_page_never_sends_back_the_old_choice(
+    client, owner, colleague, assessment
+):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    client.post(save_url(assessment, policy), {**choose(policy, 1), **drawn(policy)}, **HTMX)
+    seen_by_owner = stored(assessment, policy)
+    assert seen_by_owner.version == 1
+    # The colleague, on the page as it is now, chooses otherwise.
+    client.force_login(colleague)
+    data = {**choose(policy, 3), **drawn(policy, seen_by_owner)}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    assert stored(assessment, policy).version == 2
+    # The owner, on the page as it was, adds a comment: the old choice is still in the form.
+    client.force_login(owner)
+    data = {**choose(policy, 1, comment="Board minutes"), **drawn(policy, seen_by_owner)}
+    response = client.post(save_url(assessment, policy), data, **HTMX)
+    assert response.status_code == 200
+    label = policy.options.get(score=3).label
+    assert f"A colleague changed the answer meanwhile: “{label}” stays" in response.content.decode()
+    answer = stored(assessment, policy)
+    assert (answer.option.score, answer.comment, answer.version) == (3, "Board minutes", 3)
+
+
+def test_a_different_choice_over_a_colleagues_newer_one_is_asked_about_not_saved(
+    client, owner, colleague, assessment
+):
+    policy = question(assessment, "policy")
+    client.force_login(colleague)
+    client.post(save_url(assessment, policy), {**choose(policy, 3), **drawn(policy)}, **HTMX)
+    # The owner opened the page before the colleague's answer, and chooses "1".
+    client.force_login(owner)
+    mine = {**choose(policy, 1, comment="Mine"), **drawn(policy)}
+    response = client.post(save_url(assessment, policy), mine, **HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    label = policy.options.get(score=3).label
+    assert f"carlos chose “{label}”" in html
+    assert "Keep theirs" in html and "Use mine" in html
+    assert f'name="q-{policy.pk}-their_version" value="1"' in html
+    answer = stored(assessment, policy)
+    assert (answer.option.score, answer.comment, answer.answered_by) == (3, "", colleague)
+
+    # "Keep theirs": theirs is drawn again, nothing is written.
+    keep = {**mine, f"q-{policy.pk}-resolve": "theirs"}
+    response = client.post(save_url(assessment, policy), keep, **HTMX)
+    assert response.status_code == 200
+    radio = re.search(
+        rf'<input [^>]*value="{policy.options.get(score=3).pk}"[^>]*>', response.content.decode()
+    )
+    assert radio and " checked" in radio[0]
+    assert stored(assessment, policy).version == 1
+
+    # "Use mine": over the version the panel showed.
+    use = {**mine, f"q-{policy.pk}-resolve": "mine", f"q-{policy.pk}-their_version": "1"}
+    assert client.post(save_url(assessment, policy), use, **HTMX).status_code == 200
+    answer = stored(assessment, policy)
+    assert (answer.option.score, answer.comment, answer.version) == (1, "Mine", 2)
+
+
+def test_the_same_choice_as_a_colleagues_newer_one_is_no_conflict(
+    client, owner, colleague, assessment
+):
+    policy = question(assessment, "policy")
+    client.force_login(colleague)
+    client.post(save_url(assessment, policy), {**choose(policy, 3), **drawn(policy)}, **HTMX)
+    client.force_login(owner)
+    data = {**choose(policy, 3, comment="Agreed"), **drawn(policy)}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    answer = stored(assessment, policy)
+    assert (answer.option.score, answer.comment, answer.version) == (3, "Agreed", 2)
+
+
+def test_without_javascript_a_conflict_shows_the_panel_and_saves_nothing(
+    client, owner, colleague, assessment
+):
+    policy, training = question(assessment, "policy"), question(assessment, "training")
+    client.force_login(colleague)
+    client.post(save_url(assessment, policy), {**choose(policy, 3), **drawn(policy)}, **HTMX)
+    client.force_login(owner)
+    form = {
+        **choose(policy, 1),
+        **drawn(policy),
+        **choose(training, 2),
+        **drawn(training),
+    }
+    response = client.post(section_url(assessment, "program"), form)
+    assert response.status_code == 409
+    assert "carlos chose" in response.content.decode()
+    assert list(assessment.answers.values_list("question__key", flat=True)) == ["policy"]
+    form.update({f"q-{policy.pk}-resolve": "mine", f"q-{policy.pk}-their_version": "1"})
+    assert client.post(section_url(assessment, "program"), form).status_code == 302
+    scores = dict(assessment.answers.values_list("question__key", "option__score"))
+    assert scores == {"policy": 1, "training": 2}
+
+
+def test_a_save_sends_back_where_the_next_one_starts(client, owner, assessment):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    response = client.post(
+        save_url(assessment, policy), {**choose(policy, 2), **drawn(policy)}, **HTMX
+    )
+    html = response.content.decode()
+    assert re.search(r'<div id="start-q-policy" hidden hx-swap-oob="true">', html)
+    assert re.search(rf'<input [^>]*name="q-{policy.pk}-version"[^>]*value="1"', html)
+    data = {**choose(policy, 2, comment="More"), **drawn(policy, stored(assessment, policy))}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    assert stored(assessment, policy).version == 2

@@ -69,27 +69,49 @@ class Assessment(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
-    def record_answer(self, question: Question, user, *, reread: bool = True, **values) -> Answer:
-        """Store the agreed answer to `question`; the last writer wins, nothing else is touched.
+    def record_answer(
+        self, question: Question, user, *, reread: bool = True, version: int | None = None, **values
+    ) -> Answer | None:
+        """Store the agreed answer to `question`, and move its version on.
 
-        Answers to different questions are separate rows, so concurrent saves of different
-        questions never collide. Two saves of the same question race on the unique constraint;
-        the loser of that race updates the winner's row instead of failing.
+        `version`: the version of the answer the writer started from (0: there was none). The
+        write happens only if the stored answer is still at that version, checked in the same
+        UPDATE (or INSERT, for 0); else nothing is written and None is returned, for the caller
+        to read what is stored and decide (`AssessmentAnswers.record`).
+
+        Without `version`, the last writer wins: answers to different questions are separate
+        rows, so concurrent saves of different questions never collide; two saves of the same
+        question race on the unique constraint, and the loser of that race updates the winner's
+        row instead of failing.
 
         With `reread=False` the answer returned is the one this call wrote, built in memory
-        without reading it back (it has no pk); a later writer may already have replaced it.
+        without reading it back (it has no pk, and no version unless `version` was given); a
+        later writer may already have replaced it.
         """
         values = {**values, "answered_by": user, "answered_at": timezone.now()}
         # Through `of(self)` the write moves this instance's revision along with the stored one.
         mine = Answer.objects.of(self).filter(question=question, respondent__isnull=True)
-        if not mine.update(**values):
+        moved = {**values, "version": F("version") + 1}
+        if version == 0:
             try:
                 with transaction.atomic():
                     Answer.objects.create(assessment=self, question=question, **values)
             except IntegrityError:
-                mine.update(**values)
+                return None  # someone answered first
+        elif version is not None:
+            if not mine.filter(version=version).update(**moved):
+                return None  # changed (or removed) since the writer read it
+        elif not mine.update(**moved):
+            try:
+                with transaction.atomic():
+                    Answer.objects.create(assessment=self, question=question, **values)
+            except IntegrityError:
+                mine.update(**moved)
         if not reread:
-            return Answer(assessment=self, question=question, **values)
+            answer = Answer(assessment=self, question=question, **values)
+            # Unknown after a last-writer-wins update: None, so the next save does not claim one.
+            answer.version = None if version is None else version + 1  # type: ignore[assignment]
+            return answer
         return mine.select_related("answered_by", "option").get()
 
     def submit(self) -> None:

@@ -147,3 +147,36 @@ def test_a_comment_without_a_choice_survives_a_reload(new_page, assessment):
     assert fieldset.locator("input[type=radio]:checked").count() == 0
     assert "0 of" in progress_before and "0 of" in page.locator("#progress").inner_text()
     assert Answer.objects.get().kind == "note"
+
+
+def test_two_people_on_one_question_are_asked_and_nothing_is_overwritten(new_page, assessment):
+    ada = open_section(new_page, assessment, "ada")
+    bob = open_section(new_page, assessment, "bob")
+    mine, theirs = (page.locator("fieldset.question").first for page in (ada, bob))
+    mine.locator("input[type=radio]").nth(1).check()
+    saved(mine)
+    # Bob's page was drawn before Ada answered: his different choice is not saved over hers.
+    theirs.locator("input[type=radio]").nth(3).check()
+    theirs.get_by_text("ada chose").wait_for()
+    assert theirs.get_by_role("button", name="Keep theirs").is_visible()
+    ada_choice = Answer.objects.get()
+    assert (ada_choice.answered_by.username, ada_choice.version) == ("ada", 1)
+    option_of = {
+        radio.get_attribute("value"): index
+        for index, radio in enumerate(theirs.locator("input[type=radio]").all())
+    }
+    assert option_of[str(ada_choice.option_id)] == 1
+    theirs.get_by_role("button", name="Use mine").click()
+    saved(theirs)
+    bob_choice = Answer.objects.get()
+    assert (bob_choice.answered_by.username, option_of[str(bob_choice.option_id)]) == ("bob", 3)
+
+    # Ada, on her page as it was, adds a comment: Bob's choice stays, her comment is added.
+    mine.get_by_text("Comment or evidence").click()
+    mine.locator("textarea").fill("Minutes of the May board")
+    with ada.expect_response(lambda response: response.request.method == "POST") as response:
+        mine.locator("textarea").press("Tab")
+    assert response.value.status == 200
+    answer = Answer.objects.get()
+    assert option_of[str(answer.option_id)] == 3
+    assert answer.comment == "Minutes of the May board"
