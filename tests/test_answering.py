@@ -594,3 +594,15 @@ def test_a_save_sends_back_where_the_next_one_starts(client, owner, assessment):
     data = {**choose(policy, 2, comment="More"), **drawn(policy, stored(assessment, policy))}
     assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
     assert stored(assessment, policy).version == 2
+
+
+def test_a_kept_note_can_be_emptied(client, owner, assessment):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    data = {f"q-{policy.pk}-comment": "Draft thought", **drawn(policy)}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    note = stored(assessment, policy)
+    data = {f"q-{policy.pk}-comment": "", **drawn(policy, note)}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    note = stored(assessment, policy)
+    assert (note.kind, note.comment, note.version) == ("note", "", 2)

@@ -54,7 +54,21 @@
     });
   }
 
+  // A question drawn again whole (the colleague's answer kept, or a locked assessment): the
+  // control that was used is gone, so focus goes to the answer now chosen, not to the page.
+  function focusRedrawn(event) {
+    var target = event.detail.target;
+    if (!target || !target.id) return;
+    var question = document.getElementById(target.id);
+    if (!question || !question.matches("fieldset.question")) return;
+    if (document.activeElement && question.contains(document.activeElement)) return;
+    var control = question.querySelector("input[type=radio]:checked") ||
+      question.querySelector("input[type=radio]");
+    if (control) control.focus();
+  }
+
   document.addEventListener("htmx:responseError", markFailed);
   document.addEventListener("htmx:sendError", markFailed);
   document.addEventListener("htmx:oobAfterSwap", markInvalid);
+  document.addEventListener("htmx:oobAfterSwap", focusRedrawn);
 })();

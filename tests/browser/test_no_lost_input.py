@@ -180,3 +180,20 @@ def test_two_people_on_one_question_are_asked_and_nothing_is_overwritten(new_pag
     answer = Answer.objects.get()
     assert option_of[str(answer.option_id)] == 3
     assert answer.comment == "Minutes of the May board"
+
+
+def test_keeping_a_colleagues_answer_shows_it_and_writes_nothing(new_page, assessment):
+    ada = open_section(new_page, assessment, "ada")
+    bob = open_section(new_page, assessment, "bob")
+    mine = ada.locator("fieldset.question").first
+    mine.locator("input[type=radio]").nth(1).check()
+    saved(mine)
+    theirs = bob.locator("fieldset.question").first
+    theirs.locator("input[type=radio]").nth(3).check()
+    theirs.get_by_role("button", name="Keep theirs").click()
+    bob.locator("fieldset.question").first.get_by_text("Last changed by ada").wait_for()
+    kept = bob.locator("fieldset.question").first.locator("input[type=radio]").nth(1)
+    assert kept.is_checked()
+    assert kept.evaluate("radio => radio === document.activeElement")
+    answer = Answer.objects.get()
+    assert (answer.answered_by.username, answer.version) == ("ada", 1)
