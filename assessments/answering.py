@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import transaction
 
 from assessments import caches
+from assessments.forms.answers import Start
 from assessments.models import Answer, Assessment, Question, Questionnaire, ResumePoint, Section
 from assessments.scoring import AnswerKind, AnswerSpec
 
@@ -70,6 +71,66 @@ def _build_structure(questionnaire: Questionnaire) -> Structure:
     )
 
 
+def choice_of(kind: str, option: object | None) -> str:
+    """An answer's choice as the form names it: the option's pk, a kind, or "" for a note."""
+    if kind == Answer.Kind.NOTE:
+        return ""
+    return str(getattr(option, "pk", "")) if kind == Answer.Kind.OPTION else str(kind)
+
+
+@dataclass
+class Conflict:
+    """A save refused because a colleague chose otherwise since the person looked: `theirs` is
+    what is stored, `mine` what the person sent (`AnswerForm.answer_values()`)."""
+
+    question: Question
+    theirs: Answer
+    mine: dict
+
+    @staticmethod
+    def label(kind: str, option) -> str:
+        if kind == Answer.Kind.OPTION:
+            return option.label
+        return str(Answer.Kind(kind).label)
+
+    @property
+    def their_label(self) -> str:
+        return self.label(self.theirs.kind, self.theirs.option)
+
+    @property
+    def my_label(self) -> str:
+        return self.label(self.mine["kind"], self.mine["option"])
+
+
+class AnswerConflict(Exception):
+    """Some saves met a colleague's different choice: nothing of them was stored."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        super().__init__(conflicts)
+        self.conflicts = conflicts
+
+
+def _merged(theirs: Answer, mine: dict, changed: frozenset[str]) -> dict | None:
+    """`theirs` with the fields of `mine` that were `changed`; None if that makes no answer."""
+    values: dict[str, Any] = {
+        "kind": theirs.kind,
+        "option": theirs.option,
+        "reason": theirs.reason,
+        "comment": theirs.comment,
+        "evidence_url": theirs.evidence_url,
+    }
+    if "choice" in changed:
+        values.update(kind=mine["kind"], option=mine["option"], reason=mine["reason"])
+    for name in ("reason", "comment", "evidence_url"):
+        if name in changed:
+            values[name] = mine[name]
+    if values["kind"] != Answer.Kind.NOT_APPLICABLE:
+        values["reason"] = ""
+    elif not values["reason"].strip():
+        return None
+    return values
+
+
 class AnswerStore(Protocol):
     """Where the answers to one questionnaire version are kept."""
 
@@ -81,8 +142,14 @@ class AnswerStore(Protocol):
         """How many questions of each section (by pk) have an answer."""
         ...
 
-    def record(self, answers: Sequence[tuple[Question, dict]], user) -> list[Answer]:
-        """Store each question's answer (`AnswerForm.answer_values()`), all of them or none."""
+    def record(
+        self, answers: Sequence[tuple[Question, dict]], user, starts: Sequence[Start | None] = ()
+    ) -> list[Answer]:
+        """Store each question's answer (`AnswerForm.answer_values()`), all of them or none.
+
+        `starts`: for each answer, what the person started from (`AnswerForm.start()`). Raises
+        `AnswerConflict`, having stored nothing, when one meets a colleague's newer choice.
+        """
         ...
 
 
@@ -106,26 +173,87 @@ class AssessmentAnswers:
         questions = self.structure.questions
         return Counter(
             questions[question_id].section_id
-            for question_id in Answer.objects.filter(
-                assessment=self.assessment, respondent__isnull=True
-            ).values_list("question_id", flat=True)
+            for question_id in Answer.objects.chosen()
+            .filter(assessment=self.assessment, respondent__isnull=True)
+            .values_list("question_id", flat=True)
             if question_id in questions
         )
 
-    def record(self, answers: Sequence[tuple[Question, dict]], user) -> list[Answer]:
+    def record(
+        self, answers: Sequence[tuple[Question, dict]], user, starts: Sequence[Start | None] = ()
+    ) -> list[Answer]:
         if not answers:
             return []
+        starts = list(starts) or [None] * len(answers)
+        conflicts: list[Conflict] = []
         # One transaction, so one commit for the answers, the assessment's revision and the
-        # resume point. savepoint=False: nested only in a test's or ATOMIC_REQUESTS's transaction,
-        # where a failure ends the whole request anyway, so a savepoint would buy nothing.
-        with transaction.atomic(savepoint=False):
+        # resume point. savepoint=False for one answer: nested only in a test's or
+        # ATOMIC_REQUESTS's transaction, where a failure ends the whole request anyway, and a
+        # refused answer wrote nothing. Several answers (the section form) are all or none: a
+        # conflict on one rolls the others back to the savepoint.
+        with transaction.atomic(savepoint=len(answers) > 1):
             # The answers as this request wrote them: "last changed by" names whoever saved here.
-            written = [
-                self.assessment.record_answer(question, user, reread=False, **values)
-                for question, values in answers
-            ]
-            self._remember(user, answers[-1][0].section.key)
+            written = []
+            for (question, values), start in zip(answers, starts, strict=True):
+                result = self._write(question, values, start, user)
+                if isinstance(result, Conflict):
+                    conflicts.append(result)
+                else:
+                    written.append(result)
+            if conflicts:
+                transaction.set_rollback(len(answers) > 1)
+            else:
+                self._remember(user, answers[-1][0].section.key)
+        if conflicts:
+            raise AnswerConflict(conflicts)
         return written
+
+    def _write(self, question: Question, values: dict, start: Start | None, user):
+        """One answer, written over the version it started from; an `Answer` or a `Conflict`.
+
+        In the common case that is one UPDATE (or INSERT), which checks the version itself. Only
+        when someone saved in between is the stored answer read: a different choice of theirs,
+        where this person changed the choice too, is a conflict; otherwise only the fields this
+        person changed are written on top of theirs, so an edited comment never sends back a
+        choice seen before.
+        """
+        if start is None:
+            return self.assessment.record_answer(question, user, reread=False, **values)
+        version = start.version
+        theirs: Answer | None = None
+        for _attempt in range(3):
+            written = self.assessment.record_answer(
+                question, user, reread=False, version=version, **values
+            )
+            if written is not None:
+                return written
+            theirs = (
+                Answer.objects.filter(
+                    assessment=self.assessment, question=question, respondent__isnull=True
+                )
+                .select_related("answered_by", "option")
+                .first()
+            )
+            if theirs is None:  # removed since: nothing to overwrite
+                version = 0
+                continue
+            their_choice = choice_of(theirs.kind, theirs.option)
+            my_choice = choice_of(values["kind"], values["option"])
+            if (
+                "choice" in start.changed
+                and their_choice != my_choice
+                and their_choice != start.choice
+            ):
+                return Conflict(question, theirs, values)
+            if not start.changed:
+                return theirs  # nothing of this person's to write
+            merged = _merged(theirs, values, start.changed)
+            if merged is None:
+                return Conflict(question, theirs, values)
+            values, version = merged, theirs.version
+        if theirs is None:  # removed again and again: there is nothing of anyone's to keep
+            return self.assessment.record_answer(question, user, reread=False, **values)
+        return Conflict(question, theirs, values)  # changed again and again: ask
 
     def _remember(self, user, section_key: str) -> None:
         """Where `user` last saved, for `assessment_resume`: one statement, new or not."""
@@ -175,9 +303,16 @@ class SessionAnswers:
         return {q.pk: self.by_question[q.pk] for q in questions if q.pk in self.by_question}
 
     def answered_per_section(self) -> Counter[int]:
-        return Counter(self.structure.questions[pk].section_id for pk in self.by_question)
+        return Counter(
+            self.structure.questions[pk].section_id
+            for pk, answer in self.by_question.items()
+            if answer.kind != Answer.Kind.NOTE
+        )
 
-    def record(self, answers: Sequence[tuple[Question, dict]], user=None) -> list[Answer]:
+    def record(
+        self, answers: Sequence[tuple[Question, dict]], user=None, starts: Sequence = ()
+    ) -> list[Answer]:
+        # One person's preview: nobody else writes here, so where a save started does not matter.
         written = []
         for question, values in answers:
             option = values["option"]
@@ -198,7 +333,7 @@ class SessionAnswers:
         specs = []
         for question in self.structure.questions.values():
             answer = self.by_question.get(question.pk)
-            if answer is None:
+            if answer is None or answer.kind == Answer.Kind.NOTE:
                 continue
             if answer.option is not None:  # an answer of kind "option", by the model's constraint
                 specs.append(AnswerSpec(question.key, AnswerKind.OPTION, answer.option.score))
@@ -215,6 +350,8 @@ def _answer_of(question: Question, entry: dict) -> Answer | None:
         kind = Answer.Kind.DONT_KNOW
     elif choice == Answer.Kind.NOT_APPLICABLE and question.allows_not_applicable:
         kind = Answer.Kind.NOT_APPLICABLE
+    elif choice == Answer.Kind.NOTE:
+        kind = Answer.Kind.NOTE
     else:
         option = next((o for o in question.options.all() if str(o.pk) == choice), None)
         if option is None:

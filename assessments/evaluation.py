@@ -79,8 +79,10 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
 
 
 def answer_specs(assessment: Assessment) -> list[AnswerSpec]:
-    rows = Answer.objects.filter(assessment=assessment, respondent__isnull=True).values_list(
-        "question__key", "kind", "option__score"
+    rows = (
+        Answer.objects.chosen()
+        .filter(assessment=assessment, respondent__isnull=True)
+        .values_list("question__key", "kind", "option__score")
     )
     return [
         AnswerSpec(question=key, kind=AnswerKind(kind), score=score or 0)
@@ -95,9 +97,11 @@ def evaluate(assessment: Assessment) -> AssessmentResult:
 def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
     """Results of many assessments from one query for all their answers."""
     by_assessment: dict[int, list[AnswerSpec]] = {a.pk: [] for a in assessments}
-    rows = Answer.objects.filter(
-        assessment__in=[a.pk for a in assessments], respondent__isnull=True
-    ).values_list("assessment_id", "question__key", "kind", "option__score")
+    rows = (
+        Answer.objects.chosen()
+        .filter(assessment__in=[a.pk for a in assessments], respondent__isnull=True)
+        .values_list("assessment_id", "question__key", "kind", "option__score")
+    )
     for assessment_id, key, kind, score in rows:
         by_assessment[assessment_id].append(
             AnswerSpec(question=key, kind=AnswerKind(kind), score=score or 0)

@@ -74,8 +74,8 @@ def answer_rows(assessment: Assessment) -> list[dict]:
 
 
 def _answer_label(answer: Answer | None) -> str:
-    if answer is None:
-        return ""
+    if answer is None or answer.kind == Answer.Kind.NOTE:
+        return ""  # a note kept without an answer: its comment and link are in their columns
     if answer.kind == Answer.Kind.OPTION:
         return answer.option.label
     return str(answer.get_kind_display())

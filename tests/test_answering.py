@@ -43,7 +43,10 @@ def test_an_answer_saves_on_change_and_returns_its_fragment_and_progress(client,
     response = client.post(save_url(assessment, policy), choose(policy, 2), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="q-policy"' in html
+    # Only the status line, out of band: never the inputs the person may be typing in.
+    assert re.search(r'<div id="status-q-policy" hx-swap-oob="innerHTML">', html)
+    assert "<fieldset" not in html and "<textarea" not in html
+    assert not re.search(r'<input(?![^>]*type="hidden")', html)  # only where the next save starts
     assert "Saved" in html
     assert "Last changed by olivia" in html
     assert re.search(r"id=\"progress\"[^>]*hx-swap-oob=\"true\"", html)
@@ -297,7 +300,7 @@ def test_a_draft_questionnaire_is_read_afresh_on_every_request(
     assert "1. Is open source use known?" in page
     response = client.post(save_url(trial, inventory), choose(inventory, 2), **HTMX)
     assert response.status_code == 200
-    assert "Is open source use known?" in response.content.decode()
+    assert "Saved" in response.content.decode()
 
 
 def test_a_saved_answer_shows_what_was_saved_and_who_saved_it(client, owner, assessment):
@@ -306,13 +309,34 @@ def test_a_saved_answer_shows_what_was_saved_and_who_saved_it(client, owner, ass
     data = choose(releases, choice="not_applicable", reason=" No releases ", comment="See wiki")
     data["number"] = "6"
     html = client.post(save_url(assessment, releases), data, **HTMX).content.decode()
-    # Django draws the controls, so attributes are looked for whatever their order.
-    radio = re.search(r'<input [^>]*type="radio"[^>]*value="not_applicable"[^>]*>', html)
-    assert radio and " checked" in radio[0]
-    assert 'value="No releases"' in html
-    assert re.search(r">\s*See wiki</textarea>", html)
     assert "Last changed by olivia, 0" in html
-    assert "6. Do released projects" in html
+    answer = Answer.objects.get(question=releases)
+    assert (answer.kind, answer.reason, answer.comment) == (
+        "not_applicable",
+        "No releases",
+        "See wiki",
+    )
+    page = client.get(section_url(assessment, "program")).content.decode()
+    radio = re.search(r'<input [^>]*type="radio"[^>]*value="not_applicable"[^>]*>', page)
+    assert radio and " checked" in radio[0]
+    assert 'value="No releases"' in page
+    assert re.search(r">\s*See wiki</textarea>", page)
+    assert "6. Do released projects" in page
+
+
+def test_a_refused_save_names_its_problems_and_leaves_the_controls_alone(client, owner, assessment):
+    client.force_login(owner)
+    policy = question(assessment, "policy")
+    data = choose(policy, 2, comment="Keep me", evidence_url="ftp://x.org/p")
+    response = client.post(save_url(assessment, policy), data, **HTMX)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'<div id="status-q-policy" hx-swap-oob="innerHTML">', html)
+    assert f'data-invalid="q-{policy.pk}-evidence_url "' in html
+    assert "<input" not in html and "<textarea" not in html
+    # Without JavaScript, the question comes back whole with what was typed.
+    html = client.post(save_url(assessment, policy), data).content.decode()
+    assert re.search(r">\s*Keep me</textarea>", html) and 'value="ftp://x.org/p"' in html
 
 
 def test_every_answer_option_has_its_own_id_and_label(client, owner, assessment):
@@ -403,3 +427,184 @@ def test_the_preview_draws_a_question_as_the_assessment_does(
         real = fieldset(client, section_url(assessment, "program"), owner, key)
         assert "aria-describedby" not in real and 'id="id_q-' in real
         assert real == fieldset(client, preview, staff, key)
+
+
+def test_a_comment_without_a_choice_is_kept_as_a_note_that_is_no_answer(client, owner, assessment):
+    from assessments import evaluation, exports
+
+    client.force_login(owner)
+    policy, training = question(assessment, "policy"), question(assessment, "training")
+    data = {f"q-{policy.pk}-comment": "Ask legal first", f"q-{policy.pk}-evidence_url": ""}
+    response = client.post(save_url(assessment, policy), data, **HTMX)
+    assert response.status_code == 200, response.content
+    html = response.content.decode()
+    assert "no answer is chosen yet" in html and "0 of 6 answered" in html
+    client.post(save_url(assessment, training), choose(training, 2), **HTMX)
+    note = Answer.objects.get(question=policy)
+    assert (note.kind, note.option, note.comment) == ("note", None, "Ask legal first")
+
+    # After a reload: the comment is there, no option is chosen, and it is not counted.
+    page = client.get(section_url(assessment, "program")).content.decode()
+    assert re.search(r">\s*Ask legal first</textarea>", page)
+    radios = re.findall(rf'<input [^>]*name="q-{policy.pk}-choice"[^>]*>', page)
+    assert radios and not any(" checked" in r for r in radios)
+    assert "1 of 6 answered" in page
+    # Neither scored nor exported as an answer; its comment is exported.
+    assert [s.question for s in evaluation.answer_specs(assessment)] == ["training"]
+    result = evaluation.evaluate_many([assessment])[assessment.pk]
+    assert result.overall.answered == 1
+    row = next(r for r in exports.answer_rows(assessment) if r["question_key"] == "policy")
+    assert (row["answer"], row["comment"]) == ("", "Ask legal first")
+    results = client.get(reverse("assessments:results", args=["acme", assessment.pk]))
+    assert results.status_code == 200
+
+    # Choosing later turns the note into an answer that keeps the comment.
+    response = client.post(
+        save_url(assessment, policy), choose(policy, 3, comment="Ask legal first"), **HTMX
+    )
+    assert "1 of 6 answered" not in response.content.decode()
+    note.refresh_from_db()
+    assert (note.kind, note.option.score, note.comment) == ("option", 3, "Ask legal first")
+
+
+def test_without_javascript_a_comment_alone_is_kept_as_a_note(client, owner, assessment):
+    client.force_login(owner)
+    policy = question(assessment, "policy")
+    response = client.post(section_url(assessment, "program"), {f"q-{policy.pk}-comment": "Later"})
+    assert response.status_code == 302
+    assert Answer.objects.get().kind == "note"
+
+
+def drawn(q, answer=None) -> dict:
+    """What the page drew for `q` and sends back with each save: version and starting values."""
+    from assessments.forms.answers import AnswerForm
+
+    prefix = f"q-{q.pk}-"
+    start = AnswerForm.initial_for(answer)
+    return {prefix + name: value for name, value in start.items() if name.startswith(("was_", "v"))}
+
+
+def stored(assessment, q):
+    return Answer.objects.select_related("option").get(assessment=assessment, question=q)
+
+
+def test_a_comment_edited_on_an_old_page_never_sends_back_the_old_choice(
+    client, owner, colleague, assessment
+):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    client.post(save_url(assessment, policy), {**choose(policy, 1), **drawn(policy)}, **HTMX)
+    seen_by_owner = stored(assessment, policy)
+    assert seen_by_owner.version == 1
+    # The colleague, on the page as it is now, chooses otherwise.
+    client.force_login(colleague)
+    data = {**choose(policy, 3), **drawn(policy, seen_by_owner)}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    assert stored(assessment, policy).version == 2
+    # The owner, on the page as it was, adds a comment: the old choice is still in the form.
+    client.force_login(owner)
+    data = {**choose(policy, 1, comment="Board minutes"), **drawn(policy, seen_by_owner)}
+    response = client.post(save_url(assessment, policy), data, **HTMX)
+    assert response.status_code == 200
+    label = policy.options.get(score=3).label
+    assert f"A colleague changed the answer meanwhile: “{label}” stays" in response.content.decode()
+    answer = stored(assessment, policy)
+    assert (answer.option.score, answer.comment, answer.version) == (3, "Board minutes", 3)
+
+
+def test_a_different_choice_over_a_colleagues_newer_one_is_asked_about_not_saved(
+    client, owner, colleague, assessment
+):
+    policy = question(assessment, "policy")
+    client.force_login(colleague)
+    client.post(save_url(assessment, policy), {**choose(policy, 3), **drawn(policy)}, **HTMX)
+    # The owner opened the page before the colleague's answer, and chooses "1".
+    client.force_login(owner)
+    mine = {**choose(policy, 1, comment="Mine"), **drawn(policy)}
+    response = client.post(save_url(assessment, policy), mine, **HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    label = policy.options.get(score=3).label
+    assert f"carlos chose “{label}”" in html
+    assert "Keep theirs" in html and "Use mine" in html
+    assert f'name="q-{policy.pk}-their_version" value="1"' in html
+    answer = stored(assessment, policy)
+    assert (answer.option.score, answer.comment, answer.answered_by) == (3, "", colleague)
+
+    # "Keep theirs": theirs is drawn again, nothing is written.
+    keep = {**mine, f"q-{policy.pk}-resolve": "theirs"}
+    response = client.post(save_url(assessment, policy), keep, **HTMX)
+    assert response.status_code == 200
+    radio = re.search(
+        rf'<input [^>]*value="{policy.options.get(score=3).pk}"[^>]*>', response.content.decode()
+    )
+    assert radio and " checked" in radio[0]
+    assert stored(assessment, policy).version == 1
+
+    # "Use mine": over the version the panel showed.
+    use = {**mine, f"q-{policy.pk}-resolve": "mine", f"q-{policy.pk}-their_version": "1"}
+    assert client.post(save_url(assessment, policy), use, **HTMX).status_code == 200
+    answer = stored(assessment, policy)
+    assert (answer.option.score, answer.comment, answer.version) == (1, "Mine", 2)
+
+
+def test_the_same_choice_as_a_colleagues_newer_one_is_no_conflict(
+    client, owner, colleague, assessment
+):
+    policy = question(assessment, "policy")
+    client.force_login(colleague)
+    client.post(save_url(assessment, policy), {**choose(policy, 3), **drawn(policy)}, **HTMX)
+    client.force_login(owner)
+    data = {**choose(policy, 3, comment="Agreed"), **drawn(policy)}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    answer = stored(assessment, policy)
+    assert (answer.option.score, answer.comment, answer.version) == (3, "Agreed", 2)
+
+
+def test_without_javascript_a_conflict_shows_the_panel_and_saves_nothing(
+    client, owner, colleague, assessment
+):
+    policy, training = question(assessment, "policy"), question(assessment, "training")
+    client.force_login(colleague)
+    client.post(save_url(assessment, policy), {**choose(policy, 3), **drawn(policy)}, **HTMX)
+    client.force_login(owner)
+    form = {
+        **choose(policy, 1),
+        **drawn(policy),
+        **choose(training, 2),
+        **drawn(training),
+    }
+    response = client.post(section_url(assessment, "program"), form)
+    assert response.status_code == 409
+    assert "carlos chose" in response.content.decode()
+    assert list(assessment.answers.values_list("question__key", flat=True)) == ["policy"]
+    form.update({f"q-{policy.pk}-resolve": "mine", f"q-{policy.pk}-their_version": "1"})
+    assert client.post(section_url(assessment, "program"), form).status_code == 302
+    scores = dict(assessment.answers.values_list("question__key", "option__score"))
+    assert scores == {"policy": 1, "training": 2}
+
+
+def test_a_save_sends_back_where_the_next_one_starts(client, owner, assessment):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    response = client.post(
+        save_url(assessment, policy), {**choose(policy, 2), **drawn(policy)}, **HTMX
+    )
+    html = response.content.decode()
+    assert re.search(r'<div id="start-q-policy" hidden hx-swap-oob="true">', html)
+    assert re.search(rf'<input [^>]*name="q-{policy.pk}-version"[^>]*value="1"', html)
+    data = {**choose(policy, 2, comment="More"), **drawn(policy, stored(assessment, policy))}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    assert stored(assessment, policy).version == 2
+
+
+def test_a_kept_note_can_be_emptied(client, owner, assessment):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    data = {f"q-{policy.pk}-comment": "Draft thought", **drawn(policy)}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    note = stored(assessment, policy)
+    data = {f"q-{policy.pk}-comment": "", **drawn(policy, note)}
+    assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
+    note = stored(assessment, policy)
+    assert (note.kind, note.comment, note.version) == ("note", "", 2)

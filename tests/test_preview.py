@@ -94,7 +94,7 @@ def test_staff_answer_a_draft_and_see_its_results_without_creating_anything(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="q-inventory"' in html and "Saved in this preview" in html
+    assert 'id="status-q-inventory"' in html and "Saved in this preview" in html
     assert re.search(r"id=\"progress\"[^>]*hx-swap-oob=\"true\"", html)
     assert "1 of 6 answered" in html
     assert re.search(r"id=\"sections-nav\"[^>]*hx-swap-oob=\"true\"", html)
@@ -260,3 +260,20 @@ def test_the_admin_links_each_version_to_its_preview(client, questionnaire, djan
     client.force_login(previewer)
     page = client.get(f"/admin/assessments/questionnaire/{questionnaire.pk}/change/")
     assert f'href="/preview/{questionnaire.pk}/"' in page.content.decode()
+
+
+def test_a_note_in_the_preview_is_kept_but_not_counted_nor_scored(client, previewer, draft):
+    client.force_login(previewer)
+    inventory = question(draft, "inventory")
+    response = client.post(
+        url("preview_section", draft, "basics"),
+        {f"q-{inventory.pk}-comment": "Ask IT", "question": inventory.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "0 of 6 answered" in response.content.decode()
+    page = client.get(url("preview_section", draft, "basics")).content.decode()
+    assert re.search(r">\s*Ask IT</textarea>", page) and "0 of 6 answered" in page
+    assert client.get(url("preview_results", draft)).status_code == 200
+    answering = client.session[session_key(draft.pk)]
+    assert answering["inventory"]["choice"] == "note"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +26,30 @@ class WebLinkField(forms.URLField):
 
 SMALL = {"class": "form-control form-control-sm"}
 
+# What a person changes in one question, as the form names it.
+ANSWER_FIELDS = ("choice", "reason", "comment", "evidence_url")
+
+
+@dataclass(frozen=True)
+class Start:
+    """What a save started from: the answer's version the person saw (0: none yet), its choice
+    then (None: not known, as after "use mine"), and the fields the person has changed since.
+
+    When someone else saved in between, only those fields are written on top of theirs, and a
+    different choice of theirs is never overwritten without asking (`AssessmentAnswers.record`).
+    """
+
+    version: int
+    choice: str | None
+    changed: frozenset[str]
+
 
 class AnswerForm(BootstrapFieldsMixin, forms.Form):
     # RadioSelect gives every option its own id ("id_q-7-choice_0"), which its label points to.
+    # Not required: a comment or a link may be kept before anyone chooses (a note, `answer_values`).
     choice = forms.ChoiceField(
         label=_("Answer"),
-        required=True,
+        required=False,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     reason = forms.CharField(
@@ -51,6 +71,16 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
         assume_scheme="https",
         widget=forms.URLInput(attrs={**SMALL, "placeholder": "https://"}),
     )
+
+    # What the page drew the question from, sent back with each save (`start`): the version of
+    # the stored answer and its values then. Hidden, never shown; replaced after each save.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    was_choice = forms.CharField(required=False, widget=forms.HiddenInput)
+    was_reason = forms.CharField(required=False, widget=forms.HiddenInput)
+    was_comment = forms.CharField(required=False, widget=forms.HiddenInput)
+    was_evidence_url = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Sent by the conflict panel only: the version of the colleague's answer it showed.
+    their_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     label_class = "form-label mt-2"
     # The page's form is `novalidate` and every question saves on its own: a browser must not
@@ -81,16 +111,31 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        # Nothing chosen and nothing to keep: unless a kept note is being emptied.
+        had_note = data.get("was_comment") or data.get("was_evidence_url")
+        if "choice" in data and not data["choice"] and not (self.has_note() or had_note):
+            self.add_error("choice", self.fields["choice"].error_messages["required"])
         if data.get("choice") == NOT_APPLICABLE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why this practice does not apply to you."))
         return data
 
+    def has_note(self) -> bool:
+        """Whether a comment or a link was given, which is kept even without a choice."""
+        data = self.cleaned_data
+        return bool(data.get("comment") or data.get("evidence_url"))
+
     def answer_values(self) -> dict:
-        """What to store, from cleaned data: the kind, the option and the texts."""
+        """What to store, from cleaned data: the kind, the option and the texts.
+
+        Without a choice, the comment and the link are kept as a note (`Answer.Kind.NOTE`):
+        not an answer, so neither scored nor counted as answered, but there after a reload.
+        """
         data = self.cleaned_data
         choice = data["choice"]
         option = None
-        if choice == DONT_KNOW:
+        if not choice:
+            kind = Answer.Kind.NOTE
+        elif choice == DONT_KNOW:
             kind = Answer.Kind.DONT_KNOW
         elif choice == NOT_APPLICABLE:
             kind = Answer.Kind.NOT_APPLICABLE
@@ -105,14 +150,38 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
             "evidence_url": data["evidence_url"],
         }
 
+    def start(self, resolve: str = "") -> Start | None:
+        """Where this save started from; None if the client did not say (last writer wins).
+
+        `resolve="mine"`: the person saw the colleague's answer in the conflict panel and keeps
+        their own, all of it, over that version of the colleague's.
+        """
+        data = self.cleaned_data
+        if resolve == "mine" and data.get("their_version"):
+            return Start(data["their_version"], None, frozenset(ANSWER_FIELDS))
+        if data.get("version") is None:
+            return None
+        changed = frozenset(f for f in ANSWER_FIELDS if data[f] != data[f"was_{f}"])
+        return Start(data["version"], data["was_choice"], changed)
+
     @classmethod
     def initial_for(cls, answer: Answer | None) -> dict:
         if answer is None:
-            return {}
-        choice = str(answer.option_id) if answer.kind == Answer.Kind.OPTION else answer.kind
-        return {
+            return {"version": 0}
+        if answer.kind == Answer.Kind.NOTE:
+            choice = ""
+        elif answer.kind == Answer.Kind.OPTION:
+            choice = str(answer.option_id)
+        else:
+            choice = answer.kind
+        values = {
             "choice": choice,
             "reason": answer.reason,
             "comment": answer.comment,
             "evidence_url": answer.evidence_url,
+        }
+        return {
+            **values,
+            **{f"was_{name}": value for name, value in values.items()},
+            "version": answer.version,
         }

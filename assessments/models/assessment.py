@@ -69,27 +69,49 @@ class Assessment(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
-    def record_answer(self, question: Question, user, *, reread: bool = True, **values) -> Answer:
-        """Store the agreed answer to `question`; the last writer wins, nothing else is touched.
+    def record_answer(
+        self, question: Question, user, *, reread: bool = True, version: int | None = None, **values
+    ) -> Answer | None:
+        """Store the agreed answer to `question`, and move its version on.
 
-        Answers to different questions are separate rows, so concurrent saves of different
-        questions never collide. Two saves of the same question race on the unique constraint;
-        the loser of that race updates the winner's row instead of failing.
+        `version`: the version of the answer the writer started from (0: there was none). The
+        write happens only if the stored answer is still at that version, checked in the same
+        UPDATE (or INSERT, for 0); else nothing is written and None is returned, for the caller
+        to read what is stored and decide (`AssessmentAnswers.record`).
+
+        Without `version`, the last writer wins: answers to different questions are separate
+        rows, so concurrent saves of different questions never collide; two saves of the same
+        question race on the unique constraint, and the loser of that race updates the winner's
+        row instead of failing.
 
         With `reread=False` the answer returned is the one this call wrote, built in memory
-        without reading it back (it has no pk); a later writer may already have replaced it.
+        without reading it back (it has no pk, and no version unless `version` was given); a
+        later writer may already have replaced it.
         """
         values = {**values, "answered_by": user, "answered_at": timezone.now()}
         # Through `of(self)` the write moves this instance's revision along with the stored one.
         mine = Answer.objects.of(self).filter(question=question, respondent__isnull=True)
-        if not mine.update(**values):
+        moved = {**values, "version": F("version") + 1}
+        if version == 0:
             try:
                 with transaction.atomic():
                     Answer.objects.create(assessment=self, question=question, **values)
             except IntegrityError:
-                mine.update(**values)
+                return None  # someone answered first
+        elif version is not None:
+            if not mine.filter(version=version).update(**moved):
+                return None  # changed (or removed) since the writer read it
+        elif not mine.update(**moved):
+            try:
+                with transaction.atomic():
+                    Answer.objects.create(assessment=self, question=question, **values)
+            except IntegrityError:
+                mine.update(**moved)
         if not reread:
-            return Answer(assessment=self, question=question, **values)
+            answer = Answer(assessment=self, question=question, **values)
+            # Unknown after a last-writer-wins update: None, so the next save does not claim one.
+            answer.version = None if version is None else version + 1  # type: ignore[assignment]
+            return answer
         return mine.select_related("answered_by", "option").get()
 
     def submit(self) -> None:
@@ -147,6 +169,10 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
         answers = self.filter(assessment=assessment)
         answers._of = assessment
         return answers
+
+    def chosen(self) -> AnswerQuerySet:
+        """The answers proper: without the notes kept on questions nobody has answered yet."""
+        return self.exclude(kind=Answer.Kind.NOTE)
 
     def _moves(self, kwargs) -> bool:
         return "assessment" in kwargs or "assessment_id" in kwargs
@@ -208,6 +234,9 @@ class Answer(models.Model):
         OPTION = "option", _("Answered")
         DONT_KNOW = "dont_know", _("Don't know")
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
+        # A comment or evidence kept on a question nobody has answered yet: not an answer, so
+        # never scored nor counted as answered (`Answer.objects.chosen()` leaves it out).
+        NOTE = "note", _("No answer yet")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -233,6 +262,9 @@ class Answer(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), auto_now=True)
+    # Moved on by every save of the row, so a save can say which state it started from and be
+    # refused when someone else's choice came in between (`Assessment.record_answer`).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = AnswerQuerySet.as_manager()
     # The assessment the row belongs to in the database, when read from it (see `from_db`).
@@ -266,6 +298,8 @@ class Answer(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         using = kwargs.get("using") or router.db_for_write(Answer, instance=self)
+        if not self._state.adding:
+            self.version += 1  # an edit in the admin, say: whoever started from before is told
         with transaction.atomic(using=using, savepoint=False):
             super().save(*args, **kwargs)
             _answers_changed(using, self._touched_assessments(), _held_assessments([self]))

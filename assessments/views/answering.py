@@ -27,14 +27,20 @@ from assessments.access import (
     require_owner,
 )
 from assessments.answering import (
+    AnswerConflict,
     AnswerStore,
     AssessmentAnswers,
+    Conflict,
     Structure,
+    choice_of,
     questionnaire_structure,
 )
 from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
 from assessments.models import Answer, Assessment, Membership, Question, Questionnaire, Section
+
+# The fields of a question's form that make it worth saving when the whole section is sent.
+SENT = ("choice", "comment", "evidence_url")
 
 
 @dataclass
@@ -46,6 +52,9 @@ class QuestionRow:
     save_url: str
     description: str  # HTML: the question's stage, pillar, layer and help
     saved: bool = False
+    conflict: Conflict | None = None  # a colleague's different choice, met by this save
+    # The choice that stays when this save changed only texts on top of a colleague's newer one.
+    kept_choice: str = ""
 
 
 @dataclass
@@ -190,18 +199,47 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
     status = 200
     if request.method == "POST":
         rows = answering.rows(answering.structure.section_questions[section.pk], request.POST)
-        posted = [r for r in rows if request.POST.get(r.form.add_prefix("choice"))]
+        resolve = {
+            row.question.pk: request.POST.get(row.form.add_prefix("resolve")) for row in rows
+        }
+        # A question is sent when it has a choice, or a comment or link to keep as a note; not
+        # when the person chose to keep a colleague's answer in the conflict panel.
+        posted = [
+            r
+            for r in rows
+            if any(request.POST.get(r.form.add_prefix(f)) for f in SENT)
+            and resolve[r.question.pk] != "theirs"
+        ]
         if all(row.form.is_valid() for row in posted):
-            answering.store.record(
-                [(row.question, row.form.answer_values()) for row in posted], request.user
-            )
-            messages.success(request, answering.saved_message)
-            return redirect(answering.after(section))
+            starts = [row.form.start(resolve[row.question.pk] or "") for row in posted]
+            # What the person did not change is not written again over a colleague's.
+            changed = [
+                (row, start)
+                for row, start in zip(posted, starts, strict=True)
+                if start is None or start.changed
+            ]
+            try:
+                answering.store.record(
+                    [(row.question, row.form.answer_values()) for row, _start in changed],
+                    request.user,
+                    [start for _row, start in changed],
+                )
+            except AnswerConflict as refused:
+                conflicts = {c.question.pk: c for c in refused.conflicts}
+                for row in posted:
+                    row.conflict = conflicts.get(row.question.pk)
+                status = 409
+            else:
+                messages.success(request, answering.saved_message)
+                if any(value == "theirs" for value in resolve.values()):
+                    return redirect(answering.section_url(section.key))
+                return redirect(answering.after(section))
+        else:
+            status = 400
         # Only the answers sent are checked; the others show what is stored.
         for index, row in enumerate(rows):
             if row not in posted:
                 rows[index] = answering.row(row.question, answer=row.answer, bound=False)
-        status = 400
     else:
         rows = answering.rows(answering.structure.section_questions[section.pk])
     sections = answering.sidebar(section)
@@ -222,21 +260,48 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
 
 
 def answer_question(request, answering: Answering, question: Question) -> HttpResponse:
-    """The save of the one question that changed. For htmx, its fragment with the progress and
-    the sidebar out of band; else back to the question on its page."""
+    """The save of the one question that changed.
+
+    For htmx, only the question's status line changes, with the progress and the sidebar, all
+    out of band (`question_saved`): the page's inputs are never replaced, so nothing typed
+    while the save travels is lost, and focus and open details stay. A refused save (400)
+    likewise sends only its problems (`question_refused`): the simplest way to keep every
+    typed character is to leave the controls alone, and app.js marks those named invalid.
+    So does a save that met a colleague's different choice (409, `Conflict`): the status line
+    shows both and asks. Without htmx: back to the question on its page, or the question drawn
+    again with its problems (or the conflict) and the posted values."""
     # Bound to what was posted, without reading the stored answer: it is about to be replaced.
     row = answering.row(question, request.POST)
     context = {**answering.context, "row": row, "can_edit": answering.can_edit}
     if not row.form.is_valid():
-        return render(request, "assessments/section.html#question", context, status=400)
-    row.answer = answering.store.record([(question, row.form.answer_values())], request.user)[0]
+        template = "question_refused" if request.htmx else "question"
+        return render(request, f"assessments/section.html#{template}", context, status=400)
+    resolve = request.POST.get(row.form.add_prefix("resolve"), "")
+    back = f"{answering.section_url(question.section.key)}#q-{question.key}"
+    if resolve == "theirs":
+        # The colleague's answer stays: the question is drawn again from it, whole.
+        if not request.htmx:
+            return redirect(back)
+        context.update(row=answering.rows([question])[0], oob=True)
+        return render(request, "assessments/section.html#question", context)
+    try:
+        row.answer = answering.store.record(
+            [(question, row.form.answer_values())], request.user, [row.form.start(resolve)]
+        )[0]
+    except AnswerConflict as refused:
+        row.conflict = refused.conflicts[0]
+        template = "question_refused" if request.htmx else "question"
+        return render(request, f"assessments/section.html#{template}", context, status=409)
     if not request.htmx:
-        return redirect(f"{answering.section_url(question.section.key)}#q-{question.key}")
+        return redirect(back)
     row.saved = True
+    if choice_of(row.answer.kind, row.answer.option) != row.form.cleaned_data["choice"]:
+        row.kept_choice = Conflict.label(row.answer.kind, row.answer.option)
+    # The next save starts from what this one wrote (`question_start`, out of band).
     row.form = AnswerForm(question=question, initial=AnswerForm.initial_for(row.answer))
     sections = answering.sidebar(question.section)
     context.update(sections=sections, progress=progress(sections), oob=True)
-    return render(request, "assessments/section.html#saved_question", context)
+    return render(request, "assessments/section.html#question_saved", context)
 
 
 def assessment_answering(membership: Membership, assessment: Assessment) -> Answering:
@@ -331,6 +396,8 @@ def answer_save(request, org_slug, pk, question_pk):
             "row": answering.rows([question])[0],
             "can_edit": False,
             "locked_message": _("This assessment was submitted; answers are locked."),
+            # Drawn whole, out of band: the stored answer, which can no longer be changed.
+            "oob": True,
         }
         return render(request, "assessments/section.html#question", context, status=409)
     return answer_question(request, answering, question)

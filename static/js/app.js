@@ -1,10 +1,20 @@
-// Behaviour htmx does not give us by itself: say when an answer could not be saved, and retry.
+// Behaviour htmx does not give us by itself: when a question saves, say when an answer could
+// not be saved, and retry.
 (function () {
   "use strict";
 
   function questionOf(elt) {
     return elt && elt.closest ? elt.closest("fieldset.question") : null;
   }
+
+  // A question saves on "answer-edited" (a text field changed: at once) or "answer-chosen" (a
+  // radio: htmx waits until the choice settles, so arrow keys passing over options save once).
+  document.addEventListener("change", function (event) {
+    var question = questionOf(event.target);
+    if (!question || !question.hasAttribute("hx-post")) return;
+    var chosen = event.target.type === "radio";
+    question.dispatchEvent(new CustomEvent(chosen ? "answer-chosen" : "answer-edited"));
+  });
 
   function markFailed(event) {
     var question = questionOf(event.detail.elt);
@@ -19,14 +29,48 @@
     retry.className = "btn btn-sm btn-outline-danger retry-save";
     retry.textContent = question.dataset.retryLabel;
     retry.addEventListener("click", function () {
-      htmx.trigger(question, "change");
+      htmx.trigger(question, "answer-edited");
     });
     status.append(message, retry);
     question.classList.add("save-failed");
   }
 
+  // After a save, the status line names the refused fields (data-invalid): mark those controls,
+  // and only those, without touching what they hold.
+  function markInvalid(event) {
+    var status = event.detail.target;
+    if (!status || !status.classList || !status.classList.contains("answer-status")) return;
+    var question = questionOf(status);
+    if (!question) return;
+    question.classList.remove("save-failed");
+    var list = status.querySelector("[data-invalid]");
+    var names = list ? list.dataset.invalid.split(" ") : [];
+    question.querySelectorAll("input, textarea, select").forEach(function (control) {
+      if (control.type === "hidden") return;
+      var invalid = names.indexOf(control.name) !== -1;
+      control.classList.toggle("is-invalid", invalid);
+      if (invalid) control.setAttribute("aria-invalid", "true");
+      else control.removeAttribute("aria-invalid");
+    });
+  }
+
+  // A question drawn again whole (the colleague's answer kept, or a locked assessment): the
+  // control that was used is gone, so focus goes to the answer now chosen, not to the page.
+  function focusRedrawn(event) {
+    var target = event.detail.target;
+    if (!target || !target.id) return;
+    var question = document.getElementById(target.id);
+    if (!question || !question.matches("fieldset.question")) return;
+    if (document.activeElement && question.contains(document.activeElement)) return;
+    var control = question.querySelector("input[type=radio]:checked") ||
+      question.querySelector("input[type=radio]");
+    if (control) control.focus();
+  }
+
   document.addEventListener("htmx:responseError", markFailed);
   document.addEventListener("htmx:sendError", markFailed);
+  document.addEventListener("htmx:oobAfterSwap", markInvalid);
+  document.addEventListener("htmx:oobAfterSwap", focusRedrawn);
 })();
 
 // Never show a page from the back/forward cache: its answers or its "Review and submit" may be
