@@ -21,6 +21,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def pytest_configure(config):
     from django.conf import settings
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+
+    # The suite runs one process per core, browser tests beside property tests: a busy machine
+    # must not fail a property for being slow to generate or run, only for being false.
+    hypothesis_settings.register_profile(
+        "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    hypothesis_settings.load_profile("suite")
 
     # Users are made in most tests; PBKDF2's deliberate slowness (a third of a second each) is
     # for real passwords, not for a test's.
