@@ -25,18 +25,40 @@ def _opcodes(old: list[str], new: list[str]):
     return SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
 
 
+def _segments(old: str, new: str) -> list[tuple[bool, str, str]]:
+    """(changed, old text, new text) runs; the spaces between two changes join them."""
+    a, b = _tokens(old), _tokens(new)
+    segments: list[tuple[bool, str, str]] = []
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+        segments.append((tag != "equal", "".join(a[i1:i2]), "".join(b[j1:j2])))
+    joined: list[tuple[bool, str, str]] = []
+    for index, (changed, a_text, b_text) in enumerate(segments):
+        between_changes = (
+            not changed
+            and a_text.isspace()
+            and 0 < index < len(segments) - 1
+            and segments[index + 1][0]
+            and joined[-1][0]
+        )
+        if (changed or between_changes) and joined and joined[-1][0]:
+            _, a_before, b_before = joined.pop()
+            joined.append((True, a_before + a_text, b_before + b_text))
+        else:
+            joined.append((changed, a_text, b_text))
+    return joined
+
+
 def word_diff(old: str, new: str) -> SafeString:
     """`new` against `old`: removed words in <del>, added ones in <ins>, all text escaped."""
-    a, b = _tokens(old), _tokens(new)
     parts: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in _opcodes(a, b):
-        if tag == "equal":
-            parts.append(("{}", "".join(a[i1:i2])))
+    for changed, a_text, b_text in _segments(old, new):
+        if not changed:
+            parts.append(("{}", a_text))
             continue
-        if i2 > i1:
-            parts.append(("<del>{}</del>", "".join(a[i1:i2])))
-        if j2 > j1:
-            parts.append(("<ins>{}</ins>", "".join(b[j1:j2])))
+        if a_text:
+            parts.append(("<del>{}</del>", a_text))
+        if b_text:
+            parts.append(("<ins>{}</ins>", b_text))
     return format_html_join("", "{}", ((format_html(f, t),) for f, t in parts))
 
 
