@@ -91,6 +91,35 @@ def test_the_merged_text_is_saved_as_one_new_version_against_theirs(
     ]
 
 
+def test_text_typed_on_during_the_conflict_is_kept_when_the_merge_replaces_it(
+    client, owner, strategy, conflict
+):
+    merge = url("section_merge", strategy, "why")
+    typed = "Olivia wrote <b>this</b>.\nSecond line.\nTyped on while the panel was open."
+    response = client.post(merge, {"merged": "Merged.", "their_version": 1, "body": typed}, **HTMX)
+    assert response.status_code == 200
+    assert (
+        "while the conflict was shown is kept in the section's history" in response.content.decode()
+    )
+    section = strategy.sections.get(key="why")
+    assert section.body == "Merged."
+    assert list(
+        section.revisions.filter(kind=Revision.Kind.CONFLICT).order_by("pk").values_list("body")
+    ) == [("Olivia wrote <b>this</b>.\nSecond line.",), (typed,)]
+
+
+def test_a_merge_keeps_no_second_copy_of_the_text_the_conflict_kept(
+    client, owner, strategy, conflict
+):
+    conflicted = "Olivia wrote <b>this</b>.\nSecond line."
+    merge = url("section_merge", strategy, "why")
+    response = client.post(
+        merge, {"merged": "Merged.", "their_version": 1, "body": conflicted}, **HTMX
+    )
+    assert "kept in the section" not in response.content.decode()
+    assert Revision.objects.filter(kind=Revision.Kind.CONFLICT).count() == 1
+
+
 def test_a_merge_without_javascript_goes_back_to_the_section(client, strategy, conflict):
     response = client.post(
         url("section_merge", strategy, "why"), {"merged": "Both.", "their_version": 1}

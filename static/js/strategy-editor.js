@@ -11,6 +11,7 @@
   var form, body;
   var lastSaved = null; // the text the server holds for the version in #base-version
   var beaconBody = null; // the text of a keepalive save under way
+  var htmxBody = null; // the text of a save through htmx under way
   var resubmitting = false; // another form, submitted again once the text is saved
 
   function conflictOpen() {
@@ -72,7 +73,10 @@
   // A save that outlives the page (pagehide, a hidden tab that may be discarded). Against the
   // version the page holds: if someone saved since, the server keeps this text as a conflict.
   function saveWithKeepalive() {
-    if (!dirty() || conflictOpen() || beaconBody === body.value) return;
+    // A save of this very text already under way would make this one a conflict with it.
+    if (!dirty() || conflictOpen() || beaconBody === body.value || htmxBody === body.value) {
+      return;
+    }
     var text = body.value;
     var url = form.getAttribute("hx-post");
     beaconBody = text;
@@ -133,7 +137,7 @@
     document.addEventListener("htmx:beforeRequest", function (event) {
       var elt = event.detail.elt;
       if (elt === form) {
-        event.detail.xhr.savedBody = body.value;
+        event.detail.xhr.savedBody = htmxBody = body.value;
       } else if (elt.hasAttribute && elt.hasAttribute("data-merge")) {
         var merged = document.getElementById("id_merged");
         event.detail.xhr.savedBody = merged ? merged.value : null;
@@ -142,6 +146,7 @@
     });
     document.addEventListener("htmx:afterRequest", function (event) {
       var xhr = event.detail.xhr;
+      if (xhr && xhr.savedBody === htmxBody) htmxBody = null;
       if (!xhr || typeof xhr.savedBody !== "string" || xhr.status !== 200) return;
       if (xhr.merge) {
         body.value = xhr.savedBody;

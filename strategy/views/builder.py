@@ -238,7 +238,37 @@ def section_merge(request, org_slug, strategy_pk, section_key):
     context = _section_context(
         membership, strategy, outcome.section, form=form, body=body, outcome=outcome
     )
+    if outcome.saved:
+        context["kept_typed"] = _keep_typed_text(request, outcome.section, body)
     return _saved_or_conflict(request, context, outcome)
+
+
+def _keep_typed_text(request, section: Section, merged: str) -> bool:
+    """Keep the editor's text in the history when the merge replaces what it has since gained.
+
+    The merge was drawn up from the text of the conflict; the person may have typed on in the
+    editor while the panel was open. That text, when it is neither the merge nor the text the
+    conflict already kept, becomes one conflict revision, so the merge drops nothing unseen.
+    """
+    typed = request.POST.get("body")
+    if typed is None or not typed.strip() or typed == merged or body_size_error(typed):
+        return False
+    kept = (
+        section.revisions.filter(kind=Revision.Kind.CONFLICT, created_by=request.user)
+        .order_by("-pk")
+        .values_list("body", flat=True)
+        .first()
+    )
+    if typed == kept:
+        return False
+    Revision.objects.create(
+        section=section,
+        version=section.version,
+        kind=Revision.Kind.CONFLICT,
+        body=typed,
+        created_by=request.user,
+    )
+    return True
 
 
 @login_required

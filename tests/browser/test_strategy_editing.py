@@ -117,10 +117,16 @@ def test_two_people_edit_one_section_and_the_second_merges_both_texts(new_page, 
     expected = "Alpha writes first.\nA second line.\n\nBeta adds this. And more."
     assert body_of(strategy) == expected
     assert colleague.locator("#id_body").input_value() == expected
+    # What was typed in the editor while the panel was open is kept once, at the merge.
+    colleague.get_by_text("kept in the section's history").wait_for()
+    assert list(conflicts.order_by("pk").values_list("body", flat=True)) == [
+        "Beta adds this.",
+        "Beta adds this. And more.",
+    ]
 
     # Resolved: saving as you type resumes, from the merged version.
     colleague.locator("#id_body").press("Control+End")
     colleague.keyboard.type(" Done.", delay=20)
     colleague.locator("#save-status").get_by_text("Saved (version 3)").wait_for()
     assert body_of(strategy) == expected + " Done."
-    assert conflicts.count() == 1
+    assert conflicts.count() == 2
