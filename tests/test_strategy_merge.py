@@ -11,7 +11,7 @@ from django.urls import reverse
 from strategy.diff import change_summary, merged_text, word_diff
 from strategy.models import Revision, Strategy
 from tests import test_strategy_builder
-from tests.test_strategy_builder import HTMX, save, url
+from tests.test_strategy_builder import HTMX, SAVE_QUERIES, save, url
 
 # The builder tests' fixtures: an answered assessment and the strategy started from it.
 answered = test_strategy_builder.answered
@@ -242,3 +242,15 @@ def test_the_history_costs_the_same_queries_however_many_entries(client, owner, 
             assert client.get(history).status_code == 200
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_merge_costs_what_a_save_costs(client, owner, strategy, conflict):
+    merged = "Carlos wrote this.\nOlivia too."
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(
+            url("section_merge", strategy, "why"),
+            {"merged": merged, "their_version": 1, "body": merged},
+            **HTMX,
+        )
+    assert response.status_code == 200
+    assert len(context.captured_queries) == SAVE_QUERIES

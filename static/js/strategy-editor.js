@@ -98,7 +98,7 @@
       .then(function (response) {
         return response.text().then(function (html) {
           if (response.status === 200 || response.status === 409) {
-            if (response.status === 200) lastSaved = text;
+            lastSaved = text; // saved, or kept in the history as a conflict
             htmx.swap("#save-status", html, { swapStyle: "outerHTML" });
           }
         });
@@ -147,7 +147,10 @@
     document.addEventListener("htmx:afterRequest", function (event) {
       var xhr = event.detail.xhr;
       if (xhr && xhr.savedBody === htmxBody) htmxBody = null;
-      if (!xhr || typeof xhr.savedBody !== "string" || xhr.status !== 200) return;
+      if (!xhr || typeof xhr.savedBody !== "string") return;
+      // A conflict keeps the refused text in the history: only what is typed after it is unsaved.
+      if (xhr.status === 409 && !xhr.merge) lastSaved = xhr.savedBody;
+      if (xhr.status !== 200) return;
       if (xhr.merge) {
         body.value = xhr.savedBody;
         htmx.trigger(body, "refresh-preview");

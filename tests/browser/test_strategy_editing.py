@@ -7,7 +7,7 @@ import pytest
 from assessments import demo
 from assessments.models import Membership
 from strategy.models import Revision, Section, Strategy
-from tests.browser.helpers import wait_for_htmx
+from tests.browser.helpers import axe_violations, wait_for_htmx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,6 +98,7 @@ def test_two_people_edit_one_section_and_the_second_merges_both_texts(new_page, 
     assert diff.locator("del").first.inner_text().startswith("Alpha")
     assert "Beta adds this." in diff.locator("ins").all_inner_texts()
     assert panel.locator(".conflict-theirs").inner_text() == "Alpha writes first.\nA second line."
+    assert axe_violations(colleague) == []
     conflicts = Revision.objects.filter(section__strategy=strategy, kind=Revision.Kind.CONFLICT)
     assert conflicts.count() == 1
 
