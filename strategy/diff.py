@@ -21,16 +21,42 @@ def _tokens(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
-def _opcodes(old: list[str], new: list[str]):
-    return SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+# Comparing n words with m costs up to n × m steps; a changed stretch longer than this is
+# shown as removed and added whole rather than word by word.
+WORD_PAIRS_LIMIT = 250_000
+# Sentences and lines, each with the spaces after it: the first, coarse comparison.
+UNIT = re.compile(r"[^.!?…\n]*(?:[.!?…]+[^\S\n]*|\n|$)")
+
+
+def _units(text: str) -> list[str]:
+    return [unit for unit in UNIT.findall(text) if unit]
+
+
+def _raw_segments(old: str, new: str):
+    """(changed, old text, new text) runs: sentences and lines first, then words within them.
+
+    Comparing sentences first keeps long texts with a few edits fast: only the changed ones are
+    compared word by word.
+    """
+    a_units, b_units = _units(old), _units(new)
+    units = SequenceMatcher(None, a_units, b_units, autojunk=False)
+    for tag, i1, i2, j1, j2 in units.get_opcodes():
+        a_text, b_text = "".join(a_units[i1:i2]), "".join(b_units[j1:j2])
+        if tag == "equal":
+            yield False, a_text, b_text
+            continue
+        a, b = _tokens(a_text), _tokens(b_text)
+        if len(a) * len(b) > WORD_PAIRS_LIMIT:
+            yield True, a_text, b_text
+            continue
+        words = SequenceMatcher(None, a, b, autojunk=False)
+        for word_tag, k1, k2, l1, l2 in words.get_opcodes():
+            yield word_tag != "equal", "".join(a[k1:k2]), "".join(b[l1:l2])
 
 
 def _segments(old: str, new: str) -> list[tuple[bool, str, str]]:
     """(changed, old text, new text) runs; the spaces between two changes join them."""
-    a, b = _tokens(old), _tokens(new)
-    segments: list[tuple[bool, str, str]] = []
-    for tag, i1, i2, j1, j2 in _opcodes(a, b):
-        segments.append((tag != "equal", "".join(a[i1:i2]), "".join(b[j1:j2])))
+    segments = [segment for segment in _raw_segments(old, new) if segment[1] or segment[2]]
     joined: list[tuple[bool, str, str]] = []
     for index, (changed, a_text, b_text) in enumerate(segments):
         between_changes = (
@@ -64,12 +90,11 @@ def word_diff(old: str, new: str) -> SafeString:
 
 def change_counts(old: str, new: str) -> tuple[int, int]:
     """Characters added and removed going from `old` to `new`, counted over changed words."""
-    a, b = _tokens(old), _tokens(new)
     added = removed = 0
-    for tag, i1, i2, j1, j2 in _opcodes(a, b):
-        if tag != "equal":
-            removed += sum(len(t) for t in a[i1:i2] if not t.isspace())
-            added += sum(len(t) for t in b[j1:j2] if not t.isspace())
+    for changed, a_text, b_text in _raw_segments(old, new):
+        if changed:
+            removed += sum(len(word) for word in a_text.split())
+            added += sum(len(word) for word in b_text.split())
     return added, removed
 
 

@@ -1,6 +1,8 @@
 """Edit conflicts shown word by word and merged; history entries that can be told apart."""
 
+import random
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -254,3 +256,34 @@ def test_a_merge_costs_what_a_save_costs(client, owner, strategy, conflict):
         )
     assert response.status_code == 200
     assert len(context.captured_queries) == SAVE_QUERIES
+
+
+def long_text(seed: int) -> list[str]:
+    """Two hundred paragraphs of made-up sentences: about 50 KB, like a long section."""
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(600)] + ["the", "a", "of", "and", "to"] * 40
+
+    def sentence() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(5, 20))) + "."
+
+    return [" ".join(sentence() for _ in range(rng.randint(1, 5))) for _ in range(200)]
+
+
+def test_long_texts_with_a_few_edits_compare_quickly():
+    paragraphs = long_text(2)
+    edited = [*paragraphs[:50], "Changed entirely.", *paragraphs[51:]]
+    old, new = "\n\n".join(paragraphs), "\n\n".join(edited)
+    started = time.monotonic()
+    summary = change_summary(old, new)
+    html = word_diff(old, new)
+    assert time.monotonic() - started < 1.0
+    assert html.count("<ins>") == 1 and "<ins>Changed entirely.</ins>" in html
+    added, removed = summary.split()[0].lstrip("+").split("/−")
+    assert int(added) == len("Changedentirely.")
+    assert int(removed) == len(paragraphs[50].replace(" ", ""))
+
+
+def test_a_long_change_without_sentences_is_shown_whole():
+    old = " ".join(f"a{i}" for i in range(1000))
+    new = " ".join(f"b{i}" for i in range(1000))
+    assert word_diff(old, new) == f"<del>{old}</del><ins>{new}</ins>"
