@@ -42,7 +42,7 @@ def body_of(strategy, key="why") -> str:
     return Section.objects.get(strategy=strategy, key=key).body
 
 
-def eventually(check, page, timeout=10.0):
+def eventually(check, page, timeout=15.0):
     """Wait for `check` through `page`: Playwright handles events (dialogs) only while waiting."""
     deadline = time.monotonic() + timeout
     while not check():
