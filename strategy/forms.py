@@ -46,6 +46,24 @@ class SectionForm(forms.Form):
         return body
 
 
+class MergeForm(forms.Form):
+    """The text that resolves an edit conflict, saved against the version the person has seen."""
+
+    merged = forms.CharField(
+        label=_("Merged text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        strip=False,
+    )
+    their_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def clean_merged(self) -> str:
+        merged = self.cleaned_data.get("merged") or ""
+        if (error := body_size_error(merged)) is not None:
+            raise forms.ValidationError(error, code="too_long")
+        return merged
+
+
 class TargetsForm(forms.Form):
     """The target stage overall and per layer and pillar, with the horizon to reach it."""
 

@@ -18,12 +18,18 @@ urlpatterns = [
     path(doc + "delete/", builder.strategy_delete, name="delete"),
     path(section, builder.section_edit, name="section"),
     path(section + "save/", builder.section_save, name="section_save"),
+    path(section + "merge/", builder.section_merge, name="section_merge"),
     path(section + "preview/", builder.section_preview, name="section_preview"),
     path(section + "history/", builder.section_history, name="section_history"),
     path(
         section + "revisions/<int:revision_pk>/restore/",
         builder.revision_restore,
         name="revision_restore",
+    ),
+    path(
+        section + "revisions/<int:revision_pk>/diff/",
+        builder.revision_diff,
+        name="revision_diff",
     ),
     path(doc + "roadmap/", roadmap.roadmap, name="roadmap"),
     path(doc + "roadmap/add/", roadmap.item_add, name="item_add"),

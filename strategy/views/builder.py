@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.access import membership_or_404, require_owner
 from strategy import services
 from strategy.access import require_strategy_editor, strategy_or_404
-from strategy.forms import SectionForm, StrategyCreateForm, TargetsForm
+from strategy.diff import change_summary, merged_text, word_diff
+from strategy.forms import MergeForm, SectionForm, StrategyCreateForm, TargetsForm
 from strategy.guidance import guidance_by_key
 from strategy.markdown import render_markdown
 from strategy.models import (
@@ -249,14 +250,86 @@ def section_save(request, org_slug, strategy_pk, section_key):
         body=form.cleaned_data["body"],
         outcome=outcome,
     )
+    return _saved_or_conflict(request, context, outcome)
+
+
+def _conflict_context(outcome) -> dict:
+    """What the conflict panel shows: both texts, the words that differ, a merge to edit."""
+    theirs, mine = outcome.section.body, outcome.conflict_body
+    return {
+        "theirs": theirs,
+        "diff": word_diff(theirs, mine),
+        "merge_form": MergeForm(
+            initial={"merged": merged_text(theirs, mine), "their_version": outcome.section.version}
+        ),
+    }
+
+
+def _saved_or_conflict(request, context: dict, outcome) -> HttpResponse:
+    section = outcome.section
     if not outcome.saved:
-        context["theirs_html"] = render_markdown(outcome.section.body)
+        context.update(_conflict_context(outcome))
         template = "strategy/section.html#status" if request.htmx else "strategy/section.html"
         return render(request, template, context, status=409)
     if request.htmx:
         return render(request, "strategy/section.html#saved", context)
     messages.success(request, _("Section saved."))
-    return redirect("strategy:section", org_slug, strategy.pk, section.key)
+    return redirect(
+        "strategy:section", context["organization"].slug, section.strategy_id, section.key
+    )
+
+
+@login_required
+@require_POST
+def section_merge(request, org_slug, strategy_pk, section_key):
+    """Save the merged text of a conflict, against the version whose text the person merged."""
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_strategy_editor(membership)
+    section = _section_or_404(strategy, section_key)
+    merge_form = MergeForm(request.POST)
+    if not merge_form.is_valid():
+        form = SectionForm(initial={"body": section.body, "base_version": section.version})
+        context = _section_context(membership, strategy, section, form=form, body=section.body)
+        context["form"] = merge_form  # its errors are the ones to show
+        template = "strategy/section.html#status" if request.htmx else "strategy/section.html"
+        return render(request, template, context, status=400)
+    body = merge_form.cleaned_data["merged"]
+    outcome = section.save_body(body, merge_form.cleaned_data["their_version"], request.user)
+    form = SectionForm(initial={"body": body, "base_version": outcome.section.version})
+    context = _section_context(
+        membership, strategy, outcome.section, form=form, body=body, outcome=outcome
+    )
+    if outcome.saved:
+        context["kept_typed"] = _keep_typed_text(request, outcome.section, body)
+    return _saved_or_conflict(request, context, outcome)
+
+
+def _keep_typed_text(request, section: Section, merged: str) -> bool:
+    """Keep the editor's text in the history when the merge replaces what it has since gained.
+
+    The merge was drawn up from the text of the conflict; the person may have typed on in the
+    editor while the panel was open. That text, when it is neither the merge nor the text the
+    conflict already kept, becomes one conflict revision, so the merge drops nothing unseen.
+    """
+    typed = request.POST.get("body")
+    if typed is None or not typed.strip() or typed == merged or body_size_error(typed):
+        return False
+    kept = (
+        section.revisions.filter(kind=Revision.Kind.CONFLICT, created_by=request.user)
+        .order_by("-pk")
+        .values_list("body", flat=True)
+        .first()
+    )
+    if typed == kept:
+        return False
+    Revision.objects.create(
+        section=section,
+        version=section.version,
+        kind=Revision.Kind.CONFLICT,
+        body=typed,
+        created_by=request.user,
+    )
+    return True
 
 
 @login_required
@@ -276,7 +349,11 @@ def section_preview(request, org_slug, strategy_pk, section_key):
 def section_history(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     section = _section_or_404(strategy, section_key)
-    revisions = section.revisions.select_related("created_by")
+    revisions = list(section.revisions.select_related("created_by"))
+    # Newest first: each entry is compared with the one listed after it, the one before it.
+    for index, revision in enumerate(revisions):
+        older = revisions[index + 1] if index + 1 < len(revisions) else None
+        revision.summary = change_summary(older.body if older else None, revision.body)
     return render(
         request,
         "strategy/history.html",
@@ -309,3 +386,28 @@ def revision_restore(request, org_slug, strategy_pk, section_key, revision_pk):
         % {"version": revision.version},
     )
     return redirect(reverse("strategy:section", args=[org_slug, strategy.pk, section.key]))
+
+
+@login_required
+@require_safe
+def revision_diff(request, org_slug, strategy_pk, section_key, revision_pk):
+    """A revision's text word by word against the section's current text."""
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    section = _section_or_404(strategy, section_key)
+    revision = get_object_or_404(
+        Revision.objects.select_related("created_by"), section=section, pk=revision_pk
+    )
+    return render(
+        request,
+        "strategy/revision_diff.html",
+        {
+            "membership": membership,
+            "organization": membership.organization,
+            "strategy": strategy,
+            "section": section,
+            "revision": revision,
+            "diff": word_diff(revision.body, section.body),
+            "summary": change_summary(revision.body, section.body),
+            "can_edit": membership.can_edit,
+        },
+    )
