@@ -109,6 +109,20 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
         )
         self.fields["choice"].error_messages["required"] = _("Choose an answer.")
 
+    START_FIELDS = ("version", "was_choice", "was_reason", "was_comment", "was_evidence_url")
+
+    def start_values(self) -> list[tuple[str, str]]:
+        """The hidden inputs saying what the question was drawn from, as (name, value).
+
+        Written straight into the page: a section draws five per question, and a widget
+        template for each made the page a third slower.
+        """
+        values = []
+        for name in self.START_FIELDS:
+            value = self[name].value()
+            values.append((self.add_prefix(name), "" if value is None else str(value)))
+        return values
+
     def clean(self):
         data = super().clean()
         # Nothing chosen and nothing to keep: unless a kept note is being emptied.
