@@ -7,14 +7,14 @@ test until someone says here how to fill it.
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from assessments.models import Answer, Invitation
 from strategy.models import Revision, RoadmapItem, Section, Strategy
+from tests.url_patterns import app_patterns, fill
 
 pytestmark = pytest.mark.django_db
 
-APP_NAMESPACES = ("assessments", "strategy")
 PUBLIC = {"home", "model"}
 # Pages the owner must be able to open, so that the test cannot pass by answering nothing.
 MUST_ANSWER = {
@@ -28,31 +28,6 @@ MUST_ANSWER = {
     "overview",
     "members",
 }
-
-
-def app_patterns() -> list[URLPattern]:
-    found = []
-
-    def walk(patterns, namespace):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, entry.namespace or namespace)
-            elif namespace in APP_NAMESPACES:
-                entry.namespace = namespace
-                found.append(entry)
-
-    walk(get_resolver().url_patterns, None)
-    return found
-
-
-def fill(pattern: URLPattern, values: dict) -> str:
-    """The pattern's URL with `values`; `namespace:name` keys win over plain `name` keys."""
-    prefix = pattern.namespace + ":"
-    scoped = values | {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)}
-    names = list(pattern.pattern.converters)
-    missing = [n for n in names if n not in scoped]
-    assert not missing, f"teach tests/test_cache_control.py to fill {missing} of {pattern.name}"
-    return reverse(f"{pattern.namespace}:{pattern.name}", kwargs={n: scoped[n] for n in names})
 
 
 def private(response) -> bool:

@@ -7,10 +7,11 @@ fails the test until someone says here how to fill it.
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 
 from assessments.models import Answer, Assessment, Invitation, Membership, Organization
 from strategy.models import Revision, RoadmapItem, Section, Strategy
+from tests.url_patterns import app_patterns, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -22,26 +23,8 @@ OPEN_TO_ANYONE = {"home", "model", "signup", "organization_create", "invitation_
 STAFF_ONLY = {"preview", "preview_section", "preview_results", "preview_reset"}
 
 
-APP_NAMESPACES = ("assessments", "strategy")
-
-
 # POSTs a viewer may make: they change no content (a viewer may download the PDF, so may retry it).
 VIEWER_MAY_POST = {"export_pdf_retry"}
-
-
-def app_patterns() -> list[URLPattern]:
-    found = []
-
-    def walk(patterns, namespace):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, entry.namespace or namespace)
-            elif namespace in APP_NAMESPACES:
-                entry.namespace = namespace
-                found.append(entry)
-
-    walk(get_resolver().url_patterns, None)
-    return found
 
 
 def org_patterns() -> list[URLPattern]:
@@ -101,22 +84,6 @@ def snapshot():
         Revision.objects.count(),
         RoadmapItem.objects.values_list("pk", "title", "order").order_by("pk").__str__(),
     )
-
-
-def fill(pattern: URLPattern, values: dict) -> str:
-    """The pattern's URL with `values`; `namespace:name` keys win over plain `name` keys."""
-    scoped = {
-        **values,
-        **{
-            k.split(":", 1)[1]: v
-            for k, v in values.items()
-            if k.startswith(pattern.namespace + ":")
-        },
-    }
-    names = list(pattern.pattern.converters)
-    missing = [n for n in names if n not in scoped]
-    assert not missing, f"teach tests/test_tenancy.py to fill {missing} of {pattern.name}"
-    return reverse(f"{pattern.namespace}:{pattern.name}", kwargs={n: scoped[n] for n in names})
 
 
 def test_every_app_url_is_known_to_this_test():
