@@ -131,6 +131,15 @@ def _merged(theirs: Answer, mine: dict, changed: frozenset[str]) -> dict | None:
     return values
 
 
+@dataclass(frozen=True)
+class Tally:
+    """Per section (by pk): how many questions have an answer, and how many of those answers
+    were carried over from an earlier assessment and are not yet reviewed."""
+
+    answered: Counter[int]
+    unreviewed: Counter[int]
+
+
 class AnswerStore(Protocol):
     """Where the answers to one questionnaire version are kept."""
 
@@ -138,8 +147,8 @@ class AnswerStore(Protocol):
         """The stored answers to `questions`, by question pk."""
         ...
 
-    def answered_per_section(self) -> Counter[int]:
-        """How many questions of each section (by pk) have an answer."""
+    def tally(self) -> Tally:
+        """How many questions of each section are answered, and how many await review."""
         ...
 
     def record(
@@ -165,19 +174,26 @@ class AssessmentAnswers:
             assessment=self.assessment,
             respondent__isnull=True,
             question_id__in=[question.pk for question in questions],
-        ).select_related("answered_by")
+        ).select_related("answered_by", "option")
         return {answer.question_id: answer for answer in agreed}
 
-    def answered_per_section(self) -> Counter[int]:
+    def tally(self) -> Tally:
         # No join or grouping in SQL: the structure knows each question's section.
         questions = self.structure.questions
-        return Counter(
-            questions[question_id].section_id
-            for question_id in Answer.objects.chosen()
+        answered: Counter[int] = Counter()
+        unreviewed: Counter[int] = Counter()
+        rows = (
+            Answer.objects.chosen()
             .filter(assessment=self.assessment, respondent__isnull=True)
-            .values_list("question_id", flat=True)
-            if question_id in questions
+            .values_list("question_id", "needs_review")
         )
+        for question_id, needs_review in rows:
+            if question_id in questions:
+                section_id = questions[question_id].section_id
+                answered[section_id] += 1
+                if needs_review:
+                    unreviewed[section_id] += 1
+        return Tally(answered, unreviewed)
 
     def record(
         self, answers: Sequence[tuple[Question, dict]], user, starts: Sequence[Start | None] = ()
@@ -302,12 +318,13 @@ class SessionAnswers:
     def answers(self, questions: Sequence[Question]) -> dict[int, Answer]:
         return {q.pk: self.by_question[q.pk] for q in questions if q.pk in self.by_question}
 
-    def answered_per_section(self) -> Counter[int]:
-        return Counter(
+    def tally(self) -> Tally:
+        answered = Counter(
             self.structure.questions[pk].section_id
             for pk, answer in self.by_question.items()
             if answer.kind != Answer.Kind.NOTE
         )
+        return Tally(answered, Counter())  # nothing in a preview is carried over
 
     def record(
         self, answers: Sequence[tuple[Question, dict]], user=None, starts: Sequence = ()

@@ -9,7 +9,14 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from assessments.models import Answer, Assessment, Membership, Organization, Questionnaire
+from assessments.models import (
+    Answer,
+    AnswerChange,
+    Assessment,
+    Membership,
+    Organization,
+    Questionnaire,
+)
 from assessments.questionnaire_file import DEFAULT_QUESTIONNAIRE
 from assessments.questionnaire_file.document import parse_document
 from assessments.questionnaire_file.store import save_document
@@ -64,6 +71,7 @@ def apply_answers(assessment: Assessment, data: dict, user) -> int:
             answer.option = next(o for o in question.options.all() if o.score == value)
         answers.append(answer)
     Answer.objects.bulk_create(answers)
+    AnswerChange.objects.record(answers, AnswerChange.How.ANSWERED, user)
     return len(answers)
 
 

@@ -7,7 +7,8 @@ import csv
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-from assessments.models import Answer, Assessment
+from assessments import answer_history
+from assessments.models import Answer, AnswerChange, Assessment
 from assessments.reporting import Report
 from assessments.scoring import ScopeResult
 
@@ -32,8 +33,9 @@ def _csv_response(name: str) -> tuple[HttpResponse, csv.writer]:
     return response, csv.writer(response)
 
 
-def answer_rows(assessment: Assessment) -> list[dict]:
-    """Every question of the assessment's version, with its answer if there is one."""
+def answer_rows(assessment: Assessment, *, with_history: bool = False) -> list[dict]:
+    """Every question of the assessment's version, with its answer if there is one; with
+    `with_history`, each with every change made to it, oldest first."""
     questions = (
         assessment.questionnaire.questions.select_related("section", "stage", "pillar", "layer")
         .prefetch_related("options")
@@ -68,9 +70,73 @@ def answer_rows(assessment: Assessment) -> list[dict]:
                 if answer and answer.answered_by
                 else "",
                 "answered_at": answer.answered_at.isoformat() if answer else "",
+                "carried_over_not_reviewed": bool(answer and answer.needs_review),
             }
         )
+    if with_history:
+        history = answer_history.entries_by_question(_changes(assessment))
+        for row in rows:
+            row["history"] = [_change_data(e) for e in history.get(row["question_key"], [])]
     return rows
+
+
+def _changes(assessment: Assessment):
+    return (
+        AnswerChange.objects.filter(assessment=assessment).select_related("changed_by").in_order()
+    )
+
+
+def _change_data(entry: answer_history.HistoryEntry) -> dict:
+    change = entry.change
+    return {
+        "changed_at": change.changed_at.isoformat(),
+        "changed_by": change.changed_by.get_username() if change.changed_by else "",
+        "how": change.how,
+        "detail": change.detail,
+        "answer_before": entry.before_choice,
+        "answer": change.choice_label,
+        "score": change.score,
+        "reason": change.reason,
+        "comment": change.comment,
+        "evidence_url": change.evidence_url,
+        "changed": list(entry.changed),
+    }
+
+
+def history_csv_response(assessment: Assessment) -> HttpResponse:
+    """Every change to every answer, one row each, question by question in questionnaire order
+    (questions no longer in the version last), oldest change first."""
+    response, writer = _csv_response(f"{filename_stem(assessment)}-answer-history.csv")
+    order = {
+        key: index
+        for index, key in enumerate(
+            assessment.questionnaire.questions.order_by("order").values_list("key", flat=True)
+        )
+    }
+    history = answer_history.entries_by_question(_changes(assessment))
+    columns = ["question_key", *_CHANGE_COLUMNS]
+    writer.writerow(columns)
+    for key in sorted(history, key=lambda k: (order.get(k, len(order)), k)):
+        for entry in history[key]:
+            data = {"question_key": key, **_change_data(entry)}
+            data["changed"] = " ".join(data["changed"])
+            writer.writerow([_cell(data[c]) for c in columns])
+    return response
+
+
+_CHANGE_COLUMNS = [
+    "changed_at",
+    "changed_by",
+    "how",
+    "detail",
+    "answer_before",
+    "answer",
+    "score",
+    "reason",
+    "comment",
+    "evidence_url",
+    "changed",
+]
 
 
 def _answer_label(answer: Answer | None) -> str:
@@ -162,5 +228,5 @@ def assessment_document(report: Report) -> dict:
                 for b in report.overall.blockers
             ],
         },
-        "answers": answer_rows(assessment),
+        "answers": answer_rows(assessment, with_history=True),
     }

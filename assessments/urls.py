@@ -1,6 +1,13 @@
 from django.urls import path
 
-from assessments.views import accounts, answering, organizations, pages, results
+from assessments.views import (
+    accounts,
+    answer_history,
+    answering,
+    organizations,
+    pages,
+    results,
+)
 from assessments.views.preview import (
     preview_reset,
     preview_results,
@@ -49,6 +56,16 @@ urlpatterns = [
         answering.answer_save,
         name="answer_save",
     ),
+    path(
+        assessment + "questions/<int:question_pk>/history/",
+        answer_history.answer_history_page,
+        name="answer_history",
+    ),
+    path(
+        assessment + "questions/<int:question_pk>/confirm/",
+        answer_history.answer_confirm,
+        name="answer_confirm",
+    ),
     # One URL, two names: the review (GET) and the submit it confirms (POST with confirm=1).
     path(assessment + "submit/", answering.assessment_submit, name="assessment_review"),
     path(assessment + "submit/", answering.assessment_submit, name="assessment_submit"),
@@ -58,6 +75,7 @@ urlpatterns = [
     path(assessment + "results/", results.results, name="results"),
     path(assessment + "export/answers.csv", results.export_answers_csv, name="export_answers_csv"),
     path(assessment + "export/results.csv", results.export_results_csv, name="export_results_csv"),
+    path(assessment + "export/history.csv", results.export_history_csv, name="export_history_csv"),
     path(assessment + "export.json", results.export_json, name="export_json"),
     # Moving an assessment to the latest version of its questionnaire
     path(assessment + "upgrade/", assessment_upgrade, name="assessment_upgrade"),

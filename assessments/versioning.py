@@ -24,7 +24,14 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Answer, AnswerOption, Assessment, Question, Questionnaire
+from assessments.models import (
+    Answer,
+    AnswerChange,
+    AnswerOption,
+    Assessment,
+    Question,
+    Questionnaire,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +214,12 @@ def apply_upgrade(assessment: Assessment, target: Questionnaire, user) -> Upgrad
         answers.bulk_update(moved, ["question", "option"])
         if plan.dropped:
             answers.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
+        # The agreed answers' history says where they went (a respondent's own has none yet).
+        version = str(target.version)
+        agreed = [a for a in moved if a.respondent_id is None]
+        AnswerChange.objects.record(agreed, AnswerChange.How.UPGRADED, user, version)
+        dropped = [d.answer for d in plan.dropped if d.answer.respondent_id is None]
+        AnswerChange.objects.record(dropped, AnswerChange.How.REMOVED, user, version)
         locked.questionnaire = target
         locked.save(update_fields=["questionnaire", "updated_at"])
     assessment.questionnaire = target

@@ -35,6 +35,7 @@ from django.utils.dateparse import parse_datetime
 
 from assessments.models import (
     Answer,
+    AnswerChange,
     Assessment,
     Membership,
     Organization,
@@ -832,6 +833,9 @@ def _write(
             link(stamped).assessment = assessment
             answers.append(stamped)
     Answer.objects.bulk_create([stamped.row for stamped in answers])
+    # The file carries answers, not how they came about: their history starts here.
+    agreed = [stamped.row for stamped in answers if stamped.row.respondent_id is None]
+    AnswerChange.objects.record(agreed, AnswerChange.How.IMPORTED)
 
     sections: list[_Stamped] = []
     revisions: list[_Stamped] = []

@@ -59,17 +59,18 @@ def admin_client(client, staff):
     return client
 
 
-def test_it_moves_on_a_first_answer_and_a_changed_one_in_two_and_five_queries(
+def test_it_moves_on_a_first_answer_and_a_changed_one_in_six_and_three_queries(
     assessment, owner, untouched, django_assert_num_queries
 ):
     policy = question(assessment, "policy")
     low, high = policy.options.get(score=1), policy.options.get(score=3)
-    # UPDATE answer (no row), SAVEPOINT, INSERT answer, UPDATE assessment, RELEASE.
-    with django_assert_num_queries(5):
+    # UPDATE answer (no row), SAVEPOINT, INSERT answer, UPDATE assessment, RELEASE, INSERT the
+    # change into the answer's history.
+    with django_assert_num_queries(6):
         assessment.record_answer(policy, owner, reread=False, kind="option", option=low)
     assert stored(assessment) == assessment.answers_revision == 1
-    # UPDATE answer, UPDATE assessment.
-    with django_assert_num_queries(2):
+    # UPDATE answer, UPDATE assessment, INSERT the change.
+    with django_assert_num_queries(3):
         assessment.record_answer(policy, owner, reread=False, kind="option", option=high)
     assert stored(assessment) == assessment.answers_revision == 2
 

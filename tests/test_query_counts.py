@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import caches
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, AnswerChange, Assessment
 from assessments.questionnaire_file.store import save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
 
@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def answered_assessment(organization, size: int) -> Assessment:
-    questionnaire = save_document(synthetic_document(size, key=f"q{size}"), publish=True)
+def answered_assessment(organization, size: int, key: str = "") -> Assessment:
+    document = synthetic_document(size, key=key or f"q{size}")
+    questionnaire = save_document(document, publish=True)
     assessment = Assessment.objects.create(
         organization=organization, questionnaire=questionnaire, title=f"{size} questions"
     )
@@ -27,6 +28,7 @@ def answered_assessment(organization, size: int) -> Assessment:
             Answer(assessment=assessment, question=question, kind="option", option=option)
         )
     Answer.objects.bulk_create(answers)
+    AnswerChange.objects.record(answers, AnswerChange.How.ANSWERED)
     return assessment
 
 
@@ -55,6 +57,7 @@ def measure(client, assessment) -> dict[str, int]:
     section = question.section.key
     args = [org, assessment.pk]
     save = reverse("assessments:answer_save", args=[*args, question.pk])
+    history = reverse("assessments:answer_history", args=[*args, question.pk])
     section_url = reverse("assessments:section", args=[*args, section])
     client.get(reverse("assessments:results", args=args))  # warm the model cache once
     return {
@@ -67,7 +70,30 @@ def measure(client, assessment) -> dict[str, int]:
         "section": count(client, "get", section_url),
         "results": count(client, "get", reverse("assessments:results", args=args)),
         "dashboard": count(client, "get", reverse("assessments:dashboard", args=[org])),
+        "history": count(client, "get", history, **HTMX),
+        "review": count(client, "get", reverse("assessments:assessment_review", args=args)),
+        "answers_json": count(client, "get", reverse("assessments:export_json", args=args)),
+        "history_csv": count(client, "get", reverse("assessments:export_history_csv", args=args)),
     }
+
+
+def with_changes(assessment, per_answer: int) -> Assessment:
+    """Give every answer of `assessment` a history of `per_answer` changes."""
+    answers = list(assessment.answers.select_related("question", "option", "answered_by"))
+    for _step in range(per_answer - 1):
+        AnswerChange.objects.record(answers, AnswerChange.How.ANSWERED)
+    assert AnswerChange.objects.filter(assessment=assessment).count() == per_answer * len(answers)
+    return assessment
+
+
+def test_query_counts_do_not_grow_with_the_length_of_answer_histories(
+    client, owner, organization
+):
+    client.force_login(owner)
+    caches.clear()
+    short = measure(client, with_changes(answered_assessment(organization, 20), 1))
+    long = measure(client, with_changes(answered_assessment(organization, 20, "long"), 50))
+    assert short == long, (short, long)
 
 
 def test_query_counts_do_not_grow_with_the_number_of_questions(client, owner, organization):
@@ -80,7 +106,15 @@ def test_query_counts_do_not_grow_with_the_number_of_questions(client, owner, or
 
 @pytest.mark.parametrize(
     ("page", "limit"),
-    [("save", 7), ("versioned_save", 7), ("section", 6), ("results", 5), ("dashboard", 7)],
+    [
+        ("save", 8),
+        ("versioned_save", 8),
+        ("section", 6),
+        ("results", 6),
+        ("dashboard", 7),
+        ("history", 5),
+        ("review", 5),
+    ],
 )
 def test_query_counts_are_pinned_on_a_200_question_questionnaire(
     client, owner, organization, page, limit

@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from assessments.models import (
     Answer,
+    AnswerChange,
     Assessment,
     Invitation,
     Membership,
@@ -56,7 +57,30 @@ class AnswerAdmin(admin.ModelAdmin):
     raw_id_fields = ["assessment", "question", "option"]
 
     # Saving or deleting here moves the assessment's answers revision like any other write of
-    # an answer (`Answer.save`, `AnswerQuerySet`): results and PDFs kept under it follow.
+    # an answer (`Answer.save`, `AnswerQuerySet`): results and PDFs kept under it follow. The
+    # answer's history records the change, made by the administrator.
+    def save_model(self, request, obj, form, change):
+        obj.answered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AnswerChange)
+class AnswerChangeAdmin(admin.ModelAdmin):
+    """The record of what happened: read here, never written by hand."""
+
+    list_display = ["assessment", "question_key", "how", "choice", "changed_by", "changed_at"]
+    list_filter = ["how"]
+    search_fields = ["assessment__title", "question_key"]
+    list_select_related = ["assessment", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Invitation)

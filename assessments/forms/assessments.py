@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Answer, Assessment, Organization, Questionnaire
+from assessments.models import Answer, AnswerChange, Assessment, Organization, Questionnaire
 from assessments.versioning import matching_option
 
 
@@ -59,7 +59,8 @@ def carry_over_answers(source: Assessment, target: Assessment, user) -> int:
 
     An option matches as it does when a version is upgraded (`matching_option`: same score, same
     label). Returns the number of answers copied. Comments and evidence come along; who answered
-    becomes the person starting the new cycle, since they vouch for the carried answers now.
+    becomes the person starting the new cycle. Each copied answer is marked as not yet reviewed
+    until someone confirms or changes it: a year-old answer is a guess until a person looks.
     """
     questions = {q.key: q for q in target.questionnaire.questions.prefetch_related("options")}
     copied = []
@@ -84,7 +85,9 @@ def carry_over_answers(source: Assessment, target: Assessment, user) -> int:
                 comment=old.comment,
                 evidence_url=old.evidence_url,
                 answered_by=user,
+                needs_review=old.kind != Answer.Kind.NOTE,
             )
         )
     Answer.objects.bulk_create(copied)
+    AnswerChange.objects.record(copied, AnswerChange.How.CARRIED_OVER, user, source.title)
     return len(copied)

@@ -1,4 +1,5 @@
 from assessments.models.assessment import Answer, Assessment, ResumePoint
+from assessments.models.history import AnswerChange
 from assessments.models.organization import Invitation, Membership, Organization, SignupAttempt
 from assessments.models.questionnaire import (
     AnswerOption,
@@ -14,6 +15,7 @@ from assessments.models.questionnaire import (
 
 __all__ = [
     "Answer",
+    "AnswerChange",
     "AnswerOption",
     "Assessment",
     "FrozenQuestionnaireError",

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models.history import AnswerChange
 from assessments.models.organization import Organization
 from assessments.models.questionnaire import AnswerOption, Question, Questionnaire
 
@@ -88,14 +89,18 @@ class Assessment(models.Model):
         without reading it back (it has no pk, and no version unless `version` was given); a
         later writer may already have replaced it.
         """
+        # Whoever saves an answer has looked at it: a carried-over answer is reviewed now.
         values = {**values, "answered_by": user, "answered_at": timezone.now()}
+        values["needs_review"] = False
         # Through `of(self)` the write moves this instance's revision along with the stored one.
-        mine = Answer.objects.of(self).filter(question=question, respondent__isnull=True)
+        answers = Answer.objects.of(self)
+        mine = answers.filter(question=question, respondent__isnull=True)
         moved = {**values, "version": F("version") + 1}
+        new = Answer(assessment=self, question=question, **values)
         if version == 0:
             try:
                 with transaction.atomic():
-                    Answer.objects.create(assessment=self, question=question, **values)
+                    answers.bulk_create([new])
             except IntegrityError:
                 return None  # someone answered first
         elif version is not None:
@@ -104,15 +109,33 @@ class Assessment(models.Model):
         elif not mine.update(**moved):
             try:
                 with transaction.atomic():
-                    Answer.objects.create(assessment=self, question=question, **values)
+                    answers.bulk_create([new])
             except IntegrityError:
                 mine.update(**moved)
+        AnswerChange.objects.record([new], AnswerChange.How.ANSWERED, user)
         if not reread:
             answer = Answer(assessment=self, question=question, **values)
             # Unknown after a last-writer-wins update: None, so the next save does not claim one.
             answer.version = None if version is None else version + 1  # type: ignore[assignment]
             return answer
         return mine.select_related("answered_by", "option").get()
+
+    def confirm_answer(self, question: Question, user) -> bool:
+        """Mark a carried-over answer as reviewed, unchanged; False if it needed no review."""
+        confirmed = (
+            Answer.objects.of(self)
+            .filter(question=question, respondent__isnull=True, needs_review=True)
+            .select_related("option", "question")
+            .first()
+        )
+        if confirmed is None:
+            return False
+        with transaction.atomic():
+            Answer.objects.of(self).filter(pk=confirmed.pk).update(
+                needs_review=False, version=F("version") + 1
+            )
+            AnswerChange.objects.record([confirmed], AnswerChange.How.CONFIRMED, user)
+        return True
 
     def submit(self) -> None:
         self.status = self.Status.SUBMITTED
@@ -265,6 +288,9 @@ class Answer(models.Model):
     # Moved on by every save of the row, so a save can say which state it started from and be
     # refused when someone else's choice came in between (`Assessment.record_answer`).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Carried over from an earlier assessment and not yet looked at: until someone confirms or
+    # changes it, the pages count it and the review lists it.
+    needs_review = models.BooleanField(_("carried over, not yet reviewed"), default=False)
 
     objects = AnswerQuerySet.as_manager()
     # The assessment the row belongs to in the database, when read from it (see `from_db`).
@@ -303,12 +329,14 @@ class Answer(models.Model):
         with transaction.atomic(using=using, savepoint=False):
             super().save(*args, **kwargs)
             _answers_changed(using, self._touched_assessments(), _held_assessments([self]))
+            AnswerChange.objects.using(using).record([self], AnswerChange.How.ADMIN)
         self._stored_assessment_id = self.assessment_id
 
     def delete(self, *args, **kwargs):
         using = kwargs.get("using") or router.db_for_write(Answer, instance=self)
         touched, held = self._touched_assessments(), _held_assessments([self])
         with transaction.atomic(using=using, savepoint=False):
+            AnswerChange.objects.using(using).record([self], AnswerChange.How.REMOVED)
             deleted = super().delete(*args, **kwargs)
             _answers_changed(using, touched, held)
         return deleted

@@ -52,9 +52,12 @@ class QuestionRow:
     save_url: str
     description: str  # HTML: the question's stage, pillar, layer and help
     saved: bool = False
+    confirmed: bool = False  # a carried-over answer confirmed as it is, by this request
     conflict: Conflict | None = None  # a colleague's different choice, met by this save
     # The choice that stays when this save changed only texts on top of a colleague's newer one.
     kept_choice: str = ""
+    history_url: str = ""  # an assessment's only: every change of the answer
+    confirm_url: str = ""  # an assessment's only: confirm a carried-over answer as it is
 
 
 @dataclass
@@ -66,6 +69,7 @@ class SectionProgress:
     answered: int
     url: str
     current: bool
+    unreviewed: int = 0  # carried-over answers nobody has confirmed or changed yet
 
     @property
     def done(self) -> bool:
@@ -101,6 +105,9 @@ class Answering:
     results_url: str
     saved_message: str  # once the whole section's form is saved
     context: dict = field(default_factory=dict)  # what only one of the two pages shows
+    # An assessment's answers have a history, and carried-over ones to confirm; a preview's not.
+    history_url: Callable[[Question], str] | None = None
+    confirm_url: Callable[[Question], str] | None = None
 
     def section_or_404(self, key: str) -> Section:
         section = self.structure.section_by_key.get(key)
@@ -135,6 +142,8 @@ class Answering:
             ),
             save_url=self.save_url(question),
             description=self.description(question),
+            history_url=self.history_url(question) if self.history_url else "",
+            confirm_url=self.confirm_url(question) if self.confirm_url else "",
         )
 
     def description(self, question: Question) -> SafeString:
@@ -150,14 +159,15 @@ class Answering:
         )
 
     def sidebar(self, current: Section | None = None) -> list[SectionProgress]:
-        answered = self.store.answered_per_section()
+        tally = self.store.tally()
         return [
             SectionProgress(
                 section,
                 self.structure.total(section),
-                answered.get(section.pk, 0),
+                tally.answered.get(section.pk, 0),
                 url=self.section_url(section.key),
                 current=current is not None and section.pk == current.pk,
+                unreviewed=tally.unreviewed.get(section.pk, 0),
             )
             for section in self.structure.sections
         ]
@@ -190,6 +200,7 @@ def progress(sections: list[SectionProgress]) -> dict:
         "answered": answered,
         "total": total,
         "percent": round(100 * answered / total) if total else 0,
+        "unreviewed": sum(s.unreviewed for s in sections),
     }
 
 
@@ -242,6 +253,10 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
                 rows[index] = answering.row(row.question, answer=row.answer, bound=False)
     else:
         rows = answering.rows(answering.structure.section_questions[section.pk])
+    # The filter "carried over, not yet reviewed": only those questions, to go through them.
+    only_unreviewed = request.GET.get("show") == "unreviewed" and answering.confirm_url is not None
+    if only_unreviewed:
+        rows = [row for row in rows if row.answer is not None and row.answer.needs_review]
     sections = answering.sidebar(section)
     index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     context = {
@@ -255,6 +270,8 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
         "can_edit": answering.can_edit,
+        "only_unreviewed": only_unreviewed,
+        "section_unreviewed": sections[index].unreviewed,
     }
     return render(request, "assessments/section.html", context, status=status)
 
@@ -309,6 +326,8 @@ def assessment_answering(membership: Membership, assessment: Assessment) -> Answ
     org_slug = assessment.organization.slug
     section_url = url_maker("assessments:section", org_slug, assessment.pk)
     save_url = url_maker("assessments:answer_save", org_slug, assessment.pk)
+    history_url = url_maker("assessments:answer_history", org_slug, assessment.pk)
+    confirm_url = url_maker("assessments:answer_confirm", org_slug, assessment.pk)
     return Answering(
         questionnaire=assessment.questionnaire,
         structure=structure,
@@ -316,6 +335,8 @@ def assessment_answering(membership: Membership, assessment: Assessment) -> Answ
         can_edit=membership.can_edit and not assessment.is_locked,
         section_url=section_url,
         save_url=lambda question: save_url(question.pk),
+        history_url=lambda question: history_url(question.pk),
+        confirm_url=lambda question: confirm_url(question.pk),
         results_url=reverse("assessments:results", args=[org_slug, assessment.pk]),
         saved_message=_("Section saved."),
         context={
@@ -359,7 +380,7 @@ def assessment_resume(request, org_slug, pk):
     answers = AssessmentAnswers(assessment, structure)
     target = answers.resume_section(request.user)
     if target is None:
-        answered = answers.answered_per_section()
+        answered = answers.tally().answered
         target = next(
             (s for s in structure.sections if answered.get(s.pk, 0) < structure.total(s)),
             structure.sections[0],
@@ -405,7 +426,8 @@ def answer_save(request, org_slug, pk, question_pk):
 
 @dataclass
 class ReviewItem:
-    """A question the review points at: unanswered, "don't know" or "not applicable"."""
+    """A question the review points at: unanswered, "don't know", "not applicable", or carried
+    over from an earlier assessment and not yet reviewed."""
 
     question: Question
     number: int
@@ -414,7 +436,20 @@ class ReviewItem:
 
     @property
     def kind(self) -> str:
-        return self.answer.kind if self.answer else "unanswered"
+        if self.answer is None or self.answer.kind == Answer.Kind.NOTE:
+            return "unanswered"
+        return self.answer.kind
+
+    @property
+    def unreviewed(self) -> bool:
+        return self.answer is not None and self.answer.needs_review
+
+    def shown_by(self, show: str) -> bool:
+        return not show or (self.unreviewed if show == "unreviewed" else self.kind == show)
+
+
+# What the review can be narrowed to (`?show=`).
+REVIEW_FILTERS = ("unanswered", "dont_know", "not_applicable", "unreviewed")
 
 
 @dataclass
@@ -425,24 +460,28 @@ class ReviewSection:
     items: list[ReviewItem]
 
 
-def review(answering: Answering) -> tuple[list[ReviewSection], dict[str, int]]:
-    """Per section, the questions still open or answered without a score; and how many of each."""
+def review(answering: Answering, show: str = "") -> tuple[list[ReviewSection], dict[str, int]]:
+    """Per section, the questions still open, answered without a score, or carried over and not
+    yet reviewed (only those `show` names, if it names some); and how many of each."""
     structure = answering.structure
     answers = answering.store.answers(list(structure.questions.values()))
     sections = []
-    counts = {"total": len(structure.questions), "unanswered": 0}
-    counts |= {Answer.Kind.DONT_KNOW.value: 0, Answer.Kind.NOT_APPLICABLE.value: 0}
+    counts = dict.fromkeys(REVIEW_FILTERS, 0)
+    counts["total"] = len(structure.questions)
     for section in structure.sections:
         url = answering.section_url(section.key)
         items = []
         for question in structure.section_questions[section.pk]:
-            answer = answers.get(question.pk)
-            if answer is not None and answer.kind == Answer.Kind.OPTION:
-                continue
             number = structure.numbers[question.pk]
+            answer = answers.get(question.pk)
             item = ReviewItem(question, number, f"{url}#q-{question.key}", answer)
-            counts[item.kind] += 1
-            items.append(item)
+            if item.kind == Answer.Kind.OPTION and not item.unreviewed:
+                continue
+            if item.kind != Answer.Kind.OPTION:
+                counts[item.kind] += 1
+            counts["unreviewed"] += item.unreviewed
+            if item.shown_by(show):
+                items.append(item)
         sections.append(ReviewSection(section, url, structure.total(section), items))
     counts["answered"] = counts["total"] - counts["unanswered"]
     return sections, counts
@@ -469,11 +508,15 @@ def assessment_submit(request, org_slug, pk):
         messages.success(request, _("Submitted. The answers are locked; an owner can reopen them."))
         return redirect("assessments:results", org_slug=org_slug, pk=pk)
     answering = assessment_answering(membership, assessment)
-    sections, counts = review(answering)
+    show = request.GET.get("show", "")
+    if show not in REVIEW_FILTERS:
+        show = ""
+    sections, counts = review(answering, show)
     context = {
         **answering.context,
         "sections": [s for s in sections if s.items],
         "counts": counts,
+        "show": show,
     }
     return render(request, "assessments/review.html", context)
 

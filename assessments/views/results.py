@@ -16,7 +16,7 @@ from assessments.access import assessment_or_404, membership_or_404
 from assessments.caches import cached_fragment, fragment_key
 from assessments.comparison import compare_assessments
 from assessments.evaluation import model_spec, summaries
-from assessments.models import Assessment
+from assessments.models import Answer, Assessment
 from assessments.reporting import build_report
 
 HISTORY_PAGE_SIZE = 25
@@ -130,6 +130,10 @@ def results(request, org_slug, pk):
 
     def render_report() -> str:
         part = {**context, "report": build_report(assessment)}
+        # Kept with the report: confirming an answer moves the answers revision it is kept under.
+        part["unreviewed"] = Answer.objects.filter(
+            assessment=assessment, respondent__isnull=True, needs_review=True
+        ).count()
         return render_to_string("assessments/results.html#report", part, request=request)
 
     context["report_html"] = cached_fragment(_results_key(assessment), render_report)
@@ -174,6 +178,13 @@ def compare(request, org_slug):
 def export_answers_csv(request, org_slug, pk):
     _membership, assessment = assessment_or_404(request, org_slug, pk)
     return exports.answers_csv_response(assessment)
+
+
+@login_required
+@require_safe
+def export_history_csv(request, org_slug, pk):
+    _membership, assessment = assessment_or_404(request, org_slug, pk)
+    return exports.history_csv_response(assessment)
 
 
 @login_required

@@ -17,6 +17,8 @@
   });
 
   function markFailed(event) {
+    var config = event.detail.requestConfig;
+    if (config && config.verb === "get") return; // a history that did not load: no save failed
     var question = questionOf(event.detail.elt);
     if (!question) return;
     var status = question.querySelector(".answer-status");
@@ -66,6 +68,17 @@
       question.querySelector("input[type=radio]");
     if (control) control.focus();
   }
+
+  // An answer's history is read when its "History" opens, each time, so it is never stale.
+  // `toggle` does not bubble: listened for while it goes down to the details.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details.answer-history") || !details.open) return;
+    htmx.ajax("GET", details.dataset.historyUrl, {
+      target: details.querySelector(".answer-history-body"),
+      swap: "innerHTML",
+    });
+  }, true);
 
   document.addEventListener("htmx:responseError", markFailed);
   document.addEventListener("htmx:sendError", markFailed);
