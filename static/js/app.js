@@ -13,7 +13,53 @@
     var question = questionOf(event.target);
     if (!question || !question.hasAttribute("hx-post")) return;
     var chosen = event.target.type === "radio";
+    if (chosen) settling.add(question);
     question.dispatchEvent(new CustomEvent(chosen ? "answer-chosen" : "answer-edited"));
+  });
+
+  // Choices still settling: leaving the page within those 400 ms must not lose them, so they
+  // are sent at once, by a request that outlives the page (keepalive).
+  var settling = new Set();
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    settling.delete(event.detail.elt);
+  });
+
+  function csrfHeaders() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function sendSettling() {
+    settling.forEach(function (question) {
+      var data = new FormData();
+      question.querySelectorAll("input, textarea").forEach(function (control) {
+        if (!control.name || control.disabled) return;
+        if (control.type === "radio" && !control.checked) return;
+        data.append(control.name, control.value);
+      });
+      var extra = question.getAttribute("hx-vals"); // a preview names its question
+      if (extra) {
+        var values = JSON.parse(extra);
+        Object.keys(values).forEach(function (name) { data.append(name, values[name]); });
+      }
+      var headers = csrfHeaders();
+      headers["HX-Request"] = "true";
+      fetch(question.getAttribute("hx-post"), {
+        method: "POST",
+        body: data,
+        headers: headers,
+        credentials: "same-origin",
+        keepalive: true,
+      }).catch(function () {});
+    });
+    settling.clear();
+  }
+  window.addEventListener("pagehide", sendSettling);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") sendSettling();
   });
 
   function markFailed(event) {
