@@ -78,6 +78,10 @@ def choice_of(kind: str, option: object | None) -> str:
     return str(getattr(option, "pk", "")) if kind == Answer.Kind.OPTION else str(kind)
 
 
+# The texts of an answer, which two people may change at once.
+TEXT_FIELDS = ("comment", "evidence_url", "reason")
+
+
 @dataclass
 class Conflict:
     """A save refused because a colleague chose otherwise since the person looked: `theirs` is
@@ -86,6 +90,12 @@ class Conflict:
     question: Question
     theirs: Answer
     mine: dict
+    # A different choice ("choice"), or a text both changed differently ("comment", ...).
+    field: str = "choice"
+
+    @property
+    def their_text(self) -> str:
+        return getattr(self.theirs, self.field) if self.field != "choice" else ""
 
     @staticmethod
     def label(kind: str, option) -> str:
@@ -263,6 +273,15 @@ class AssessmentAnswers:
                 return Conflict(question, theirs, values)
             if not start.changed:
                 return theirs  # nothing of this person's to write
+            # A text both changed, to different words: neither is dropped unseen.
+            for name in TEXT_FIELDS:
+                if (
+                    name in start.changed
+                    and name in start.texts
+                    and getattr(theirs, name) != start.texts[name]
+                    and getattr(theirs, name) != values[name]
+                ):
+                    return Conflict(question, theirs, values, field=name)
             merged = _merged(theirs, values, start.changed)
             if merged is None:
                 return Conflict(question, theirs, values)

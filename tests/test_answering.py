@@ -515,6 +515,49 @@ def test_a_comment_edited_on_an_old_page_never_sends_back_the_old_choice(
     assert (answer.option.score, answer.comment, answer.version) == (3, "Board minutes", 3)
 
 
+def test_two_people_changing_one_comment_differently_are_asked_not_overwritten(
+    client, owner, colleague, assessment
+):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    client.post(save_url(assessment, policy), {**choose(policy, 2), **drawn(policy)}, **HTMX)
+    seen = stored(assessment, policy)
+    client.force_login(colleague)
+    theirs = {**choose(policy, 2, comment="Signed off in March"), **drawn(policy, seen)}
+    assert client.post(save_url(assessment, policy), theirs, **HTMX).status_code == 200
+    # The owner, from the page drawn before, writes another comment on the same answer.
+    client.force_login(owner)
+    mine = {**choose(policy, 2, comment="Still a draft"), **drawn(policy, seen)}
+    response = client.post(save_url(assessment, policy), mine, **HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "carlos changed this text" in html and "Signed off in March" in html
+    assert stored(assessment, policy).comment == "Signed off in March"
+    # Both written to the same words: nothing to ask.
+    same = {**choose(policy, 2, comment="Signed off in March"), **drawn(policy, seen)}
+    assert client.post(save_url(assessment, policy), same, **HTMX).status_code == 200
+    # "Use mine", having seen theirs.
+    version = stored(assessment, policy).version
+    use = {**mine, f"q-{policy.pk}-resolve": "mine", f"q-{policy.pk}-their_version": version}
+    assert client.post(save_url(assessment, policy), use, **HTMX).status_code == 200
+    assert stored(assessment, policy).comment == "Still a draft"
+
+
+def test_a_comment_over_a_colleagues_newer_choice_shows_their_choice_chosen(
+    client, owner, colleague, assessment
+):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    client.post(save_url(assessment, policy), {**choose(policy, 1), **drawn(policy)}, **HTMX)
+    seen = stored(assessment, policy)
+    client.force_login(colleague)
+    client.post(save_url(assessment, policy), {**choose(policy, 3), **drawn(policy, seen)}, **HTMX)
+    client.force_login(owner)
+    data = {**choose(policy, 1, comment="Minutes"), **drawn(policy, seen)}
+    html = client.post(save_url(assessment, policy), data, **HTMX).content.decode()
+    assert f'data-stored-choice="{policy.options.get(score=3).pk}"' in html
+
+
 def test_a_different_choice_over_a_colleagues_newer_one_is_asked_about_not_saved(
     client, owner, colleague, assessment
 ):

@@ -86,9 +86,7 @@ def with_changes(assessment, per_answer: int) -> Assessment:
     return assessment
 
 
-def test_query_counts_do_not_grow_with_the_length_of_answer_histories(
-    client, owner, organization
-):
+def test_query_counts_do_not_grow_with_the_length_of_answer_histories(client, owner, organization):
     client.force_login(owner)
     caches.clear()
     short = measure(client, with_changes(answered_assessment(organization, 20), 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django import forms
@@ -42,6 +43,8 @@ class Start:
     version: int
     choice: str | None
     changed: frozenset[str]
+    # The texts as the person saw them (by field name), when the page said.
+    texts: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class AnswerForm(BootstrapFieldsMixin, forms.Form):
@@ -176,7 +179,8 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
         if data.get("version") is None:
             return None
         changed = frozenset(f for f in ANSWER_FIELDS if data[f] != data[f"was_{f}"])
-        return Start(data["version"], data["was_choice"], changed)
+        texts = {f: data[f"was_{f}"] for f in ("reason", "comment", "evidence_url")}
+        return Start(data["version"], data["was_choice"], changed, texts)
 
     @classmethod
     def initial_for(cls, answer: Answer | None) -> dict:

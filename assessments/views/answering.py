@@ -56,6 +56,7 @@ class QuestionRow:
     conflict: Conflict | None = None  # a colleague's different choice, met by this save
     # The choice that stays when this save changed only texts on top of a colleague's newer one.
     kept_choice: str = ""
+    kept_value: str = ""  # that choice as the radios name it, for app.js to check it on screen
     history_url: str = ""  # an assessment's only: every change of the answer
     confirm_url: str = ""  # an assessment's only: confirm a carried-over answer as it is
 
@@ -312,8 +313,10 @@ def answer_question(request, answering: Answering, question: Question) -> HttpRe
     if not request.htmx:
         return redirect(back)
     row.saved = True
-    if choice_of(row.answer.kind, row.answer.option) != row.form.cleaned_data["choice"]:
+    stored_choice = choice_of(row.answer.kind, row.answer.option)
+    if stored_choice != row.form.cleaned_data["choice"]:
         row.kept_choice = Conflict.label(row.answer.kind, row.answer.option)
+        row.kept_value = stored_choice
     # The next save starts from what this one wrote (`question_start`, out of band).
     row.form = AnswerForm(question=question, initial=AnswerForm.initial_for(row.answer))
     sections = answering.sidebar(question.section)

@@ -91,6 +91,13 @@
     var question = questionOf(status);
     if (!question) return;
     question.classList.remove("save-failed");
+    // A colleague's choice kept under this person's comment: show it chosen, as it is stored.
+    var kept = status.querySelector("[data-stored-choice]");
+    if (kept) {
+      question.querySelectorAll("input[type=radio]").forEach(function (radio) {
+        radio.checked = radio.value === kept.dataset.storedChoice;
+      });
+    }
     var list = status.querySelector("[data-invalid]");
     var names = list ? list.dataset.invalid.split(" ") : [];
     question.querySelectorAll("input, textarea, select").forEach(function (control) {

@@ -44,9 +44,7 @@ def section_path(assessment, key):
     return reverse("assessments:section", args=[assessment.organization.slug, assessment.pk, key])
 
 
-def test_a_carried_over_answer_is_confirmed_and_its_history_opens_in_place(
-    new_page, second_cycle
-):
+def test_a_carried_over_answer_is_confirmed_and_its_history_opens_in_place(new_page, second_cycle):
     section = second_cycle.questionnaire.sections.order_by("order").first()
     waiting = Answer.objects.filter(assessment=second_cycle, needs_review=True)
     before = waiting.count()
@@ -61,7 +59,8 @@ def test_a_carried_over_answer_is_confirmed_and_its_history_opens_in_place(
 
     fieldset.get_by_role("button", name="Confirm as it is").click()
     fieldset.get_by_text("Confirmed: the answer carried over still holds.").wait_for()
-    assert page.evaluate("id => window.statusBefore === document.getElementById(id)", f"status-q-{key}")
+    same = "id => window.statusBefore === document.getElementById(id)"
+    assert page.evaluate(same, f"status-q-{key}")
     assert status.get_by_text("Carried over, not yet reviewed").count() == 0
     assert waiting.count() == before - 1
     page.get_by_test_id("unreviewed-count").get_by_text(f"{before - 1} answers").wait_for()
