@@ -45,6 +45,7 @@ def test_key_pages_have_no_serious_accessibility_violations(
         assert axe_violations(page) == [], name
     log_in(page, demo.DEMO_USERNAME, demo.DEMO_PASSWORD)
     base = f"/orgs/{organization.slug}"
+    question = assessment.questionnaire.questions.order_by("order").first()
     pages = [
         ("dashboard", f"{base}/"),
         ("members", f"{base}/members/"),
@@ -52,6 +53,8 @@ def test_key_pages_have_no_serious_accessibility_violations(
         ("section", f"{base}/assessments/{assessment.pk}/sections/compliance/"),
         ("results-demo", f"{base}/assessments/{assessment.pk}/results/"),
         ("review", f"{base}/assessments/{assessment.pk}/submit/"),
+        ("review-unreviewed", f"{base}/assessments/{assessment.pk}/submit/?show=unreviewed"),
+        ("answer-history", f"{base}/assessments/{assessment.pk}/questions/{question.pk}/history/"),
         ("compare", f"{base}/compare/?a={assessment.pk}&b={later.pk}"),
     ]
     for name, path in pages:
