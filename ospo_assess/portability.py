@@ -1,10 +1,15 @@
 """Moving one organization between installations: export to a JSON-ready dict, import it back.
 
 The export (`format: ospo-assess/organization@1`) holds the organization, its members (username,
-email, role), its assessments with their answers, and its strategies with sections, revisions and
-roadmap. It refers to everything outside the organization by a stable name, never by a database
-id: users by username, a questionnaire version by key and version, a question by key, an option
-by score, a strategy's assessment by its position in the export's list of assessments.
+email, role), its assessments with their answers and the answers' history, and its strategies with
+sections, revisions and roadmap. It refers to everything outside the organization by a stable
+name, never by a database id: users by username, a questionnaire version by key and version, a
+question by key, an option by score, a strategy's assessment by its position in the export's list
+of assessments.
+
+Keys added to version 1 later are optional, so files written before them still import: an
+answer's `needs_review` (false when absent) and an assessment's `answer_history`, its
+`AnswerChange` rows oldest first (when absent, the history starts at the import, as before).
 
 Left out on purpose: invitations (their tokens are secrets that let anyone join), rendered PDFs
 (a cache, rendered again on demand), PDF jobs and resume points (transient), passwords.
@@ -105,6 +110,14 @@ def export_organization(organization: Organization) -> dict:
     )
     for answer in answers:
         answers_of[answer.assessment_id].append(answer)
+    changes_of: dict[int, list[AnswerChange]] = {a.pk: [] for a in assessments}
+    changes = (
+        AnswerChange.objects.filter(assessment__organization=organization)
+        .select_related("changed_by")
+        .order_by("assessment_id", "changed_at", "pk")
+    )
+    for change in changes:
+        changes_of[change.assessment_id].append(change)
 
     strategies = list(
         Strategy.objects.filter(organization=organization)
@@ -146,6 +159,7 @@ def export_organization(organization: Organization) -> dict:
                 "updated_at": _when(a.updated_at),
                 "submitted_at": _when(a.submitted_at),
                 "answers": [_export_answer(answer) for answer in answers_of[a.pk]],
+                "answer_history": [_export_change(change) for change in changes_of[a.pk]],
             }
             for a in assessments
         ],
@@ -164,6 +178,25 @@ def _export_answer(answer: Answer) -> dict:
         "evidence_url": answer.evidence_url,
         "answered_by": _who(answer.answered_by),
         "answered_at": _when(answer.answered_at),
+        "needs_review": answer.needs_review,
+    }
+
+
+def _export_change(change: AnswerChange) -> dict:
+    score = change.score
+    return {
+        "question": change.question_key,
+        "how": change.how,
+        "changed_by": _who(change.changed_by),
+        "changed_at": _when(change.changed_at),
+        "kind": change.kind,
+        "choice": change.choice,
+        # Stored as a float; option scores are whole numbers, written as the answers write them.
+        "score": int(score) if score is not None and float(score).is_integer() else score,
+        "reason": change.reason,
+        "comment": change.comment,
+        "evidence_url": change.evidence_url,
+        "detail": change.detail,
     }
 
 
@@ -287,6 +320,23 @@ class _Reader:
             return None
         return value
 
+    def boolean(self, parent: dict, name: str, where: str, *, default: bool) -> bool:
+        value = parent.get(name, default)
+        if not isinstance(value, bool):
+            self.problem(where + name, f"expected true or false, found {_kind(value)}")
+            return default
+        return value
+
+    def number(self, parent: dict, name: str, where: str) -> float | None:
+        """A number or null (a missing one is null)."""
+        value = parent.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            self.problem(where + name, f"expected a number or null, found {_kind(value)}")
+            return None
+        return value
+
     def when(self, parent: dict, name: str, where: str, *, null: bool = False) -> datetime | None:
         value = parent.get(name)
         if value is None:
@@ -319,14 +369,22 @@ class _Reader:
             return kind()
         return value
 
-    def fields(self, instance: models.Model, where: str, exclude: list[str]) -> None:
-        """The model's own field checks (lengths, choices, URLs), foreign keys excepted."""
+    def fields(
+        self,
+        instance: models.Model,
+        where: str,
+        exclude: list[str],
+        names: dict[str, str] | None = None,
+    ) -> None:
+        """The model's own field checks (lengths, choices, URLs), foreign keys excepted.
+
+        `names`: the document's name of a field, where it is not the model's."""
         try:
             instance.clean_fields(exclude=exclude)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:
-                    self.problem(f"{where}{name}", message)
+                    self.problem(f"{where}{(names or {}).get(name, name)}", message)
 
 
 def _kind(value: Any) -> str:
@@ -354,6 +412,9 @@ class _Stamped:
 class _PlannedAssessment:
     item: _Stamped
     answers: list[_Stamped]
+    # The file's `answer_history`, unsaved `AnswerChange` rows in its order; None when the file
+    # has none (written before the key existed).
+    history: list[_Stamped] | None = None
 
 
 @dataclass
@@ -530,8 +591,46 @@ def _read_assessments(reader: _Reader, doc: dict) -> list[_PlannedAssessment]:
             )
             if answer is not None:
                 answers.append(answer)
-        planned.append(_PlannedAssessment(item, answers))
+        history = None
+        if "answer_history" in raw:
+            history = [
+                _read_change(reader, change_raw, f"{where}answer_history[{number}].")
+                for number, change_raw in enumerate(reader.items(raw, "answer_history", where))
+            ]
+        planned.append(_PlannedAssessment(item, answers, history))
     return planned
+
+
+# What a history row may say the answer was: one of the kinds, or nothing (a removal).
+_CHANGE_KINDS = ["", *Answer.Kind.values]
+
+
+def _read_change(reader: _Reader, raw: dict, where: str) -> _Stamped:
+    """One `answer_history` row. Its question is a key, not checked against the questionnaire:
+    the history of an upgraded assessment names questions of its earlier versions too."""
+    kind = reader.text(raw, "kind", where, default="")
+    if kind not in _CHANGE_KINDS:
+        allowed = ", ".join(repr(k) for k in _CHANGE_KINDS)
+        reader.problem(where + "kind", f"{kind!r} is not one of: {allowed}")
+    change = AnswerChange(
+        question_key=reader.text(raw, "question", where),
+        how=reader.choice(raw, "how", where, AnswerChange.How) or "",
+        changed_at=reader.when(raw, "changed_at", where),
+        kind=kind,
+        choice=reader.text(raw, "choice", where, default=""),
+        score=reader.number(raw, "score", where),
+        reason=reader.text(raw, "reason", where, default=""),
+        comment=reader.text(raw, "comment", where, default=""),
+        evidence_url=reader.text(raw, "evidence_url", where, default=""),
+        detail=reader.text(raw, "detail", where, default=""),
+    )
+    reader.fields(
+        change,
+        where,
+        exclude=["assessment", "changed_by", "how", "changed_at", "kind"],  # checked above
+        names={"question_key": "question"},
+    )
+    return _Stamped(change, users={"changed_by": reader.optional_text(raw, "changed_by", where)})
 
 
 def _read_answer(reader, raw, where, questionnaire, questions, seen) -> _Stamped | None:
@@ -547,6 +646,7 @@ def _read_answer(reader, raw, where, questionnaire, questions, seen) -> _Stamped
         reason=reader.text(raw, "reason", where, default=""),
         comment=reader.text(raw, "comment", where, default=""),
         evidence_url=reader.text(raw, "evidence_url", where, default=""),
+        needs_review=reader.boolean(raw, "needs_review", where, default=False),
     )
     reader.fields(
         answer,
@@ -678,11 +778,49 @@ def _read_strategies(reader: _Reader, doc: dict, assessments: int) -> list[_Plan
     return planned
 
 
+def _without_history(agreed: list[Answer], history: list[_Stamped] | None) -> list[Answer]:
+    """The agreed answers whose history (as the file carries it) does not end at them.
+
+    Each of them gets an "imported" row, so that the newest row of every answered question is
+    the answer as it stands. A file written before the history was exported carries none: all
+    its answers get one, and their history starts at the import, as it always did. A file that
+    carries the history gets none for the answers it brings whole: a move changes no answer,
+    and a row recorded for it would say that the answer's last author changed it at the time of
+    the import, which is not so; each move would also add a row, so a file exported again after
+    an import would no longer be the file imported. The move itself is the installation's
+    event, not the answer's.
+    """
+    if history is None:
+        return agreed
+    last: dict[str, AnswerChange] = {}
+    for stamped in history:
+        change = stamped.row
+        key = change.question_key
+        # Rows come oldest first; a later row of the same moment wins, as `in_order` reads them.
+        if key not in last or change.changed_at >= last[key].changed_at:
+            last[key] = change
+    return [answer for answer in agreed if not _states_match(last.get(answer.question.key), answer)]
+
+
+def _states_match(change: AnswerChange | None, answer: Answer) -> bool:
+    if change is None or change.how == AnswerChange.How.REMOVED:
+        return False
+    score = answer.option.score if answer.option is not None else None
+    return (change.kind, change.score, change.reason, change.comment, change.evidence_url) == (
+        answer.kind,
+        score,
+        answer.reason,
+        answer.comment,
+        answer.evidence_url,
+    )
+
+
 def _all_stamped(plan: _Plan):
     yield plan.organization
     for assessment in plan.assessments:
         yield assessment.item
         yield from assessment.answers
+        yield from assessment.history or []
     for strategy in plan.strategies:
         yield strategy.item
         for section in strategy.sections:
@@ -816,11 +954,14 @@ def _write(
 
     assessments = []
     answers = []
+    history: list[AnswerChange] = []
+    imported: list[Answer] = []
     for planned in plan.assessments:
         assessment = link(planned.item)
         assessment.organization = organization
         assessment.save()
         assessments.append(assessment)
+        agreed = []
         for stamped in planned.answers:
             respondent = stamped.users["respondent"]
             if respondent and respondent not in users:
@@ -832,10 +973,16 @@ def _write(
                 continue
             link(stamped).assessment = assessment
             answers.append(stamped)
+            if stamped.row.respondent_id is None:
+                agreed.append(stamped.row)
+        for change in planned.history or []:
+            link(change).assessment = assessment
+            history.append(change.row)
+        imported.extend(_without_history(agreed, planned.history))
     Answer.objects.bulk_create([stamped.row for stamped in answers])
-    # The file carries answers, not how they came about: their history starts here.
-    agreed = [stamped.row for stamped in answers if stamped.row.respondent_id is None]
-    AnswerChange.objects.record(agreed, AnswerChange.How.IMPORTED)
+    # In the file's order, so rows of the same moment keep their order (`in_order`: time, pk).
+    AnswerChange.objects.bulk_create(history)
+    AnswerChange.objects.record(imported, AnswerChange.How.IMPORTED)
 
     sections: list[_Stamped] = []
     revisions: list[_Stamped] = []

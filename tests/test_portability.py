@@ -9,10 +9,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import (
     Answer,
+    AnswerChange,
     AnswerOption,
     Assessment,
     Invitation,
@@ -43,6 +46,7 @@ MODELS = [
     Invitation,
     Assessment,
     Answer,
+    AnswerChange,
     Strategy,
     StrategySection,
     Revision,
@@ -222,11 +226,15 @@ def test_an_import_changes_no_other_organization(acme, globex):
         assert set(
             model.objects.filter(pk__in=new[label]).values_list("organization", flat=True)
         ) == {created.pk}
-    assert set(
-        Answer.objects.filter(pk__in=new["assessments.Answer"]).values_list(
-            "assessment__organization", flat=True
-        )
-    ) == {created.pk}
+    for label, model in (
+        ("assessments.Answer", Answer),
+        ("assessments.AnswerChange", AnswerChange),
+    ):
+        assert set(
+            model.objects.filter(pk__in=new[label]).values_list(
+                "assessment__organization", flat=True
+            )
+        ) == {created.pk}
     for label in ("assessments.Questionnaire", "assessments.Question", "assessments.Invitation"):
         assert not new[label]
 
@@ -545,3 +553,248 @@ def test_references_to_non_members_are_left_empty_even_when_the_user_exists(acme
     assert any("not members of the organization" in m and "oscar" in m for m in messages)
     assert any("Left out 'oscar'" in m for m in messages)
     assert not outsider.memberships.filter(organization=created).exists()
+
+
+# --- Answer history and review state --------------------------------------------------------
+
+
+def history(assessment) -> list[tuple]:
+    """Everything a history row says, in the order the pages read it."""
+    return [
+        (
+            c.question_key,
+            c.how,
+            c.changed_by.username if c.changed_by else None,
+            c.changed_at,
+            c.kind,
+            c.choice,
+            c.score,
+            c.reason,
+            c.comment,
+            c.evidence_url,
+            c.detail,
+        )
+        for c in AnswerChange.objects.filter(assessment=assessment)
+        .select_related("changed_by")
+        .in_order()
+    ]
+
+
+@pytest.fixture
+def storied(acme, owner, colleague):
+    """Acme's baseline with a history older than its answers, and an answer awaiting review."""
+    baseline = Assessment.objects.get(organization=acme, title="Baseline")
+    long_ago = timezone.now() - timedelta(days=300)
+    AnswerChange.objects.bulk_create(
+        [
+            AnswerChange(
+                assessment=baseline,
+                question_key="inventory",
+                how="carried_over",
+                changed_by=colleague,
+                changed_at=long_ago,
+                kind="option",
+                choice="Some products",
+                score=2,
+                comment="From last year.",
+                detail="Baseline 2025",
+            ),
+            # A question of an earlier version, since removed: its history stays.
+            AnswerChange(
+                assessment=baseline,
+                question_key="retired-question",
+                how="removed",
+                changed_by=owner,
+                changed_at=long_ago + timedelta(hours=1),
+                detail="2",
+            ),
+        ]
+    )
+    Answer.objects.filter(assessment=baseline, question__key="inventory").update(needs_review=True)
+    return baseline
+
+
+def test_the_export_holds_each_assessments_history_and_what_awaits_review(storied):
+    data = export_organization(storied.organization)
+    baseline = data["assessments"][0]
+    first, second = baseline["answer_history"][:2]
+    assert first == {
+        "question": "inventory",
+        "how": "carried_over",
+        "changed_by": "carlos",
+        "changed_at": first["changed_at"],
+        "kind": "option",
+        "choice": "Some products",
+        "score": 2,
+        "reason": "",
+        "comment": "From last year.",
+        "evidence_url": "",
+        "detail": "Baseline 2025",
+    }
+    assert (second["question"], second["how"], second["kind"]) == (
+        "retired-question",
+        "removed",
+        "",
+    )
+    assert len(baseline["answer_history"]) == len(history(storied))
+    review = {a["question"]: a["needs_review"] for a in baseline["answers"]}
+    assert review["inventory"] is True and review["policy"] is False
+
+
+def test_the_export_reads_the_history_in_a_fixed_number_of_queries(storied, owner):
+    organization = storied.organization
+    with CaptureQueriesContext(connection) as few:
+        export_organization(organization)
+    inventory = storied.answers.get(question__key="inventory")
+    for comment in ("One", "Two", "Three"):
+        inventory.comment = comment
+        inventory.save()
+    follow_up = Assessment.objects.get(organization=organization, title="Follow-up")
+    AnswerChange.objects.record(follow_up.answers.select_related("question"), "confirmed", owner)
+    with CaptureQueriesContext(connection) as more:
+        data = export_organization(organization)
+    assert len(more) == len(few)
+    assert [row["how"] for row in data["assessments"][1]["answer_history"]][-1] == "confirmed"
+
+
+def test_round_trip_keeps_the_history_and_the_review_state_and_adds_no_row(storied, globex):
+    before = history(storied)
+    copy_ = import_organization(
+        json.loads(dumps(export_organization(storied.organization))),
+        slug="acme-copy",
+        link_existing_users=True,
+    )
+    baseline = Assessment.objects.get(organization=copy_, title="Baseline")
+    # Who, when, how and every text, in order; no "imported" row: the file brought it whole.
+    assert history(baseline) == before
+    assert not AnswerChange.objects.filter(assessment__organization=copy_, how="imported").exists()
+    follow_up = Assessment.objects.get(organization=copy_, title="Follow-up")
+    assert history(follow_up) == history(
+        Assessment.objects.get(organization=storied.organization, title="Follow-up")
+    )
+    assert list(
+        Answer.objects.filter(assessment__organization=copy_, needs_review=True).values_list(
+            "question__key", flat=True
+        )
+    ) == ["inventory"]
+    # The history page reads the carried rows as it reads any.
+    assert baseline.answer_changes.get(how="carried_over").changed_by.username == "carlos"
+
+
+def test_an_answer_whose_history_the_file_does_not_end_at_gets_an_imported_row(storied):
+    data = export_organization(storied.organization)
+    baseline = data["assessments"][0]
+    baseline["answer_history"] = [
+        row for row in baseline["answer_history"] if row["question"] != "policy"
+    ]
+    row = next(r for r in baseline["answer_history"] if r["how"] == "admin")
+    row["comment"] = "Said otherwise than the answer now."
+    created = import_organization(data, slug="acme-2", link_existing_users=True)
+    imported = AnswerChange.objects.filter(assessment__organization=created, how="imported")
+    assert sorted(imported.values_list("question_key", flat=True)) == sorted(
+        ["policy", row["question"]]
+    )
+    # The newest row of every answered question is the answer as it stands.
+    for answer in Answer.objects.filter(assessment__organization=created).select_related(
+        "question"
+    ):
+        newest = history(answer.assessment)
+        last = [h for h in newest if h[0] == answer.question.key][-1]
+        assert (last[4], last[8]) == (answer.kind, answer.comment)
+
+
+def test_a_file_written_before_the_history_was_exported_still_imports(storied):
+    data = export_organization(storied.organization)
+    for assessment in data["assessments"]:
+        del assessment["answer_history"]
+        for row in assessment["answers"]:
+            del row["needs_review"]
+    created = import_organization(data, slug="acme-old", link_existing_users=True)
+    answers = Answer.objects.filter(assessment__organization=created)
+    assert not answers.filter(needs_review=True).exists()
+    changes = AnswerChange.objects.filter(assessment__organization=created)
+    # As before: one "imported" row per agreed answer, by whoever answered it.
+    assert sorted(changes.values_list("how", "question_key", "changed_by__username")) == sorted(
+        ("imported", a.question.key, a.answered_by.username)
+        for a in answers.filter(respondent__isnull=True).select_related("question", "answered_by")
+    )
+
+
+def test_history_rows_credit_members_only_and_new_members_are_credited(storied, outsider):
+    data = export_organization(storied.organization)
+    data["members"] = [
+        {"username": "newcomer", "email": "", "role": "owner", "joined_at": None},
+    ]
+    rows = data["assessments"][0]["answer_history"]
+    rows[0]["changed_by"] = "newcomer"
+    rows[1]["changed_by"] = "oscar"  # exists here, but is no member
+    messages: list[str] = []
+    created = import_organization(data, slug="acme-2", messages=messages)
+    baseline = Assessment.objects.get(organization=created, title="Baseline")
+    who = [h[2] for h in history(baseline)]
+    assert who[0] == "newcomer"
+    assert who[1] is None
+    assert "oscar" not in who and "olivia" not in who and "carlos" not in who
+    assert any("not members of the organization" in m and "oscar" in m for m in messages)
+
+
+def test_a_dry_run_writes_no_history(storied, tmp_path, capsys):
+    path = tmp_path / "acme.json"
+    call_command("export_organization", "acme", "-o", str(path))
+    before = snapshot()
+    call_command("import_organization", str(path), "--as-slug", "acme-2", "--link-existing-users")
+    assert "Dry run" in capsys.readouterr().out
+    assert snapshot() == before
+    call_command(
+        "import_organization", str(path), "--as-slug", "acme-2", "--link-existing-users", "--apply"
+    )
+    copied = Assessment.objects.get(organization__slug="acme-2", title="Baseline")
+    assert history(copied) == history(storied)
+
+
+def _bad_history(data):
+    rows = data["assessments"][0]["answer_history"]
+    rows[0]["how"] = "teleported"
+    rows[1]["changed_at"] = "last Tuesday"
+    rows[2]["comment"] = 5
+    rows[2]["score"] = "high"
+    rows[3]["kind"] = "maybe"
+    rows[3]["evidence_url"] = "not a link"
+    rows[4]["question"] = "no spaces allowed"
+    del rows[4]["changed_at"]
+    data["assessments"][0]["answers"][0]["needs_review"] = "yes"
+    data["assessments"][1]["answer_history"] = {"policy": []}
+
+
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [
+        (
+            _bad_history,
+            [
+                "assessments[0].answer_history[0].how: 'teleported' is not one of: answered,",
+                "assessments[0].answer_history[1].changed_at: not a date and time: 'last Tuesday'",
+                "assessments[0].answer_history[2].comment: expected text, found a number",
+                "assessments[0].answer_history[2].score: expected a number or null, found text",
+                "assessments[0].answer_history[3].kind: 'maybe' is not one of: '', 'option',",
+                "assessments[0].answer_history[3].evidence_url: Enter a valid URL.",
+                "assessments[0].answer_history[4].question: Enter a valid “slug”",
+                "assessments[0].answer_history[4].changed_at: missing",
+                "assessments[0].answers[0].needs_review: expected true or false, found text",
+                "assessments[1].answer_history: expected a list, found an object",
+            ],
+        ),
+    ],
+)
+def test_a_malformed_history_writes_nothing_and_says_what_is_wrong(storied, spoil, expected):
+    data = export_organization(storied.organization)
+    spoil(data)
+    before = snapshot()
+    with pytest.raises(ImportRefused) as refused:
+        import_organization(data, slug="acme-new", link_existing_users=True)
+    for text in expected:
+        assert any(text in problem for problem in refused.value.problems), (
+            text,
+            refused.value.problems,
+        )
+    assert snapshot() == before
