@@ -27,7 +27,8 @@ class AnswerChangeQuerySet(models.QuerySet["AnswerChange"]):
             AnswerChange.of(answer, how, user if user is not None else answer.answered_by, detail)
             for answer in answers
         ]
-        return self.bulk_create(rows) if rows else []
+        # The stubs cannot tie this QuerySet's model to the class defined below it.
+        return self.bulk_create(rows) if rows else []  # type: ignore[arg-type]
 
     def in_order(self) -> AnswerChangeQuerySet:
         return self.order_by("changed_at", "pk")
