@@ -71,3 +71,16 @@ def test_it_starts_the_model_chosen_and_offers_only_its_answers(new_page, two_mo
     page.get_by_text("Does the organization know which open source it uses?").wait_for()
     started = Assessment.objects.get(title="Our small check")
     assert started.questionnaire == mini
+
+
+def test_the_models_list_and_a_versions_page_are_accessible(new_page, two_models):
+    _logins, mini = two_models
+    page = new_page()
+    page.goto("/model/")
+    screenshot(page, "model-list")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Miniature OSPO check").click()
+    page.get_by_role("heading", name="Miniature OSPO check", level=1).wait_for()
+    assert page.url.endswith(f"/model/{mini.key}/{mini.version}/")
+    screenshot(page, "model-version")
+    assert axe_violations(page) == []
