@@ -22,6 +22,8 @@ from assessments.questionnaire_file.document import parse_document
 from assessments.questionnaire_file.store import save_document
 
 DEFAULT_FILE = DEFAULT_QUESTIONNAIRE / "ospo-maturity-v1.yaml"
+# The key of DEFAULT_FILE, known without reading it: the start page offers this model first.
+DEFAULT_QUESTIONNAIRE_KEY = "ospo-maturity"
 DEMO_ANSWERS_FILE = DEFAULT_QUESTIONNAIRE / "demo-stage2-answers.yaml"
 
 DEMO_ORGANIZATION = "Demo Organization"

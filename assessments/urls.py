@@ -24,6 +24,7 @@ assessment = org + "assessments/<int:pk>/"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("model/", pages.model_overview, name="model"),
+    path("model/<slug:key>/<int:version>/", pages.model_version, name="model_version"),
     # Accounts and organizations
     path("accounts/signup/", accounts.signup, name="signup"),
     path("orgs/new/", organizations.organization_create, name="organization_create"),

@@ -9,7 +9,9 @@ from django.utils.cache import patch_cache_control
 
 # Pages anyone may see and that show nothing of a visitor's own: they keep whatever caching
 # they have (the health check sets its own `never_cache`).
-PUBLIC_VIEWS = frozenset({"assessments:home", "assessments:model", "healthz"})
+PUBLIC_VIEWS = frozenset(
+    {"assessments:home", "assessments:model", "assessments:model_version", "healthz"}
+)
 
 
 class PrivatePagesMiddleware:

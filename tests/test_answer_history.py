@@ -184,7 +184,11 @@ def carried(client, owner, assessment, answered):
     client.force_login(owner)
     client.post(
         reverse("assessments:assessment_start", args=[assessment.organization.slug]),
-        {"title": "Second cycle", "prefill_from": assessment.pk},
+        {
+            "questionnaire": assessment.questionnaire.pk,
+            "title": "Second cycle",
+            "prefill_from": assessment.pk,
+        },
     )
     return Assessment.objects.get(title="Second cycle")
 

@@ -232,7 +232,11 @@ def test_a_new_assessment_can_start_from_a_previous_ones_answers(client, owner, 
     client.post(save_url(assessment, policy), choose(policy, 3, comment="Approved in May"), **HTMX)
     response = client.post(
         reverse("assessments:assessment_start", args=[assessment.organization.slug]),
-        {"title": "Second cycle", "prefill_from": assessment.pk},
+        {
+            "questionnaire": assessment.questionnaire.pk,
+            "title": "Second cycle",
+            "prefill_from": assessment.pk,
+        },
     )
     assert response.status_code == 302
     second = Assessment.objects.get(title="Second cycle")
@@ -254,7 +258,7 @@ def test_start_refuses_another_organizations_assessment_as_source(
     client.force_login(owner)
     response = client.post(
         reverse("assessments:assessment_start", args=["acme"]),
-        {"title": "Mine", "prefill_from": theirs.pk},
+        {"questionnaire": questionnaire.pk, "title": "Mine", "prefill_from": theirs.pk},
     )
     assert response.status_code == 400
     assert not Assessment.objects.filter(title="Mine").exists()

@@ -15,7 +15,7 @@ from tests.url_patterns import app_patterns, fill
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"home", "model"}
+PUBLIC = {"home", "model", "model_version"}
 # Pages the owner must be able to open, so that the test cannot pass by answering nothing.
 MUST_ANSWER = {
     "dashboard",
@@ -90,9 +90,14 @@ def test_it_marks_the_account_pages_private(client, owner):
 def test_it_leaves_the_public_pages_static_files_and_the_health_check_their_caching(
     client, questionnaire
 ):
-    for url in (reverse("assessments:home"), reverse("assessments:model")):
+    public = [
+        reverse("assessments:home"),
+        reverse("assessments:model"),  # one model: a redirect to its version's page
+        reverse("assessments:model_version", args=[questionnaire.key, questionnaire.version]),
+    ]
+    for url in public:
         response = client.get(url)
-        assert response.status_code == 200 and "Cache-Control" not in response, url
+        assert response.status_code in (200, 302) and "Cache-Control" not in response, url
     static = client.get("/static/css/app.css")
     assert static.status_code == 200 and not private(static)
     health = client.get("/healthz")

@@ -65,7 +65,7 @@ def test_load_questionnaire_needs_a_file_or_default():
 
 def test_the_model_page_explains_every_stage_with_its_linux_foundation_name(client):
     demo.ensure_default_questionnaire()
-    page = client.get("/model/").content.decode()
+    page = client.get("/model/", follow=True).content.decode()
     for name in ("Awareness", "Ad hoc", "Leader and advisor", "Pillars of support"):
         assert name in page
     assert "Stage 4: Becoming a strategic decision-making partner" in page

@@ -16,7 +16,14 @@ from tests.url_patterns import app_patterns, fill
 pytestmark = pytest.mark.django_db
 
 # URLs every logged-in person may open whatever their organization: they name no organization.
-OPEN_TO_ANYONE = {"home", "model", "signup", "organization_create", "invitation_accept"}
+OPEN_TO_ANYONE = {
+    "home",
+    "model",
+    "model_version",
+    "signup",
+    "organization_create",
+    "invitation_accept",
+}
 
 # URLs of staff tools that name no organization: 404 for everyone but staff who may view
 # questionnaires, whatever their memberships.

@@ -283,7 +283,7 @@ def test_starting_from_a_previous_assessment_carries_answers_as_the_upgrade_does
     client.force_login(owner)
     client.post(
         reverse("assessments:assessment_start", args=[assessment.organization.slug]),
-        {"title": "On version 2", "prefill_from": assessment.pk},
+        {"questionnaire": v2.pk, "title": "On version 2", "prefill_from": assessment.pk},
     )
     second = Assessment.objects.get(title="On version 2")
     assert second.questionnaire == v2

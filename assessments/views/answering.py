@@ -354,20 +354,30 @@ def assessment_answering(membership: Membership, assessment: Assessment) -> Answ
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_start(request, org_slug):
+    """The start form; with htmx, choosing another model redraws only the fields that follow it
+    (the title and the answers to start from)."""
     membership = membership_or_404(request, org_slug)
     require_editor(membership)
     organization = membership.organization
-    form = StartAssessmentForm(request.POST or None, organization=organization)
-    if request.method == "POST" and form.is_valid():
-        assessment = form.create(user=request.user)
-        messages.success(request, _("Assessment started. Answers save as you go."))
-        return redirect("assessments:assessment", org_slug=organization.slug, pk=assessment.pk)
-    status = 400 if form.errors else 200
+    if request.method == "POST":
+        form = StartAssessmentForm(request.POST, organization=organization)
+        if form.is_valid():
+            assessment = form.create(user=request.user)
+            messages.success(request, _("Assessment started. Answers save as you go."))
+            return redirect("assessments:assessment", org_slug=organization.slug, pk=assessment.pk)
+    else:
+        sent = {
+            name: request.GET[name] for name in ("questionnaire", "title") if name in request.GET
+        }
+        form = StartAssessmentForm(initial=sent, organization=organization)
+    template = "assessments/start.html"
+    if request.method == "GET" and request.headers.get("HX-Request"):
+        template += "#details"
     return render(
         request,
-        "assessments/start.html",
+        template,
         {"form": form, "organization": organization, "membership": membership},
-        status=status,
+        status=400 if form.errors else 200,
     )
 
 

@@ -1,9 +1,12 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from assessments.access import CURRENT_ORGANIZATION
+from assessments.forms.assessments import offered_models
 from assessments.models import Membership, Questionnaire
+from assessments.views.preview import can_preview
 
 
 def home(request):
@@ -20,18 +23,41 @@ def home(request):
 
 
 def model_overview(request):
-    """The maturity model of the current questionnaire, in words: the help behind every result."""
-    questionnaire = Questionnaire.objects.latest_published()
-    if questionnaire is None:
+    """The published models: one links to its latest version's page, or is that page at once."""
+    models = offered_models()
+    if not models:
         raise Http404(_("No questionnaire has been published yet."))
-    return render(
+    if len(models) == 1:
+        return redirect("assessments:model_version", key=models[0].key, version=models[0].version)
+    return render(request, "assessments/model_list.html", {"models": models})
+
+
+def model_version(request, key, version):
+    """The maturity model of one questionnaire version, in its own words: the help behind every
+    result of an assessment on that version. Published and retired versions are public (an
+    assessment may stay on a retired one); a draft is staff's only, as its preview is."""
+    questionnaire = Questionnaire.objects.filter(key=key, version=version).first()
+    if questionnaire is None or (questionnaire.is_draft and not can_preview(request.user)):
+        raise Http404(_("No such version of a model."))
+    latest = Questionnaire.objects.latest_published(key)
+    scale = list(questionnaire.scale_levels.all())
+    response = render(
         request,
         "assessments/model_overview.html",
         {
             "questionnaire": questionnaire,
+            "latest": latest if latest is not None and latest.pk != questionnaire.pk else None,
             "stages": questionnaire.stages.order_by("level"),
             "layers": questionnaire.layers.order_by("order"),
             "pillars": questionnaire.pillars.order_by("order"),
-            "scale": questionnaire.scale_levels.all(),
+            "scale": scale,
+            # The threshold's rule names the scale's own word for the core minimum.
+            "core_label": next(
+                (s.label for s in scale if s.score == questionnaire.core_minimum), ""
+            ),
         },
     )
+    if questionnaire.is_draft:
+        # Only staff see a draft: no cache may keep it for the next visitor.
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -9,7 +9,9 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": hiding the caret sets a style attribute on every input, which htmx then
+    # copies onto a swapped-in input of the same id, and the CSP (rightly) refuses.
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 
