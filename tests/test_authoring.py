@@ -1,10 +1,12 @@
 """Authoring questionnaire versions without HTTP: copy, check, publish, import, audit."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 
 from assessments import authoring, caches
 from assessments.demo import DEFAULT_FILE
@@ -249,6 +251,53 @@ def test_publishing_a_new_version_leaves_every_existing_result_unchanged(
         assessment.refresh_from_db()
         assert assessment.questionnaire_id == questionnaire.pk
         assert evaluate(assessment) == before[assessment.pk]
+
+
+# --- publish_questionnaire ----------------------------------------------------------------------
+
+
+def test_the_command_publishes_a_draft_and_retires_the_previous_version(questionnaire, draft):
+    out = StringIO()
+    call_command("publish_questionnaire", "mini", "2", stdout=out)
+    assert out.getvalue() == "Published mini version 2; it is now the one in use.\n"
+    draft.refresh_from_db()
+    questionnaire.refresh_from_db()
+    assert draft.status == Questionnaire.Status.PUBLISHED
+    assert questionnaire.status == Questionnaire.Status.RETIRED
+
+
+def test_the_command_lists_every_problem_one_per_line_and_changes_nothing(questionnaire, draft):
+    draft.questions.get(key="policy").options.filter(score__in=[0, 4]).delete()
+    Questionnaire.objects.filter(pk=draft.pk).update(threshold=0)
+    with pytest.raises(CommandError) as raised:
+        call_command("publish_questionnaire", "mini", "2")
+    assert str(raised.value).splitlines() == [
+        "'mini' version 2 was not published; nothing was changed. Problems:",
+        "  - Questionnaire 'mini': threshold 0 is outside 1–100 (a percentage; default 70)",
+        "  - Question 'policy' (section 'program'): scores 1, 2, 3 do not include the scale's "
+        "lowest score 0 and highest 4",
+    ]
+    draft.refresh_from_db()
+    questionnaire.refresh_from_db()
+    assert draft.is_draft and questionnaire.status == Questionnaire.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("status", ["published", "retired"])
+def test_the_command_refuses_a_version_that_is_not_a_draft(questionnaire, status):
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(status=status)
+    with pytest.raises(CommandError) as raised:
+        call_command("publish_questionnaire", "mini", "1")
+    assert str(raised.value).splitlines() == [
+        "'mini' version 1 was not published; nothing was changed. Problems:",
+        f"  - Version 1 is {status}; only a draft can be published.",
+    ]
+    questionnaire.refresh_from_db()
+    assert questionnaire.status == status
+
+
+def test_the_command_names_a_version_that_does_not_exist(questionnaire):
+    with pytest.raises(CommandError, match="There is no questionnaire 'mini' version 7."):
+        call_command("publish_questionnaire", "mini", "7")
 
 
 # --- Import --------------------------------------------------------------------------------------
