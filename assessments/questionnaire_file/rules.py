@@ -342,7 +342,7 @@ def _empty_part_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
     without questions could never be measured, so it is almost certainly a mistake.
     """
     questions = doc.questions()
-    used = {
+    used: dict[str, set[str | None]] = {
         "stage": {q.stage for q in questions},
         "pillar": {q.pillar for q in questions},
         "layer": {q.layer for q in questions},
