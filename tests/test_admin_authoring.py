@@ -142,7 +142,8 @@ def test_the_publish_action_refuses_a_question_without_options_and_names_it(
     )
     assert texts(response) == [
         "Version 2 was not published. Fix these problems first:",
-        "Question 'policy' (section 'program'): has no answer options",
+        "Question 'policy' (section 'program'): has no answer options; it needs at least 2, "
+        "including the scale's lowest score 0 and highest 4",
     ]
     assert b"Question &#x27;policy&#x27; (section &#x27;program&#x27;)" in response.content
     draft.refresh_from_db()
@@ -155,7 +156,8 @@ def test_the_publish_page_lists_the_problems_and_offers_no_button(admin_client, 
     page = admin_client.get(url("questionnaire_publish", draft.pk))
     assert page.status_code == 200
     assert page.context["problems"] == [
-        "Question 'policy' (section 'program'): has no answer options"
+        "Question 'policy' (section 'program'): has no answer options; it needs at least 2, "
+        "including the scale's lowest score 0 and highest 4"
     ]
     assert b"Publish version 2" not in page.content
     # A POST anyway is refused the same way.

@@ -1,10 +1,12 @@
 """Authoring questionnaire versions without HTTP: copy, check, publish, import, audit."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 
 from assessments import authoring, caches
 from assessments.demo import DEFAULT_FILE
@@ -99,7 +101,8 @@ def test_a_question_without_options_is_named(draft):
     question = draft.questions.get(key="policy")
     question.options.all().delete()
     assert authoring.publish_problems(draft) == [
-        "Question 'policy' (section 'program'): has no answer options"
+        "Question 'policy' (section 'program'): has no answer options; it needs at least 2, "
+        "including the scale's lowest score 0 and highest 4"
     ]
 
 
@@ -108,14 +111,11 @@ def test_options_must_span_the_scale(draft):
     question.options.filter(score=4).delete()
     question.options.filter(score=0).update(score=7)
     problems = authoring.publish_problems(draft)
-    assert (
-        "Question 'training' (section 'program'): option score 7 is not a score of the scale "
-        "(0, 1, 2, 3, 4)"
-    ) in problems
-    assert (
-        "Question 'training' (section 'program'): options must include the scale's lowest (0) "
-        "and highest (4) score"
-    ) in problems
+    assert problems == [
+        "Question 'training' (section 'program'): score 7 is not on the scale (0–4)",
+        "Question 'training' (section 'program'): scores 1, 2, 3, 7 do not include the scale's "
+        "lowest score 0 and highest 4",
+    ]
 
 
 def test_every_stage_layer_and_pillar_needs_a_question(draft):
@@ -124,17 +124,22 @@ def test_every_stage_layer_and_pillar_needs_a_question(draft):
     Pillar.objects.create(questionnaire=draft, key="counselor", name="Counselor", order=5)
     Section.objects.create(questionnaire=draft, key="empty", title="Empty", order=9)
     problems = authoring.publish_problems(draft)
-    assert "Stage 'leadership': has no questions" in problems
-    assert "Pillar 'counselor': has no questions" in problems
-    assert "Section 'empty': has no questions" in problems
-    # A question for every layer counts for each layer.
-    assert "Layer 'units': has no questions" not in problems
+    assert problems == [
+        "Section 'empty': has no questions; a section needs at least 1",
+        "Stage 'leadership': level 3 has no questions; only the lowest stage (level 0) may have "
+        "none",
+        # A question for every layer counts for each layer: 'units' is not named.
+        "Pillar 'counselor': has no questions",
+    ]
 
 
 def test_a_layer_without_questions_is_named_when_no_question_is_for_every_layer(draft):
     draft.questions.filter(layer__isnull=True).update(layer=draft.layers.get(key="worker"))
     Layer.objects.create(questionnaire=draft, key="units", name="Business units", order=5)
-    assert authoring.publish_problems(draft) == ["Layer 'units': has no questions"]
+    assert authoring.publish_problems(draft) == [
+        "Layer 'units': has no questions; place a question in it, or use layer 'all' for a "
+        "practice of every layer"
+    ]
 
 
 def test_thresholds_levels_and_keys_are_checked(draft):
@@ -143,13 +148,15 @@ def test_thresholds_levels_and_keys_are_checked(draft):
     draft.stages.filter(key="strategy").update(threshold=120, level=5)
     draft.sections.filter(key="program").update(key="Program_2")
     problems = authoring.publish_problems(draft)
-    assert "Questionnaire 'mini': threshold must be between 1 and 100, not 0" in problems
-    assert "Questionnaire 'mini': core minimum must be within the scale (0–4), not 9" in problems
-    assert "Stage 'strategy': threshold must be between 1 and 100, not 120" in problems
-    assert "Stages: levels must run 0, 1, 2… without gaps, lowest first (found 0, 1, 5)" in problems
-    assert "Section 'Program_2': key must be lowercase letters and digits joined by '-'" in (
-        problems
-    )
+    assert problems == [
+        "Stages: levels 0, 1, 5 must run 0, 1, 2… without gaps, lowest first",
+        "Questionnaire 'mini': threshold 0 is outside 1–100 (a percentage; default 70)",
+        "Questionnaire 'mini': core_minimum 9 is not within the scale (0–4); default 2",
+        "Stage 'strategy': threshold 120 is outside 1–100 (a percentage; leave it out to use "
+        "the questionnaire's 0)",
+        "Section 'Program_2': key 'Program_2' must be lowercase letters and digits joined by "
+        "'-', e.g. 'open-source-policy'",
+    ]
 
 
 def test_a_question_pointing_into_another_version_is_named(questionnaire, draft):
@@ -158,7 +165,7 @@ def test_a_question_pointing_into_another_version_is_named(questionnaire, draft)
     Question.objects.filter(questionnaire=draft, key="policy").update(stage=foreign_stage)
     assert authoring.publish_problems(draft) == [
         "Question 'policy' (section 'program'): its stage 'strategy' belongs to version 1, "
-        "not to this version"
+        "not to this version 2"
     ]
 
 
@@ -169,7 +176,10 @@ def test_publishing_a_draft_with_problems_is_refused_and_changes_nothing(questio
     draft.questions.get(key="policy").options.all().delete()
     with pytest.raises(ValidationError) as raised:
         authoring.publish(draft, None)
-    assert raised.value.messages == ["Question 'policy' (section 'program'): has no answer options"]
+    assert raised.value.messages == [
+        "Question 'policy' (section 'program'): has no answer options; it needs at least 2, "
+        "including the scale's lowest score 0 and highest 4"
+    ]
     draft.refresh_from_db()
     questionnaire.refresh_from_db()
     assert draft.status == Questionnaire.Status.DRAFT
@@ -243,6 +253,53 @@ def test_publishing_a_new_version_leaves_every_existing_result_unchanged(
         assert evaluate(assessment) == before[assessment.pk]
 
 
+# --- publish_questionnaire ----------------------------------------------------------------------
+
+
+def test_the_command_publishes_a_draft_and_retires_the_previous_version(questionnaire, draft):
+    out = StringIO()
+    call_command("publish_questionnaire", "mini", "2", stdout=out)
+    assert out.getvalue() == "Published mini version 2; it is now the one in use.\n"
+    draft.refresh_from_db()
+    questionnaire.refresh_from_db()
+    assert draft.status == Questionnaire.Status.PUBLISHED
+    assert questionnaire.status == Questionnaire.Status.RETIRED
+
+
+def test_the_command_lists_every_problem_one_per_line_and_changes_nothing(questionnaire, draft):
+    draft.questions.get(key="policy").options.filter(score__in=[0, 4]).delete()
+    Questionnaire.objects.filter(pk=draft.pk).update(threshold=0)
+    with pytest.raises(CommandError) as raised:
+        call_command("publish_questionnaire", "mini", "2")
+    assert str(raised.value).splitlines() == [
+        "'mini' version 2 was not published; nothing was changed. Problems:",
+        "  - Questionnaire 'mini': threshold 0 is outside 1–100 (a percentage; default 70)",
+        "  - Question 'policy' (section 'program'): scores 1, 2, 3 do not include the scale's "
+        "lowest score 0 and highest 4",
+    ]
+    draft.refresh_from_db()
+    questionnaire.refresh_from_db()
+    assert draft.is_draft and questionnaire.status == Questionnaire.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("status", ["published", "retired"])
+def test_the_command_refuses_a_version_that_is_not_a_draft(questionnaire, status):
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(status=status)
+    with pytest.raises(CommandError) as raised:
+        call_command("publish_questionnaire", "mini", "1")
+    assert str(raised.value).splitlines() == [
+        "'mini' version 1 was not published; nothing was changed. Problems:",
+        f"  - Version 1 is {status}; only a draft can be published.",
+    ]
+    questionnaire.refresh_from_db()
+    assert questionnaire.status == status
+
+
+def test_the_command_names_a_version_that_does_not_exist(questionnaire):
+    with pytest.raises(CommandError, match="There is no questionnaire 'mini' version 7."):
+        call_command("publish_questionnaire", "mini", "7")
+
+
 # --- Import --------------------------------------------------------------------------------------
 
 
@@ -274,7 +331,9 @@ def test_a_malformed_import_writes_nothing_and_lists_every_problem(questionnaire
     with pytest.raises(DocumentError) as raised:
         authoring.import_draft(text, author)
     assert len(raised.value.problems) == 2
-    assert any("'threshold' must be between 1 and 100" in p for p in raised.value.problems)
+    assert "scoring: threshold 170 is outside 1–100 (a percentage; default 70)" in (
+        raised.value.problems
+    )
     assert any("stage 'nowhere' is not one of" in p for p in raised.value.problems)
     assert counts == (
         Questionnaire.objects.count(),

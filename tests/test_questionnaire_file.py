@@ -69,7 +69,7 @@ def test_the_command_line_round_trip(mini_text, tmp_path, capsys):
         (lambda d: d.pop("title"), "'title' is missing"),
         (
             lambda d: d["stages"][1].update(key="awareness"),
-            "key 'awareness' is used more than once",
+            "stages: key 'awareness' is used 2 times; each stage needs its own key",
         ),
         (
             lambda d: d["sections"][0]["questions"][1].update(stage="nirvana"),
@@ -77,22 +77,38 @@ def test_the_command_line_round_trip(mini_text, tmp_path, capsys):
         ),
         (
             lambda d: d["sections"][1]["questions"][0].update(key="inventory"),
-            "questions: key 'inventory' is used more than once",
+            "questions: key 'inventory' is used 2 times; each question needs its own key",
         ),
         (
             lambda d: d["sections"][0]["questions"][2]["options"].pop(),
-            "options must include the scale's lowest and highest score",
+            "questions[2] (key 'contribution-ok').options: scores 0, 2 do not include the scale's "
+            "highest score 4",
         ),
         (
             lambda d: d["sections"][0]["questions"][2]["options"][1].update(score=0),
-            "scores must be distinct",
+            "scores 0, 0, 4: each option needs its own score; 'don't know' is added for you",
         ),
-        (lambda d: d["sections"][0]["questions"][0].update(weight=0), "'weight' must be above 0"),
-        (lambda d: d["sections"][0]["questions"][0].update(weight="heavy"), "must be a number"),
-        (lambda d: d["scoring"].update(threshold=0), "'threshold' must be between 1 and 100"),
-        (lambda d: d["scoring"].update(core_minimum=9), "'core_minimum' must be between 0 and 4"),
+        (
+            lambda d: d["sections"][0]["questions"][0].update(weight=0),
+            "weight 0 is outside 0.01–999.99 (default 1)",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][0].update(weight="heavy"),
+            "'weight' must be a number, not 'heavy'",
+        ),
+        (
+            lambda d: d["scoring"].update(threshold=0),
+            "scoring: threshold 0 is outside 1–100 (a percentage; default 70)",
+        ),
+        (
+            lambda d: d["scoring"].update(core_minimum=9),
+            "scoring: core_minimum 9 is not within the scale (0–4); default 2",
+        ),
         (lambda d: d["sections"][0]["questions"][0].update(colour="red"), "unknown field 'colour'"),
-        (lambda d: d["sections"][0].update(questions=[]), "'questions' needs at least 1 entries"),
+        (
+            lambda d: d["sections"][0].update(questions=[]),
+            "sections[0] (key 'basics'): has no questions; a section needs at least 1",
+        ),
     ],
 )
 def test_a_malformed_file_names_the_item_and_the_problem_and_writes_nothing(

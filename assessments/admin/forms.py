@@ -17,7 +17,7 @@ from assessments.models import (
     Section,
     Stage,
 )
-from assessments.questionnaire_file.document import KEY_PATTERN
+from assessments.questionnaire_file.rules import KEY_PATTERN
 
 # --- Forms ----------------------------------------------------------------------------------------
 

@@ -5,23 +5,23 @@ raises `DocumentError` with every problem found, each naming the item (the YAML 
 bounds by `bounded_yaml`, whose refusals are problems too); `dump_document` writes the
 canonical YAML that `export_questionnaire` produces. The format is described in
 docs/questionnaire-format.md.
+
+Reading checks only the shape of the file (fields, types, what is missing); what the values must
+be is checked by `rules.problems`, the one set of rules the admin's publication applies too.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 
-from assessments.questionnaire_file import bounded_yaml
+from assessments.questionnaire_file import bounded_yaml, rules
+from assessments.questionnaire_file.rules import ALL_LAYERS
 
 FORMAT = "ospo-assess/questionnaire@1"
-ALL_LAYERS = "all"
-KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_WEIGHT = Decimal("999.99")
 
 
 class DocumentError(Exception):
@@ -94,9 +94,12 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        # Whether a value was missing or mistyped and read as a default instead.
+        self.guessed = False
 
-    def problem(self, where: str, message: str) -> None:
+    def problem(self, where: str, message: str, *, guessed: bool = True) -> None:
         self.problems.append(f"{where}: {message}" if where else message)
+        self.guessed = self.guessed or guessed
 
     def mapping(self, value: Any, where: str, known: set[str]) -> dict:
         if not isinstance(value, dict):
@@ -104,45 +107,30 @@ class _Reader:
             return {}
         for name in value:
             if name not in known:
-                self.problem(where, f"unknown field {name!r}")
+                self.problem(where, f"unknown field {name!r}", guessed=False)
         return value
 
-    def text(
-        self, data: dict, name: str, where: str, *, required: bool, max_length: int | None = None
-    ) -> str:
+    def text(self, data: dict, name: str, where: str, *, required: bool) -> str:
+        # Empty text and lengths are rules (`rules.problems`), checked on the stored version too.
         value = data.get(name)
         if value is None:
             if required:
                 self.problem(where, f"{name!r} is missing")
             return ""
         if not isinstance(value, str):
-            self.problem(where, f"{name!r} must be text, not {type(value).__name__}")
+            self.problem(where, f"{name!r} must be text, not {type(value).__name__} {value!r}")
             return ""
-        if required and not value.strip():
-            self.problem(where, f"{name!r} is empty")
-        if max_length is not None and len(value) > max_length:
-            self.problem(where, f"{name!r} is longer than {max_length} characters")
         return value
 
-    def key(self, data: dict, where: str, name: str = "key") -> str:
-        value = self.text(data, name, where, required=True, max_length=80)
-        if value and not KEY_PATTERN.match(value):
-            self.problem(
-                where, f"{name} {value!r} must be lowercase letters and digits joined by '-'"
-            )
-        return value
+    def key(self, data: dict, where: str) -> str:
+        return self.text(data, "key", where, required=True)
 
-    def integer(
-        self, data: dict, name: str, where: str, *, default: int | None, low: int, high: int
-    ) -> int | None:
+    def integer(self, data: dict, name: str, where: str, *, default: int) -> int:
+        # The range is a rule; here only the type. A fraction is refused, never rounded.
         value = data.get(name, default)
-        if value is None and default is None and name not in data:
-            return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(where, f"{name!r} must be a whole number")
+            self.problem(where, f"{name!r} must be a whole number, not {value!r}")
             return default
-        if not low <= value <= high:
-            self.problem(where, f"{name!r} must be between {low} and {high}, not {value}")
         return value
 
     def boolean(self, data: dict, name: str, where: str) -> bool:
@@ -152,13 +140,15 @@ class _Reader:
             return False
         return value
 
-    def items(self, data: dict, name: str, where: str, *, minimum: int) -> list:
+    def items(self, data: dict, name: str, where: str) -> list:
+        # How many entries a list needs is a rule.
         value = data.get(name)
-        if not isinstance(value, list):
-            self.problem(where, f"{name!r} must be a list")
+        if value is None:
+            self.problem(where, f"{name!r} is missing")
             return []
-        if len(value) < minimum:
-            self.problem(where, f"{name!r} needs at least {minimum} entries")
+        if not isinstance(value, list):
+            self.problem(where, f"{name!r} must be a list, not {type(value).__name__}")
+            return []
         return value
 
 
@@ -172,15 +162,12 @@ def _options(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
     for index, item in enumerate(raw):
         at = f"{where}[{index}]"
         data = r.mapping(item, at, {"score", "label", "description"})
-        score = r.integer(data, "score", at, default=None, low=0, high=100)
         if "score" not in data:
             r.problem(at, "'score' is missing")
-        label = r.text(data, "label", at, required=True, max_length=200)
+        score = r.integer(data, "score", at, default=0)
+        label = r.text(data, "label", at, required=True)
         description = r.text(data, "description", at, required=False)
-        options.append(OptionDoc(score=score or 0, label=label, description=description))
-    scores = [o.score for o in options]
-    if len(set(scores)) != len(scores):
-        r.problem(where, "scores must be distinct")
+        options.append(OptionDoc(score=score, label=label, description=description))
     return options
 
 
@@ -189,18 +176,18 @@ def _taxa(r: _Reader, top: dict, name: str, *, is_stage: bool) -> list[TaxonDoc]
     if is_stage:
         known |= {"characteristics", "threshold", "mappings"}
     taxa: list[TaxonDoc] = []
-    for index, item in enumerate(r.items(top, name, "", minimum=2 if is_stage else 1)):
+    for index, item in enumerate(r.items(top, name, "")):
         at = _where(name, index, item)
         data = r.mapping(item, at, known)
         taxon = TaxonDoc(
             key=r.key(data, at),
-            name=r.text(data, "name", at, required=True, max_length=120),
+            name=r.text(data, "name", at, required=True),
             description=r.text(data, "description", at, required=False),
         )
         if is_stage:
             taxon.characteristics = r.text(data, "characteristics", at, required=False)
             if "threshold" in data:
-                taxon.threshold = r.integer(data, "threshold", at, default=None, low=1, high=100)
+                taxon.threshold = r.integer(data, "threshold", at, default=0)
             mappings = data.get("mappings", {})
             if not isinstance(mappings, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in mappings.items()
@@ -209,25 +196,21 @@ def _taxa(r: _Reader, top: dict, name: str, *, is_stage: bool) -> list[TaxonDoc]
                 mappings = {}
             taxon.mappings = dict(mappings)
         taxa.append(taxon)
-    keys = [t.key for t in taxa]
-    for duplicate in sorted({k for k in keys if keys.count(k) > 1}):
-        r.problem(name, f"key {duplicate!r} is used more than once")
     return taxa
 
 
 def _weight(r: _Reader, data: dict, where: str) -> Decimal:
     raw = data.get("weight", 1)
     if isinstance(raw, bool) or not isinstance(raw, int | float):
-        r.problem(where, "'weight' must be a number")
+        r.problem(where, f"'weight' must be a number, not {raw!r}")
         return Decimal(1)
+    # As written (str() of a float is its shortest exact spelling), never rounded: the rules
+    # refuse a weight the database cannot hold.
     try:
-        weight = Decimal(str(raw)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        r.problem(where, "'weight' must be a number")
+        return Decimal(str(raw))
+    except InvalidOperation:  # pragma: no cover - str() of an int or float always parses
+        r.problem(where, f"'weight' must be a number, not {raw!r}")
         return Decimal(1)
-    if not Decimal(0) < weight <= MAX_WEIGHT:
-        r.problem(where, f"'weight' must be above 0 and at most {MAX_WEIGHT}, not {raw}")
-    return weight
 
 
 _QUESTION_FIELDS = {
@@ -250,22 +233,8 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
     stage = r.text(data, "stage", where, required=True)
     pillar = r.text(data, "pillar", where, required=True)
     layer = r.text(data, "layer", where, required=True)
-    for name, value, taxa in (
-        ("stage", stage, doc.stages),
-        ("pillar", pillar, doc.pillars),
-        ("layer", layer, doc.layers),
-    ):
-        keys = [t.key for t in taxa] + ([ALL_LAYERS] if name == "layer" else [])
-        if value and value not in keys:
-            r.problem(where, f"{name} {value!r} is not one of: {', '.join(keys)}")
-    scale_scores = [level.score for level in doc.scale]
     if "options" in data:
-        options = _options(r, r.items(data, "options", where, minimum=2), f"{where}.options")
-        scores = {o.score for o in options}
-        if scale_scores and not scores <= set(scale_scores):
-            r.problem(where, "option scores must be scores of the scale")
-        if scale_scores and not {min(scale_scores), max(scale_scores)} <= scores:
-            r.problem(where, "options must include the scale's lowest and highest score")
+        options = _options(r, r.items(data, "options", where), f"{where}.options")
     else:
         options = [OptionDoc(o.score, o.label, o.description) for o in doc.scale]
     return QuestionDoc(
@@ -311,17 +280,19 @@ def parse_document(text: str) -> QuestionnaireDoc:
     if not top:
         raise DocumentError(r.problems or ["the file is empty"])
     if top.get("format") != FORMAT:
-        r.problem("format", f"must be {FORMAT!r}, not {top.get('format')!r}")
+        r.problem("format", f"must be {FORMAT!r}, not {top.get('format')!r}", guessed=False)
     scoring = r.mapping(top.get("scoring", {}), "scoring", {"threshold", "core_minimum"})
     doc = QuestionnaireDoc(
         key=r.key(top, ""),
-        version=r.integer(top, "version", "", default=None, low=1, high=2**31 - 1) or 0,
-        title=r.text(top, "title", "", required=True, max_length=200),
+        version=r.integer(top, "version", "", default=0),
+        title=r.text(top, "title", "", required=True),
         description=r.text(top, "description", "", required=False),
-        language=r.text(top, "language", "", required=False, max_length=16) or "en",
-        threshold=r.integer(scoring, "threshold", "scoring", default=70, low=1, high=100) or 70,
-        core_minimum=r.integer(scoring, "core_minimum", "scoring", default=2, low=0, high=100) or 0,
-        scale=_options(r, r.items(top, "scale", "", minimum=2), "scale"),
+        language=r.text(top, "language", "", required=False) if top.get("language") else "en",
+        threshold=r.integer(scoring, "threshold", "scoring", default=rules.DEFAULT_THRESHOLD),
+        core_minimum=r.integer(
+            scoring, "core_minimum", "scoring", default=rules.DEFAULT_CORE_MINIMUM
+        ),
+        scale=_options(r, r.items(top, "scale", ""), "scale"),
         stages=_taxa(r, top, "stages", is_stage=True),
         layers=_taxa(r, top, "layers", is_stage=False),
         pillars=_taxa(r, top, "pillars", is_stage=False),
@@ -329,39 +300,28 @@ def parse_document(text: str) -> QuestionnaireDoc:
     )
     if "version" not in top:
         r.problem("", "'version' is missing")
-    scale_scores = sorted(o.score for o in doc.scale)
-    if scale_scores and scale_scores[0] != 0:
-        r.problem("scale", "the lowest score must be 0")
-    if scale_scores and not 0 <= doc.core_minimum <= scale_scores[-1]:
-        r.problem("scoring", f"'core_minimum' must be between 0 and {scale_scores[-1]}")
 
-    for index, item in enumerate(r.items(top, "sections", "", minimum=1)):
+    for index, item in enumerate(r.items(top, "sections", "")):
         at = _where("sections", index, item)
         data = r.mapping(item, at, {"key", "title", "description", "questions"})
         section = SectionDoc(
             key=r.key(data, at),
-            title=r.text(data, "title", at, required=True, max_length=200),
+            title=r.text(data, "title", at, required=True),
             description=r.text(data, "description", at, required=False),
             questions=[],
         )
-        for q_index, q_item in enumerate(r.items(data, "questions", at, minimum=1)):
+        for q_index, q_item in enumerate(r.items(data, "questions", at)):
             q_at = f"{at}.{_where('questions', q_index, q_item)}"
             section.questions.append(_question(r, q_item, q_at, doc))
         doc.sections.append(section)
 
-    _check_unique(r, "sections", [s.key for s in doc.sections])
-    _check_unique(r, "questions", [q.key for q in doc.questions()])
+    # When a value was missing or mistyped, the reading problems are reported alone: the rules
+    # would report the defaults read in its place as problems of their own.
+    if not r.guessed:
+        r.problems += [problem.in_file() for problem in rules.problems(doc)]
     if r.problems:
         raise DocumentError(r.problems)
     return doc
-
-
-def _check_unique(r: _Reader, what: str, keys: list[str]) -> None:
-    seen: set[str] = set()
-    for key in keys:
-        if key and key in seen:
-            r.problem(what, f"key {key!r} is used more than once")
-        seen.add(key)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -1,8 +1,11 @@
 import os
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from assessments import authoring
 from assessments.demo import DEFAULT_FILE
 from assessments.models import Questionnaire
 from assessments.questionnaire_file.bounded_yaml import MAX_FILE_BYTES, Refused, check_size
@@ -41,9 +44,14 @@ class Command(BaseCommand):
             ):
                 self.stdout.write(f"{doc.key} version {doc.version} is already loaded.")
                 return
-            questionnaire = save_document(doc, publish=not draft)
-        except DocumentError as exc:
-            lines = "\n".join(f"  - {problem}" for problem in exc.problems)
+            with transaction.atomic():
+                questionnaire = save_document(doc, publish=False)
+                if not draft:
+                    # The admin's publication, so both apply the same checks and retire alike.
+                    authoring.publish(questionnaire, None)
+        except (DocumentError, ValidationError) as exc:
+            problems = exc.problems if isinstance(exc, DocumentError) else exc.messages
+            lines = "\n".join(f"  - {problem}" for problem in problems)
             raise CommandError(
                 f"{file} was not loaded; nothing was written. Problems:\n{lines}"
             ) from None

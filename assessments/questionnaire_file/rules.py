@@ -1,0 +1,373 @@
+"""The rules a questionnaire version must follow to be published: one set, over plain data.
+
+Every way into a published version goes through `problems`: `load_questionnaire` and the admin
+import (through `parse_document`), and the admin's and `publish_questionnaire`'s publication
+(through `assessments.publication_checks`, which reads a stored draft into the same
+`QuestionnaireDoc`). So a file that loads as published also passes the admin's check, and the
+other way round. The rules are listed in docs/questionnaire-format.md ("Validation rules").
+
+Each problem names its item twice, once as a file author finds it (`sections[1] (key 'program')
+.questions[0] (key 'policy')`) and once as an admin author does (`Question 'policy' (section
+'program')`), and every message names the offending values and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assessments.questionnaire_file.document import (
+        OptionDoc,
+        QuestionDoc,
+        QuestionnaireDoc,
+        TaxonDoc,
+    )
+
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ALL_LAYERS = "all"
+
+# Question.weight is a DecimalField(max_digits=5, decimal_places=2): what it holds exactly.
+WEIGHT_DECIMALS = 2
+MIN_WEIGHT = Decimal("0.01")
+MAX_WEIGHT = Decimal("999.99")
+DEFAULT_WEIGHT = Decimal(1)
+
+DEFAULT_THRESHOLD = 70
+DEFAULT_CORE_MINIMUM = 2
+MAX_SCORE = 100
+MAX_VERSION = 2**31 - 1
+
+# The lengths of the database columns (assessments/models/questionnaire.py).
+KEY_LENGTH = 80
+NAME_LENGTH = 120
+TITLE_LENGTH = 200
+LABEL_LENGTH = 200
+LANGUAGE_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: where it is, for each audience, and what is wrong."""
+
+    path: str  # in the file: "sections[1] (key 'program').questions[0] (key 'policy')"; "" = top
+    item: str  # in the admin: "Question 'policy' (section 'program')"
+    message: str
+
+    def in_file(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    def in_admin(self) -> str:
+        return f"{self.item}: {self.message}"
+
+
+def _numbers(values: Iterable[int]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _keys(keys: Iterable[str]) -> str:
+    return ", ".join(repr(k) for k in keys)
+
+
+def scale_text(scale: list[int]) -> str:
+    """'0–4' for a scale without gaps, '0, 2, 4' otherwise."""
+    if scale and scale == list(range(scale[0], scale[-1] + 1)) and len(scale) > 2:
+        return f"{scale[0]}–{scale[-1]}"
+    return _numbers(scale)
+
+
+def located(list_name: str, index: int, key: str | None) -> str:
+    """The file path of an entry of a list: `stages[2] (key 'strategy')`."""
+    return f"{list_name}[{index}]" + (f" (key {key!r})" if key else "")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, item: str, message: str) -> None:
+        self.problems.append(Problem(path, item, message))
+
+
+def problems(doc: QuestionnaireDoc) -> list[Problem]:
+    """Every rule `doc` breaks, in the file's order; an empty list means it can be published."""
+    c = _Collector()
+    scale = sorted(level.score for level in doc.scale)
+    _questionnaire_rules(c, doc, scale)
+    _scale_rules(c, doc, scale)
+    for list_name, label, taxa, minimum in (
+        ("stages", "Stage", doc.stages, 2),
+        ("layers", "Layer", doc.layers, 1),
+        ("pillars", "Pillar", doc.pillars, 1),
+    ):
+        _taxon_rules(c, doc, list_name, label, taxa, minimum)
+    _section_rules(c, doc)
+    for s_index, section in enumerate(doc.sections):
+        s_path = located("sections", s_index, section.key)
+        for q_index, question in enumerate(section.questions):
+            q_path = f"{s_path}.{located('questions', q_index, question.key)}"
+            item = f"Question '{question.key}' (section '{section.key}')"
+            _question_rules(c, doc, scale, question, q_path, item)
+    _unique(c, "questions", "Question", [q.key for q in doc.questions()])
+    _empty_part_rules(c, doc)
+    return c.problems
+
+
+def _text_rules(
+    c: _Collector,
+    path: str,
+    item: str,
+    name: str,
+    value: str,
+    *,
+    required: bool,
+    length: int | None = None,
+) -> None:
+    if required and not value.strip():
+        c.add(path, item, f"{name!r} is empty")
+    if length is not None and len(value) > length:
+        c.add(path, item, f"{name!r} has {len(value)} characters; at most {length} are kept")
+
+
+def _key_rules(c: _Collector, path: str, item: str, key: str) -> None:
+    if not key:
+        c.add(path, item, "'key' is empty")
+    elif not KEY_PATTERN.match(key):
+        c.add(
+            path,
+            item,
+            f"key {key!r} must be lowercase letters and digits joined by '-', "
+            "e.g. 'open-source-policy'",
+        )
+    if len(key) > KEY_LENGTH:
+        c.add(path, item, f"key {key!r} has {len(key)} characters; at most {KEY_LENGTH}")
+
+
+def _unique(c: _Collector, list_name: str, label: str, keys: list[str]) -> None:
+    for key, count in Counter(keys).items():
+        if key and count > 1:
+            c.add(
+                list_name,
+                f"{label} '{key}'",
+                f"key {key!r} is used {count} times; each {label.lower()} needs its own key",
+            )
+
+
+def _questionnaire_rules(c: _Collector, doc: QuestionnaireDoc, scale: list[int]) -> None:
+    item = f"Questionnaire '{doc.key}'"
+    _key_rules(c, "", item, doc.key)
+    if not 1 <= doc.version <= MAX_VERSION:
+        c.add("", item, f"version {doc.version} must be between 1 and {MAX_VERSION}")
+    _text_rules(c, "", item, "title", doc.title, required=True, length=TITLE_LENGTH)
+    _text_rules(c, "", item, "language", doc.language, required=True, length=LANGUAGE_LENGTH)
+    if not 1 <= doc.threshold <= 100:
+        c.add(
+            "scoring",
+            item,
+            f"threshold {doc.threshold} is outside 1–100 (a percentage; "
+            f"default {DEFAULT_THRESHOLD})",
+        )
+    if scale and not scale[0] <= doc.core_minimum <= scale[-1]:
+        c.add(
+            "scoring",
+            item,
+            f"core_minimum {doc.core_minimum} is not within the scale ({scale_text(scale)}); "
+            f"default {DEFAULT_CORE_MINIMUM}",
+        )
+
+
+def _scale_rules(c: _Collector, doc: QuestionnaireDoc, scale: list[int]) -> None:
+    if len(doc.scale) < 2:
+        c.add(
+            "scale",
+            "Scale",
+            f"{len(doc.scale)} level{'s' if len(doc.scale) != 1 else ''} "
+            f"(scores {_numbers(scale) or 'none'}); a scale needs at least 2",
+        )
+    _option_list_rules(c, "scale", "Scale", doc.scale, what="level")
+    if scale and scale[0] != 0:
+        c.add("scale", "Scale", f"the lowest score is {scale[0]}; it must be 0")
+
+
+def _option_list_rules(
+    c: _Collector, path: str, item: str, options: list[OptionDoc], *, what: str
+) -> None:
+    """Rules shared by the scale's levels and a question's options: scores and labels."""
+    for index, option in enumerate(options):
+        at = f"{path}[{index}]"
+        if not 0 <= option.score <= MAX_SCORE:
+            c.add(at, item, f"{what} {index + 1}: score {option.score} is outside 0–{MAX_SCORE}")
+        label_item = f"{item} {what} {index + 1}"
+        _text_rules(c, at, label_item, "label", option.label, required=True, length=LABEL_LENGTH)
+    scores = [option.score for option in options]
+    if len(set(scores)) != len(scores):
+        c.add(
+            path,
+            item,
+            f"scores {_numbers(scores)}: each {what} needs its own score; "
+            "'don't know' is added for you",
+        )
+
+
+def _taxon_rules(
+    c: _Collector,
+    doc: QuestionnaireDoc,
+    list_name: str,
+    label: str,
+    taxa: list[TaxonDoc],
+    minimum: int,
+) -> None:
+    if len(taxa) < minimum:
+        found = f" ({_keys(t.key for t in taxa)})" if taxa else ""
+        c.add(
+            list_name,
+            f"{label}s",
+            f"{len(taxa)} {label.lower()}{'s' if len(taxa) != 1 else ''}{found}; "
+            f"a questionnaire needs at least {minimum}",
+        )
+    for index, taxon in enumerate(taxa):
+        path, item = located(list_name, index, taxon.key), f"{label} '{taxon.key}'"
+        _key_rules(c, path, item, taxon.key)
+        _text_rules(c, path, item, "name", taxon.name, required=True, length=NAME_LENGTH)
+        if taxon.threshold is not None and not 1 <= taxon.threshold <= 100:
+            c.add(
+                path,
+                item,
+                f"threshold {taxon.threshold} is outside 1–100 (a percentage; leave it out to "
+                f"use the questionnaire's {doc.threshold})",
+            )
+    _unique(c, list_name, label, [t.key for t in taxa])
+
+
+def _section_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
+    if not doc.sections:
+        c.add("sections", "Sections", "0 sections; a questionnaire needs at least 1")
+    for index, section in enumerate(doc.sections):
+        path, item = located("sections", index, section.key), f"Section '{section.key}'"
+        _key_rules(c, path, item, section.key)
+        _text_rules(c, path, item, "title", section.title, required=True, length=TITLE_LENGTH)
+        if not section.questions:
+            c.add(path, item, "has no questions; a section needs at least 1")
+    _unique(c, "sections", "Section", [s.key for s in doc.sections])
+
+
+def _question_rules(
+    c: _Collector,
+    doc: QuestionnaireDoc,
+    scale: list[int],
+    question: QuestionDoc,
+    path: str,
+    item: str,
+) -> None:
+    _key_rules(c, path, item, question.key)
+    _text_rules(c, path, item, "text", question.text, required=True)
+    for name, value, taxa in (
+        ("stage", question.stage, doc.stages),
+        ("pillar", question.pillar, doc.pillars),
+        ("layer", question.layer, doc.layers),
+    ):
+        keys = [t.key for t in taxa]
+        if value is not None and value not in keys:
+            allowed = ", ".join(dict.fromkeys(keys + ([ALL_LAYERS] if name == "layer" else [])))
+            c.add(path, item, f"{name} {value!r} is not one of: {allowed}")
+    _weight_rules(c, path, item, question.weight)
+    _question_option_rules(c, scale, question.options, path, item)
+
+
+def _weight_rules(c: _Collector, path: str, item: str, weight: Decimal) -> None:
+    shown = format(weight, "f") if weight.is_finite() else str(weight)
+    if not weight.is_finite() or not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+        c.add(
+            path,
+            item,
+            f"weight {shown} is outside {MIN_WEIGHT}–{MAX_WEIGHT} (default {DEFAULT_WEIGHT})",
+        )
+    elif weight != weight.quantize(Decimal(1).scaleb(-WEIGHT_DECIMALS)):
+        # Refused rather than rounded: 0.125 stored as 0.12 would change the ratios silently.
+        c.add(
+            path,
+            item,
+            f"weight {shown} has more than {WEIGHT_DECIMALS} decimals, which are not kept; "
+            "multiply every weight of the questionnaire by the same number to keep the ratios",
+        )
+
+
+def _question_option_rules(
+    c: _Collector, scale: list[int], options: list[OptionDoc], path: str, item: str
+) -> None:
+    ends = f"the scale's lowest score {scale[0]} and highest {scale[-1]}" if scale else ""
+    if not options:
+        c.add(path, item, f"has no answer options; it needs at least 2, including {ends}")
+        return
+    o_path = f"{path}.options"
+    _option_list_rules(c, o_path, item, options, what="option")
+    scores = [option.score for option in options]
+    if len(options) < 2:
+        c.add(
+            o_path,
+            item,
+            f"1 answer option (score {scores[0]}); a question needs at least 2, including {ends}",
+        )
+    if not scale:
+        return
+    outside = sorted(set(scores) - set(scale))
+    if outside:
+        verb = "is" if len(outside) == 1 else "are"
+        c.add(
+            o_path,
+            item,
+            f"score{'s' if len(outside) > 1 else ''} {_numbers(outside)} {verb} not on the "
+            f"scale ({scale_text(scale)})",
+        )
+    lacks_lowest, lacks_highest = scale[0] not in scores, scale[-1] not in scores
+    if lacks_lowest or lacks_highest:
+        if lacks_lowest and lacks_highest:
+            ends = f"lowest score {scale[0]} and highest {scale[-1]}"
+        elif lacks_lowest:
+            ends = f"lowest score {scale[0]}"
+        else:
+            ends = f"highest score {scale[-1]}"
+        c.add(o_path, item, f"scores {_numbers(sorted(scores))} do not include the scale's {ends}")
+
+
+def _empty_part_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
+    """Stages, layers and pillars no question is placed in.
+
+    The lowest stage may stay empty: the scoring engine puts an organization at level 0 when
+    nothing is attained, so an empty level 0 is the "nothing reached yet" floor. A higher stage
+    without questions could never be measured, so it is almost certainly a mistake.
+    """
+    questions = doc.questions()
+    used: dict[str, set[str | None]] = {
+        "stage": {q.stage for q in questions},
+        "pillar": {q.pillar for q in questions},
+        "layer": {q.layer for q in questions},
+    }
+    for level, stage in enumerate(doc.stages):
+        if level > 0 and stage.key not in used["stage"]:
+            c.add(
+                located("stages", level, stage.key),
+                f"Stage '{stage.key}'",
+                f"level {level} has no questions; only the lowest stage (level 0) may have none",
+            )
+    # A question for every layer (layer `all`) is in each layer.
+    if None not in used["layer"]:
+        for index, layer in enumerate(doc.layers):
+            if layer.key not in used["layer"]:
+                c.add(
+                    located("layers", index, layer.key),
+                    f"Layer '{layer.key}'",
+                    f"has no questions; place a question in it, or use layer '{ALL_LAYERS}' "
+                    "for a practice of every layer",
+                )
+    for index, pillar in enumerate(doc.pillars):
+        if pillar.key not in used["pillar"]:
+            c.add(
+                located("pillars", index, pillar.key),
+                f"Pillar '{pillar.key}'",
+                "has no questions",
+            )
