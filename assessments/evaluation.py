@@ -113,7 +113,7 @@ def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
 class Summary:
     """An assessment's overall result in a few numbers: what lists and charts of many show."""
 
-    stage: int
+    stage: int | None  # None: the version's method has no levels (progress), or no score (bands)
     score: float | None
     answered: int
     total: int
