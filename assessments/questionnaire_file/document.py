@@ -22,6 +22,9 @@ FORMAT = "ospo-assess/questionnaire@1"
 ALL_LAYERS = "all"
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_WEIGHT = Decimal("999.99")
+# How a version is scored (docs/scoring.md); files without `scoring.method` are gated.
+METHODS = ("gated", "bands", "progress")
+GATED = "gated"
 
 
 class DocumentError(Exception):
@@ -45,6 +48,9 @@ class TaxonDoc:
     characteristics: str = ""
     threshold: int | None = None
     mappings: dict[str, str] = field(default_factory=dict)
+    core_minimum: int | None = None  # gated stages only: overrides scoring.core_minimum
+    floor: bool = False  # gated, first stage only: "no stage reached yet", holds no question
+    band: tuple[int, int] | None = None  # bands only: the scores that place a scope here
 
 
 @dataclass
@@ -84,6 +90,7 @@ class QuestionnaireDoc:
     layers: list[TaxonDoc]
     pillars: list[TaxonDoc]
     sections: list[SectionDoc]
+    method: str = GATED
 
     def questions(self) -> list[QuestionDoc]:
         return [q for section in self.sections for q in section.questions]
@@ -187,7 +194,7 @@ def _options(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
 def _taxa(r: _Reader, top: dict, name: str, *, is_stage: bool) -> list[TaxonDoc]:
     known = {"key", "name", "description"}
     if is_stage:
-        known |= {"characteristics", "threshold", "mappings"}
+        known |= {"characteristics", "threshold", "mappings", "core_minimum", "floor", "band"}
     taxa: list[TaxonDoc] = []
     for index, item in enumerate(r.items(top, name, "", minimum=2 if is_stage else 1)):
         at = _where(name, index, item)
@@ -208,11 +215,88 @@ def _taxa(r: _Reader, top: dict, name: str, *, is_stage: bool) -> list[TaxonDoc]
                 r.problem(at, "'mappings' must map model names to stage names")
                 mappings = {}
             taxon.mappings = dict(mappings)
+            _stage_scoring(r, data, at, taxon)
         taxa.append(taxon)
     keys = [t.key for t in taxa]
     for duplicate in sorted({k for k in keys if keys.count(k) > 1}):
         r.problem(name, f"key {duplicate!r} is used more than once")
     return taxa
+
+
+def _stage_scoring(r: _Reader, data: dict, at: str, taxon: TaxonDoc) -> None:
+    """A stage's own scoring keys; whether they suit the method is checked by `_check_scoring`."""
+    if "core_minimum" in data:
+        taxon.core_minimum = r.integer(data, "core_minimum", at, default=None, low=0, high=100)
+    taxon.floor = r.boolean(data, "floor", at)
+    if "band" in data:
+        band = data["band"]
+        if (
+            not isinstance(band, list)
+            or len(band) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in band)
+        ):
+            r.problem(at, "'band' must be two whole numbers, [from, to]")
+        else:
+            taxon.band = (band[0], band[1])
+
+
+def _check_scoring(r: _Reader, doc: QuestionnaireDoc) -> None:
+    """The keys each method needs, and only those: a file says what it is scored by."""
+    if doc.method not in METHODS:
+        r.problem("scoring", f"'method' must be one of {', '.join(METHODS)}, not {doc.method!r}")
+        return
+    for index, stage in enumerate(doc.stages):
+        at = _where("stages", index, {"key": stage.key})
+        if doc.method != GATED:
+            for name, value in (
+                ("threshold", stage.threshold),
+                ("core_minimum", stage.core_minimum),
+                ("floor", stage.floor or None),
+            ):
+                if value is not None:
+                    r.problem(at, f"{name!r} is only used by the gated method")
+        if stage.floor and index != 0:
+            r.problem(at, "only the first stage may be the floor")
+        if stage.band is not None and doc.method != "bands":
+            r.problem(at, "'band' is only used by the bands method")
+    if doc.method == "bands":
+        _check_bands(r, doc.stages)
+    floors = {s.key for s in doc.stages if s.floor}
+    scale_top = max((o.score for o in doc.scale), default=0)
+    for section in doc.sections:
+        for question in section.questions:
+            if question.stage in floors:
+                r.problem(
+                    f"questions (key {question.key!r})",
+                    f"stage {question.stage!r} is the floor, where every organization starts: "
+                    "it holds no question",
+                )
+    for index, stage in enumerate(doc.stages):
+        if stage.core_minimum is not None and stage.core_minimum > scale_top:
+            r.problem(
+                _where("stages", index, {"key": stage.key}),
+                f"'core_minimum' must be between 0 and {scale_top}",
+            )
+
+
+def _check_bands(r: _Reader, stages: list[TaxonDoc]) -> None:
+    """Ascending, contiguous bands from 0 to 100, one per stage (like FINOS's levels)."""
+    expected = 0
+    for index, stage in enumerate(stages):
+        at = _where("stages", index, {"key": stage.key})
+        if stage.band is None:
+            r.problem(at, "a bands questionnaire needs a 'band' on every stage")
+            return
+        low, high = stage.band
+        if low != expected:
+            r.problem(at, f"'band' must start at {expected}, where the band below ends, not {low}")
+            return
+        if not low < high <= 100:
+            r.problem(at, f"'band' must end above {low} and at 100 at most, not at {high}")
+            return
+        expected = high
+    if expected != 100:
+        r.problem("stages", f"the bands must reach 100; the last ends at {expected}")
 
 
 def _weight(r: _Reader, data: dict, where: str) -> Decimal:
@@ -312,7 +396,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
         raise DocumentError(r.problems or ["the file is empty"])
     if top.get("format") != FORMAT:
         r.problem("format", f"must be {FORMAT!r}, not {top.get('format')!r}")
-    scoring = r.mapping(top.get("scoring", {}), "scoring", {"threshold", "core_minimum"})
+    scoring = r.mapping(top.get("scoring", {}), "scoring", {"method", "threshold", "core_minimum"})
     doc = QuestionnaireDoc(
         key=r.key(top, ""),
         version=r.integer(top, "version", "", default=None, low=1, high=2**31 - 1) or 0,
@@ -326,6 +410,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
         layers=_taxa(r, top, "layers", is_stage=False),
         pillars=_taxa(r, top, "pillars", is_stage=False),
         sections=[],
+        method=r.text(scoring, "method", "scoring", required=False) or GATED,
     )
     if "version" not in top:
         r.problem("", "'version' is missing")
@@ -351,6 +436,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
 
     _check_unique(r, "sections", [s.key for s in doc.sections])
     _check_unique(r, "questions", [q.key for q in doc.questions()])
+    _check_scoring(r, doc)
     if r.problems:
         raise DocumentError(r.problems)
     return doc
@@ -368,12 +454,21 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+class _Pair(tuple):
+    """Written on one line, `[0, 20]`, as a band reads best."""
+
+
+def _represent_pair(dumper: yaml.SafeDumper, value: _Pair) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(value), flow_style=True)
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Pair, _represent_pair)
 
 
 def _weight_value(weight: Decimal) -> int | float:
@@ -400,6 +495,12 @@ def _taxon_data(taxon: TaxonDoc) -> dict:
         item["threshold"] = taxon.threshold
     if taxon.mappings:
         item["mappings"] = dict(sorted(taxon.mappings.items()))
+    if taxon.core_minimum is not None:
+        item["core_minimum"] = taxon.core_minimum
+    if taxon.floor:
+        item["floor"] = True
+    if taxon.band is not None:
+        item["band"] = _Pair(taxon.band)
     return item
 
 
@@ -433,7 +534,9 @@ def dump_document(doc: QuestionnaireDoc) -> str:
     if doc.description:
         data["description"] = doc.description
     data["language"] = doc.language
-    data["scoring"] = {"threshold": doc.threshold, "core_minimum": doc.core_minimum}
+    # The method is left out when it is the default, so files from before it export unchanged.
+    data["scoring"] = {"method": doc.method} if doc.method != GATED else {}
+    data["scoring"] |= {"threshold": doc.threshold, "core_minimum": doc.core_minimum}
     data["scale"] = _option_data(doc.scale)
     data["stages"] = [_taxon_data(t) for t in doc.stages]
     data["layers"] = [_taxon_data(t) for t in doc.layers]
