@@ -348,6 +348,11 @@ class RadarChart:
     value_size: float
     ring_label_size: float
 
+    @property
+    def has_stages(self) -> bool:
+        """False for a version without stages (progress): its data table has no stage column."""
+        return any(axis.stage is not None for axis in self.axes)
+
 
 def radar(
     id: str,
@@ -843,6 +848,11 @@ class ScopeBars:
     label_size: float
     value_size: float
 
+    @property
+    def has_stages(self) -> bool:
+        """False for bars without stages (progress sections): no stage column."""
+        return any(bar.stage is not None for bar in self.bars)
+
 
 def scope_bars(
     id: str,
@@ -934,10 +944,10 @@ class LegendLine:
 class HistoryPoint:
     label: str
     score: float | None
-    stage: int
+    stage: int | None  # None: the assessment's version has no stages (progress)
     x: float
     score_y: float | None  # None when the score is None
-    stage_y: float
+    stage_y: float | None  # None when the stage is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -991,7 +1001,7 @@ def _legend_line(x: float, y: float) -> LegendLine:
 def history(
     id: str,
     title: str,
-    points: list[tuple[str, float | None, int]],
+    points: list[tuple[str, float | None, int | None]],
     *,
     max_stage: int = 4,
     description: str = "",
@@ -1050,7 +1060,7 @@ def history(
                 stage=stage,
                 x=_r(plot_left + (index + 0.5) * slot),
                 score_y=None if clamped is None else score_y(clamped),
-                stage_y=stage_y(stage),
+                stage_y=None if stage is None else stage_y(stage),
             )
         )
 
@@ -1082,8 +1092,12 @@ def history(
     # Each assessment's stage is a level across its own slot, so the step line changes level
     # half-way between two assessments and the latest stage shows as a level too.
     half = min(slot / 2, 24.0) if count == 1 else slot / 2
+    # A point without a stage (a progress version) leaves no step; the line goes on past it.
     steps = [
-        (x, point.stage_y) for point in history_points for x in (point.x - half, point.x + half)
+        (x, point.stage_y)
+        for point in history_points
+        if point.stage_y is not None
+        for x in (point.x - half, point.x + half)
     ]
     stage_line = " ".join(f"{_r(x)},{y}" for x, y in steps)
 

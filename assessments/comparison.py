@@ -24,7 +24,11 @@ class ScopeChange:
     def stage_delta(self) -> int | None:
         if self.before is None or self.after is None:
             return None
-        return self.after.scope.stage - self.before.scope.stage
+        before, after = self.before.scope.stage, self.after.scope.stage
+        # No stage on either side (a progress version, a bands scope without score): no delta.
+        if before is None or after is None:
+            return None
+        return after - before
 
     @property
     def score_delta(self) -> float | None:

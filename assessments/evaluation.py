@@ -18,6 +18,7 @@ from assessments.scoring import (
     AssessmentResult,
     ModelSpec,
     QuestionSpec,
+    ScoringMethod,
     StageSpec,
     assess,
 )
@@ -27,7 +28,12 @@ def model_spec(questionnaire: Questionnaire) -> ModelSpec:
     return caches.published(questionnaire, "model-spec", lambda: _build_model_spec(questionnaire))
 
 
+def _band(low: int | None, high: int | None) -> tuple[int, int] | None:
+    return None if low is None or high is None else (low, high)
+
+
 def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
+    method = ScoringMethod(questionnaire.scoring_method)
     default_threshold = questionnaire.threshold / 100
     stages = tuple(
         StageSpec(
@@ -35,8 +41,13 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             key=s["key"],
             name=s["name"],
             threshold=(s["threshold"] / 100) if s["threshold"] else default_threshold,
+            core_minimum=s["core_minimum"],
+            floor=s["is_floor"],
+            band=_band(s["band_from"], s["band_to"]),
         )
-        for s in questionnaire.stages.order_by("level").values("level", "key", "name", "threshold")
+        for s in questionnaire.stages.order_by("level").values(
+            "level", "key", "name", "threshold", "core_minimum", "is_floor", "band_from", "band_to"
+        )
     )
     layers = tuple(questionnaire.layers.order_by("order").values_list("key", flat=True))
     pillars = tuple(questionnaire.pillars.order_by("order").values_list("key", flat=True))
@@ -53,6 +64,7 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             "max_score",
             "text",
             "recommendation",
+            "section__key",
         )
     )
     questions = tuple(
@@ -66,6 +78,7 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             max_score=row["max_score"] or 0,
             text=row["text"],
             recommendation=row["recommendation"],
+            section=row["section__key"],
         )
         for row in rows
     )
@@ -75,6 +88,11 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
         pillars=pillars,
         core_minimum=questionnaire.core_minimum,
         questions=questions,
+        method=method,
+        # Only progress scores sections; the other methods are spared the query.
+        sections=tuple(questionnaire.sections.order_by("order").values_list("key", flat=True))
+        if method is ScoringMethod.PROGRESS
+        else (),
     )
 
 
@@ -113,7 +131,7 @@ def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
 class Summary:
     """An assessment's overall result in a few numbers: what lists and charts of many show."""
 
-    stage: int
+    stage: int | None  # None: the version's method has no levels (progress), or no score (bands)
     score: float | None
     answered: int
     total: int

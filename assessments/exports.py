@@ -180,14 +180,18 @@ def _scopes(report: Report) -> list[dict]:
     rows = [_scope_data(report.result.overall, report.overall.name)]
     rows += [_scope_data(r.scope, r.name) for r in report.layers + report.pillars]
     rows += [_scope_data(scope, scope.key) for scope in report.result.cells.values()]
+    rows += [_scope_data(r.scope, r.name) for r in report.sections]  # progress only
     return rows
 
 
 def results_csv_response(report: Report) -> HttpResponse:
     response, writer = _csv_response(f"{filename_stem(report.assessment)}-results.csv")
-    levels = [s.level for s in report.stages]
-    columns = ["scope", "key", "name", "stage", "score", "answered", "dont_know"]
-    columns += ["not_applicable", "unanswered", "blocking_stage"]
+    # Only the gated method has coverage per stage; a progress model has no stage at all.
+    levels = [s.level for s in report.stages] if report.gated else []
+    columns = ["scope", "key", "name"]
+    columns += ["stage"] if report.has_stages else []
+    columns += ["score", "answered", "dont_know", "not_applicable", "unanswered"]
+    columns += ["blocking_stage"] if report.has_stages else []
     writer.writerow(columns + [f"coverage_stage_{level}" for level in levels])
     for row in _scopes(report):
         coverage = [row["stage_coverage"].get(str(level)) for level in levels]
@@ -210,8 +214,13 @@ def assessment_document(report: Report) -> dict:
             else None,
         },
         "questionnaire": {"key": questionnaire.key, "version": questionnaire.version},
-        "stages": [{"level": s.level, "key": s.key, "name": s.name} for s in report.stages],
+        # A progress model names no stage in its results, so none is listed.
+        "stages": [
+            {"level": s.level, "key": s.key, "name": s.name}
+            for s in (report.stages if report.has_stages else [])
+        ],
         "results": {
+            "method": str(report.method),
             "overall": _scope_data(report.result.overall, report.overall.name),
             "scopes": _scopes(report)[1:],
             "blockers": [

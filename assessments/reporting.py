@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from assessments import caches
 from assessments.evaluation import evaluate
 from assessments.models import Assessment, Question
-from assessments.scoring import AssessmentResult, Blocker, ScopeResult
+from assessments.scoring import AssessmentResult, Blocker, ScopeResult, ScoringMethod
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,9 @@ class StageInfo:
     description: str
     characteristics: str
     mappings: dict
+    floor: bool = False  # gated: "no stage reached yet", with no coverage of its own
+    band_from: int | None = None  # bands: the scores that place a scope at this stage
+    band_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class ScopeRow:
     name: str
     description: str
     scope: ScopeResult
-    stage: StageInfo
+    stage: StageInfo | None  # None: the method has no levels (progress), or no score (bands)
     blockers: list[BlockerRow]
 
 
@@ -52,6 +55,17 @@ class Report:
     pillars: list[ScopeRow]
     threshold: float
     charts: dict = field(default_factory=dict)
+    method: ScoringMethod = ScoringMethod.GATED
+    sections: list[ScopeRow] = field(default_factory=list)  # progress only
+
+    @property
+    def gated(self) -> bool:
+        return self.method == ScoringMethod.GATED
+
+    @property
+    def has_stages(self) -> bool:
+        """Whether results name stages at all; a progress model has none."""
+        return self.method != ScoringMethod.PROGRESS
 
     @property
     def provisional(self) -> bool:
@@ -63,7 +77,12 @@ class Report:
         return self.stages[level] if level is not None else None
 
     def stage_coverage(self) -> list[tuple[StageInfo, object]]:
-        return [(self.stages[c.level], c) for c in self.result.overall.stages]
+        # A floor has no coverage to show: it is where every organization starts.
+        return [
+            (self.stages[c.level], c)
+            for c in self.result.overall.stages
+            if not self.stages[c.level].floor
+        ]
 
 
 @dataclass(frozen=True)
@@ -74,12 +93,23 @@ class Words:
     layers: list  # Layer rows, read only
     pillars: list  # Pillar rows, read only
     texts: dict[str, dict]  # question key -> text, section title and key
+    sections: dict[str, str]  # section key -> title, in order
 
 
 def _words(questionnaire) -> Words:
     return Words(
         stages=[
-            StageInfo(s.level, s.key, s.name, s.description, s.characteristics, dict(s.mappings))
+            StageInfo(
+                s.level,
+                s.key,
+                s.name,
+                s.description,
+                s.characteristics,
+                dict(s.mappings),
+                s.is_floor,
+                s.band_from,
+                s.band_to,
+            )
             for s in questionnaire.stages.order_by("level")
         ],
         layers=list(questionnaire.layers.order_by("order")),
@@ -90,6 +120,7 @@ def _words(questionnaire) -> Words:
                 "key", "text", "section__title", "section__key"
             )
         },
+        sections=dict(questionnaire.sections.order_by("order").values_list("key", "title")),
     )
 
 
@@ -127,9 +158,8 @@ def report_from(
         ]
 
     def row(kind, key, name, description, scope: ScopeResult, limit) -> ScopeRow:
-        return ScopeRow(
-            kind, key, name, description, scope, stages[scope.stage], rows_of(scope.blockers, limit)
-        )
+        stage = stages[scope.stage] if scope.stage is not None else None
+        return ScopeRow(kind, key, name, description, scope, stage, rows_of(scope.blockers, limit))
 
     report = Report(
         assessment=assessment,
@@ -145,6 +175,11 @@ def report_from(
             for x in pillars
         ],
         threshold=questionnaire.threshold / 100,
+        method=result.method,
+        sections=[
+            row("section", key, words.sections.get(key, key), "", scope, blockers_per_scope)
+            for key, scope in result.sections.items()
+        ],
     )
     report.charts = _charts(report, layers, pillars)
     return report
@@ -154,13 +189,22 @@ def _charts(report: Report, layers, pillars) -> dict:
     from assessments import charts
 
     result = report.result
-    return {
-        "stages": charts.stage_bars(
+    out: dict = {}
+    # Only the gated method has coverage per stage; progress shows each section's percentage.
+    if report.gated:
+        out["stages"] = charts.stage_bars(
             "stage-coverage",
             _("Coverage of each stage"),
             [(s.level, s.name, c.coverage, c.attained) for s, c in report.stage_coverage()],
             report.threshold,
-        ),
+        )
+    if report.sections:
+        out["sections"] = charts.scope_bars(
+            "section-progress",
+            _("Progress per section"),
+            [(r.name, r.scope.score, None) for r in report.sections],
+        )
+    return out | {
         "pillars": charts.radar(
             "pillar-radar",
             _("Score per pillar of support"),

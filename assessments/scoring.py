@@ -1,16 +1,36 @@
-"""Scoring of an OSPO maturity assessment.
+"""Scoring of an OSPO maturity assessment: validation, and the one entry point, `assess`.
 
 Pure Python on purpose: the rules are the product, so they must be testable and reusable
 (web views, PDF reports, command line) without a database or Django. docs/scoring.md explains
-every rule in plain English; its worked example is run as a test.
+every rule in plain English; its worked examples are run as a test.
+
+Each questionnaire version says how it is scored (`ModelSpec.method`); the methods live in
+assessments/scoring_methods/, the plain data they share in assessments/scoring_methods/types.py
+(re-exported here, so callers import from one place).
 """
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
+
+from assessments.scoring_methods.gated import assess_gated, core_minimums
+from assessments.scoring_methods.levelless import assess_levelless
+from assessments.scoring_methods.tally import ScopeLayout
+from assessments.scoring_methods.types import (
+    TOLERANCE,
+    AnswerKind,
+    AnswerSpec,
+    AssessmentResult,
+    Blocker,
+    ModelSpec,
+    QuestionSpec,
+    ScopeResult,
+    ScoringMethod,
+    StageCoverage,
+    StageSpec,
+)
 
 __all__ = [
+    "TOLERANCE",
     "AnswerKind",
     "AnswerSpec",
     "AssessmentResult",
@@ -18,118 +38,11 @@ __all__ = [
     "ModelSpec",
     "QuestionSpec",
     "ScopeResult",
+    "ScoringMethod",
     "StageCoverage",
     "StageSpec",
     "assess",
 ]
-
-# Coverages are sums of float fractions: 0.7 must count as 0.7 even when it comes out 0.6999...
-TOLERANCE = 1e-9
-
-OVERALL = "overall"
-LAYER = "layer"
-PILLAR = "pillar"
-CELL = "cell"
-
-
-class AnswerKind(StrEnum):
-    OPTION = "option"
-    DONT_KNOW = "dont_know"
-    NOT_APPLICABLE = "not_applicable"
-
-
-@dataclass(frozen=True, slots=True)
-class StageSpec:
-    level: int
-    key: str
-    name: str
-    threshold: float  # a fraction, 0 < threshold <= 1
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionSpec:
-    key: str
-    stage: int  # the stage level, not its key
-    pillar: str
-    layer: str | None  # None: the practice belongs to every layer
-    weight: float
-    core: bool
-    max_score: int
-    text: str = ""
-    recommendation: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ModelSpec:
-    stages: tuple[StageSpec, ...]  # ordered by level; levels are 0..n-1
-    layers: tuple[str, ...]
-    pillars: tuple[str, ...]
-    core_minimum: int  # raw score a core question needs for its stage to be attained
-    questions: tuple[QuestionSpec, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerSpec:
-    question: str
-    kind: AnswerKind
-    score: int = 0  # only meaningful for AnswerKind.OPTION
-
-
-@dataclass(frozen=True, slots=True)
-class StageCoverage:
-    level: int
-    coverage: float | None  # None: no applicable question at this stage in the scope
-    attained: bool
-    core_met: bool  # vacuously True without applicable core question, so a UI shows no gate
-    applicable: int
-
-
-@dataclass(frozen=True, slots=True)
-class Blocker:
-    question: str
-    text: str
-    stage: int
-    score: int
-    max_score: int
-    weight: float
-    shortfall: float  # (max_score - score) / max_score
-    impact: float  # weight * shortfall
-    core: bool
-    gating: bool  # core and below core_minimum: blocks the stage whatever the coverage
-    status: str  # "answered", "dont_know" or "unanswered"
-    recommendation: str
-
-
-@dataclass(frozen=True, slots=True)
-class ScopeResult:
-    kind: str  # "overall", "layer", "pillar" or "cell"
-    key: str  # "" for overall, the layer or pillar key, or "layer:pillar" for a cell
-    stage: int
-    score: float | None  # 0..100; None when the scope has no applicable question
-    stages: tuple[StageCoverage, ...]
-    blocking_stage: int | None  # None when every stage with questions is attained
-    blockers: tuple[Blocker, ...]
-    answered: int
-    dont_know: int
-    not_applicable: int
-    unanswered: int
-
-    @property
-    def total(self) -> int:
-        return self.answered + self.dont_know + self.not_applicable + self.unanswered
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentResult:
-    overall: ScopeResult
-    layers: dict[str, ScopeResult]
-    pillars: dict[str, ScopeResult]
-    cells: dict[tuple[str, str], ScopeResult]  # keyed (layer, pillar)
-
-
-# Per-question status codes, used as indexes into the per-scope counters.
-_ANSWERED, _DONT_KNOW, _NOT_APPLICABLE, _UNANSWERED = range(4)
-_STATUS_NAMES = ("answered", "dont_know", "not_applicable", "unanswered")
 
 
 def _check_unique(values: Iterable[str], what: str) -> None:
@@ -141,7 +54,11 @@ def _check_unique(values: Iterable[str], what: str) -> None:
 
 
 def _validate_model(model: ModelSpec) -> None:
-    if not model.stages:
+    try:
+        method = ScoringMethod(model.method)
+    except ValueError:
+        raise ValueError(f"unknown scoring method {model.method!r}") from None
+    if not model.stages and method is not ScoringMethod.PROGRESS:
         raise ValueError("the model declares no stage")
     for position, stage in enumerate(model.stages):
         if stage.level != position:
@@ -154,33 +71,80 @@ def _validate_model(model: ModelSpec) -> None:
                 f"stage {stage.key!r}: threshold must be a fraction in (0, 1], "
                 f"got {stage.threshold!r}"
             )
+        if stage.core_minimum is not None and stage.core_minimum < 0:
+            raise ValueError(
+                f"stage {stage.key!r}: core_minimum must be 0 or more, got {stage.core_minimum}"
+            )
+        if stage.floor and (method is not ScoringMethod.GATED or stage.level != 0):
+            raise ValueError(
+                f"stage {stage.key!r}: only the first stage of a gated model may be the floor"
+            )
+    _validate_bands(model, method)
     _check_unique((stage.key for stage in model.stages), "stage")
     _check_unique(model.layers, "layer")
     _check_unique(model.pillars, "pillar")
+    _check_unique(model.sections, "section")
     _check_unique((question.key for question in model.questions), "question")
     if model.core_minimum < 0:
         raise ValueError(f"core_minimum must be 0 or more, got {model.core_minimum}")
 
 
+def _validate_bands(model: ModelSpec, method: ScoringMethod) -> None:
+    """Bands: every stage has one, ascending, contiguous, from 0 to 100. Elsewhere: none."""
+    if method is not ScoringMethod.BANDS:
+        for stage in model.stages:
+            if stage.band is not None:
+                raise ValueError(f"stage {stage.key!r}: only a bands model gives stages a band")
+        return
+    expected_low = 0
+    for stage in model.stages:
+        if stage.band is None:
+            raise ValueError(f"stage {stage.key!r}: a bands model needs a band for every stage")
+        low, high = stage.band
+        if low != expected_low:
+            raise ValueError(
+                f"stage {stage.key!r}: its band must start at {expected_low}, where the one "
+                f"below ends, not at {low}"
+            )
+        if not low < high <= 100:
+            raise ValueError(
+                f"stage {stage.key!r}: its band must end above {low} and at 100 at most, "
+                f"not at {high}"
+            )
+        expected_low = high
+    if expected_low != 100:
+        raise ValueError(f"the bands must cover 0 to 100; the last one ends at {expected_low}")
+
+
 def _validate_question(
-    model: ModelSpec, question: QuestionSpec, layers: set[str], pillars: dict[str, int]
+    model: ModelSpec,
+    question: QuestionSpec,
+    layers: set[str],
+    pillars: dict[str, int],
+    minimums: tuple[int, ...],
 ) -> None:
     where = f"question {question.key!r}"
-    if not (0 <= question.stage < len(model.stages)):
+    gated = model.method == ScoringMethod.GATED
+    # Progress ignores stages; the other methods need the question's stage to be declared.
+    if model.method != ScoringMethod.PROGRESS and not (0 <= question.stage < len(model.stages)):
         raise ValueError(f"{where}: stage level {question.stage} is not declared")
+    if gated and model.stages[question.stage].floor:
+        raise ValueError(f"{where}: the floor stage holds no question, it is where all start")
     if question.layer is not None and question.layer not in layers:
         raise ValueError(f"{where}: layer {question.layer!r} is not declared")
     if question.pillar not in pillars:
         raise ValueError(f"{where}: pillar {question.pillar!r} is not declared")
+    if model.method == ScoringMethod.PROGRESS and question.section not in model.sections:
+        raise ValueError(f"{where}: section {question.section!r} is not declared")
     if question.max_score <= 0:
         raise ValueError(f"{where}: max_score must be positive, got {question.max_score}")
     if not (math.isfinite(question.weight) and question.weight > 0):
         raise ValueError(f"{where}: weight must be a positive number, got {question.weight!r}")
     # Otherwise the stage could never be attained, whatever the organization does.
-    if question.core and question.max_score < model.core_minimum:
+    if gated and question.core and question.max_score < minimums[question.stage]:
         raise ValueError(
             f"{where}: a core question needs max_score >= core_minimum "
-            f"({model.core_minimum}), got {question.max_score}"
+            f"({minimums[question.stage]}), got {question.max_score}"
         )
 
 
@@ -211,265 +175,21 @@ def _index_answers(model: ModelSpec, answers: Iterable[AnswerSpec]) -> dict[str,
 def _validate_questions(model: ModelSpec) -> None:
     layers = set(model.layers)
     pillars = {pillar: index for index, pillar in enumerate(model.pillars)}
+    minimums = core_minimums(model)
     for question in model.questions:
-        _validate_question(model, question, layers, pillars)
-
-
-@dataclass(frozen=True, slots=True)
-class _ScopeLayout:
-    """How scopes are numbered: 0 overall, then the layers, then the pillars, then the cells
-    row by row, so per-scope figures can live in flat lists."""
-
-    n_layers: int
-    n_pillars: int
-
-    @property
-    def first_pillar(self) -> int:
-        return 1 + self.n_layers
-
-    @property
-    def first_cell(self) -> int:
-        return 1 + self.n_layers + self.n_pillars
-
-    @property
-    def n_scopes(self) -> int:
-        return self.first_cell + self.n_layers * self.n_pillars
-
-    def layer(self, row: int) -> int:
-        return 1 + row
-
-    def pillar(self, column: int) -> int:
-        return self.first_pillar + column
-
-    def cell(self, row: int, column: int) -> int:
-        return self.first_cell + row * self.n_pillars + column
-
-    def scopes_of(self, row: int | None, column: int) -> tuple[int, ...]:
-        """The scopes a question counts in; `row` None: the question is for every layer."""
-        rows = range(self.n_layers) if row is None else (row,)
-        return (
-            0,
-            *(self.layer(r) for r in rows),
-            self.pillar(column),
-            *(self.cell(r, column) for r in rows),
-        )
-
-
-def _status_and_score(answer: AnswerSpec | None) -> tuple[int, int]:
-    if answer is None:
-        return _UNANSWERED, 0
-    if answer.kind == AnswerKind.OPTION:
-        return _ANSWERED, answer.score
-    if answer.kind == AnswerKind.DONT_KNOW:
-        return _DONT_KNOW, 0
-    return _NOT_APPLICABLE, 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Tally:
-    """What one pass over the questions gathers.
-
-    Buckets are flat lists indexed scope * n_stages + level; questions are referred to by their
-    index in the model.
-    """
-
-    n_stages: int
-    weights: list[float]  # applicable weight per bucket
-    points: list[float]  # weight earned per bucket
-    core_failed: list[bool]  # some core question of the bucket is below core_minimum
-    members: list[list[int]]  # the applicable questions of each bucket, in model order
-    counts: list[list[int]]  # per scope, the number of questions of each status
-    scores: list[int]  # per question
-    statuses: list[int]  # per question
-
-
-def _tally(model: ModelSpec, layout: _ScopeLayout, by_question: dict[str, AnswerSpec]) -> _Tally:
-    n_stages = len(model.stages)
-    n_buckets = layout.n_scopes * n_stages
-    weights = [0.0] * n_buckets
-    points = [0.0] * n_buckets
-    core_failed = [False] * n_buckets
-    members: list[list[int]] = [[] for _ in range(n_buckets)]
-    counts = [[0, 0, 0, 0] for _ in range(layout.n_scopes)]
-    scores = [0] * len(model.questions)
-    statuses = [_UNANSWERED] * len(model.questions)
-    rows = {layer: row for row, layer in enumerate(model.layers)}
-    columns = {pillar: column for column, pillar in enumerate(model.pillars)}
-    # Few distinct (layer, pillar) placements exist, so their scope lists are computed once.
-    placements: dict[tuple[str | None, str], tuple[int, ...]] = {}
-
-    for index, question in enumerate(model.questions):
-        placement = (question.layer, question.pillar)
-        scopes = placements.get(placement)
-        if scopes is None:
-            row = None if question.layer is None else rows[question.layer]
-            scopes = placements[placement] = layout.scopes_of(row, columns[question.pillar])
-
-        status, score = _status_and_score(by_question.get(question.key))
-        scores[index] = score
-        statuses[index] = status
-        for scope in scopes:
-            counts[scope][status] += 1
-        if status == _NOT_APPLICABLE:
-            continue
-
-        weight = question.weight
-        # Normalize first so a full score earns exactly its weight and coverage tops out at 1.0.
-        earned = weight * (score / question.max_score)
-        below_core = question.core and score < model.core_minimum
-        for scope in scopes:
-            bucket = scope * n_stages + question.stage
-            weights[bucket] += weight
-            points[bucket] += earned
-            members[bucket].append(index)
-            if below_core:
-                core_failed[bucket] = True
-
-    return _Tally(n_stages, weights, points, core_failed, members, counts, scores, statuses)
-
-
-def _stage_coverages(model: ModelSpec, tally: _Tally, scope: int) -> tuple[StageCoverage, ...]:
-    base = scope * tally.n_stages
-    coverages: list[StageCoverage] = []
-    for spec in model.stages:
-        bucket = base + spec.level
-        applicable = len(tally.members[bucket])
-        if not applicable:
-            coverages.append(StageCoverage(spec.level, None, False, True, 0))
-            continue
-        coverage = tally.points[bucket] / tally.weights[bucket]
-        core_met = not tally.core_failed[bucket]
-        attained = core_met and coverage >= spec.threshold - TOLERANCE
-        coverages.append(StageCoverage(spec.level, coverage, attained, core_met, applicable))
-    return tuple(coverages)
-
-
-def _reached_and_blocking(coverages: Iterable[StageCoverage]) -> tuple[int, int | None]:
-    """The stage a scope reaches and the stage that blocks it (None when nothing does).
-
-    Maturity is cumulative: the first stage with questions that is not attained caps the scope,
-    whatever happens above it. Stages without questions neither block nor count.
-    """
-    reached = 0
-    for coverage in coverages:
-        if not coverage.applicable:
-            continue
-        if not coverage.attained:
-            return reached, coverage.level
-        reached = coverage.level
-    return reached, None
-
-
-def _scope_score(tally: _Tally, scope: int) -> float | None:
-    """0..100 over every applicable question of the scope; None when there is none."""
-    base = scope * tally.n_stages
-    total_weight = 0.0
-    total_points = 0.0
-    for bucket in range(base, base + tally.n_stages):
-        if tally.members[bucket]:
-            total_weight += tally.weights[bucket]
-            total_points += tally.points[bucket]
-    # Dividing before scaling keeps a perfect scope at exactly 100, not 100.00000000000001.
-    return 100 * (total_points / total_weight) if total_weight else None
-
-
-def _blocker(question: QuestionSpec, score: int, status: int, core_minimum: int) -> Blocker:
-    shortfall = (question.max_score - score) / question.max_score
-    return Blocker(
-        question=question.key,
-        text=question.text,
-        stage=question.stage,
-        score=score,
-        max_score=question.max_score,
-        weight=question.weight,
-        shortfall=shortfall,
-        impact=question.weight * shortfall,
-        core=question.core,
-        gating=question.core and score < core_minimum,
-        status=_STATUS_NAMES[status],
-        recommendation=question.recommendation,
-    )
-
-
-def _choose_blockers(
-    model: ModelSpec, tally: _Tally, bucket: int, shared: dict[int, Blocker]
-) -> tuple[Blocker, ...]:
-    """The questions of `bucket` short of full marks, the most rewarding to improve first.
-
-    A blocker depends only on its question and answer, so scopes share one object through
-    `shared`, keyed by question index.
-    """
-    chosen: list[Blocker] = []
-    for index in tally.members[bucket]:
-        question = model.questions[index]
-        score = tally.scores[index]
-        if score >= question.max_score:
-            continue
-        found = shared.get(index)
-        if found is None:
-            found = shared[index] = _blocker(
-                question, score, tally.statuses[index], model.core_minimum
-            )
-        chosen.append(found)
-    # Indexes were appended in model order and list.sort is stable: ties keep that order.
-    chosen.sort(key=lambda item: (-item.impact, not item.core))
-    return tuple(chosen)
-
-
-def _score_scope(
-    model: ModelSpec,
-    tally: _Tally,
-    scope: int,
-    kind: str,
-    key: str,
-    shared_blockers: dict[int, Blocker],
-) -> ScopeResult:
-    coverages = _stage_coverages(model, tally, scope)
-    reached, blocking_stage = _reached_and_blocking(coverages)
-    blockers: tuple[Blocker, ...] = ()
-    if blocking_stage is not None:
-        bucket = scope * tally.n_stages + blocking_stage
-        blockers = _choose_blockers(model, tally, bucket, shared_blockers)
-    answered, dont_know, not_applicable, unanswered = tally.counts[scope]
-    return ScopeResult(
-        kind=kind,
-        key=key,
-        stage=reached,
-        score=_scope_score(tally, scope),
-        stages=coverages,
-        blocking_stage=blocking_stage,
-        blockers=blockers,
-        answered=answered,
-        dont_know=dont_know,
-        not_applicable=not_applicable,
-        unanswered=unanswered,
-    )
+        _validate_question(model, question, layers, pillars, minimums)
 
 
 def assess(model: ModelSpec, answers: Iterable[AnswerSpec]) -> AssessmentResult:
-    """Score every scope (overall, each layer, each pillar, each cell) of one assessment."""
+    """Score every scope (overall, each layer, each pillar, each cell, and for `progress` each
+    section) of one assessment, by the model's method."""
     _validate_model(model)
     by_question = _index_answers(model, answers)
     _validate_questions(model)
-    layout = _ScopeLayout(n_layers=len(model.layers), n_pillars=len(model.pillars))
-    tally = _tally(model, layout, by_question)
-
-    shared_blockers: dict[int, Blocker] = {}
-
-    def score(scope: int, kind: str, key: str) -> ScopeResult:
-        return _score_scope(model, tally, scope, kind, key, shared_blockers)
-
-    layers, pillars = model.layers, model.pillars
-    return AssessmentResult(
-        overall=score(0, OVERALL, ""),
-        layers={layer: score(layout.layer(row), LAYER, layer) for row, layer in enumerate(layers)},
-        pillars={
-            pillar: score(layout.pillar(column), PILLAR, pillar)
-            for column, pillar in enumerate(pillars)
-        },
-        cells={
-            (layer, pillar): score(layout.cell(row, column), CELL, f"{layer}:{pillar}")
-            for row, layer in enumerate(layers)
-            for column, pillar in enumerate(pillars)
-        },
-    )
+    method = ScoringMethod(model.method)
+    # Only progress reports sections: the other methods skip their scopes entirely.
+    n_sections = len(model.sections) if method is ScoringMethod.PROGRESS else 0
+    layout = ScopeLayout(len(model.layers), len(model.pillars), n_sections)
+    if method is ScoringMethod.GATED:
+        return assess_gated(model, layout, by_question)
+    return assess_levelless(model, layout, by_question)

@@ -137,12 +137,18 @@ def _where_we_stand(context: dict) -> list[str]:
     if report is None:
         return [_("*No assessment is linked to this strategy, so there are no results to show.*")]
     overall = report.overall
+    # A progress version has no stage: the headline is the score alone.
+    headline = (
+        _("Stage %(level)s · %(name)s")
+        % {"level": overall.stage.level, "name": plain(overall.stage.name)}
+        if overall.stage is not None
+        else _("Progress")
+    )
     out = [
         "### " + _("Summary of the assessment"),
         "",
         "**"
-        + _("Stage %(level)s · %(name)s")
-        % {"level": overall.stage.level, "name": plain(overall.stage.name)}
+        + headline
         + "**"
         + (
             " — " + _("overall score %(score)s of 100") % {"score": _score(overall.scope.score)}
@@ -157,30 +163,54 @@ def _where_we_stand(context: dict) -> list[str]:
             if report.provisional
             else "",
         },
+    ]
+    if report.gated:
+        out += [
+            "",
+            _stage_coverage_table(report),
+        ]
+    out += [
         "",
-        table(
-            [_("Stage"), _("Coverage"), _("Attained")],
-            [
-                [
-                    _stage(stage.level, stage.name),
-                    "–" if c.coverage is None else f"{round(c.coverage * 100)} %",
-                    _("yes") if c.attained else _("no"),
-                ]
-                for stage, c in report.stage_coverage()
-            ],
-            ["---", "---:", "---"],
-        ),
-        "",
-        table(
-            [_("Scope"), _("Stage"), _("Score")],
-            [
-                [row.name, _stage(row.stage.level, row.stage.name), _score(row.scope.score)]
-                for row in report.layers + report.pillars
-            ],
-            ["---", "---", "---:"],
-        ),
+        _scopes_table(report),
     ]
     return out
+
+
+def _stage_coverage_table(report) -> str:
+    return table(
+        [_("Stage"), _("Coverage"), _("Attained")],
+        [
+            [
+                _stage(stage.level, stage.name),
+                "–" if c.coverage is None else f"{round(c.coverage * 100)} %",
+                _("yes") if c.attained else _("no"),
+            ]
+            for stage, c in report.stage_coverage()
+        ],
+        ["---", "---:", "---"],
+    )
+
+
+def _scopes_table(report) -> str:
+    rows = report.layers + report.pillars + report.sections
+    if not report.has_stages:
+        return table(
+            [_("Scope"), _("Score")],
+            [[row.name, _score(row.scope.score)] for row in rows],
+            ["---", "---:"],
+        )
+    return table(
+        [_("Scope"), _("Stage"), _("Score")],
+        [
+            [
+                row.name,
+                _stage(row.stage.level, row.stage.name) if row.stage else "–",
+                _score(row.scope.score),
+            ]
+            for row in rows
+        ],
+        ["---", "---", "---:"],
+    )
 
 
 def _targets(context: dict) -> list[str]:
@@ -188,6 +218,10 @@ def _targets(context: dict) -> list[str]:
     overall = rows[0]
     horizon = context["strategy"]["horizon"]
     out = ["### " + _("Targets"), ""]
+    report = context.get("report")
+    if report is not None and not report.has_stages:
+        # Stage targets mean nothing for a version that reports progress only.
+        return [*out, _("The assessment reports progress, not stages: there is no stage target.")]
     if overall.target_level is not None:
         out.append(
             _("Target: **%(stage)s**")

@@ -73,7 +73,10 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
             organization=assessment.organization,
             assessment=assessment,
             title=title,
-            target_stage=min(report.overall.stage.level + 1, len(report.stages) - 1),
+            # A progress version has no stage to aim for.
+            target_stage=min(report.overall.stage.level + 1, len(report.stages) - 1)
+            if report.overall.stage is not None
+            else None,
             created_by=user,
             **Strategy.generated_from_fields(assessment),
         )

@@ -54,20 +54,21 @@ def where_we_stand_markdown(report: Report) -> str:
     from strategy.markdown_export import cell, plain
 
     overall = report.overall
-    lines = [
-        _(
-            "Our latest assessment, “%(title)s”, places the organization at **stage %(level)s, "
-            "%(name)s**."
-        )
-        % {
-            "title": cell(report.assessment.title if report.assessment else ""),
-            "level": overall.stage.level,
-            "name": cell(overall.stage.name),
-        },
-        "",
-        plain(overall.stage.description),
-        "",
-    ]
+    title = cell(report.assessment.title if report.assessment else "")
+    if overall.stage is None:
+        # A progress version (or a bands one without a score) places the organization nowhere.
+        lines = [_("Our latest assessment is “%(title)s”.") % {"title": title}, ""]
+    else:
+        lines = [
+            _(
+                "Our latest assessment, “%(title)s”, places the organization at **stage "
+                "%(level)s, %(name)s**."
+            )
+            % {"title": title, "level": overall.stage.level, "name": cell(overall.stage.name)},
+            "",
+            plain(overall.stage.description),
+            "",
+        ]
     if overall.scope.score is not None:
         lines += [
             _(
@@ -82,11 +83,18 @@ def where_we_stand_markdown(report: Report) -> str:
             },
             "",
         ]
-    lines += [_("| Scope | Stage | Score |"), "|---|---|---|"]
-    for row in report.layers + report.pillars:
+    if report.has_stages:
+        lines += [_("| Scope | Stage | Score |"), "|---|---|---|"]
+    else:
+        lines += [_("| Scope | Score |"), "|---|---|"]
+    for row in report.layers + report.pillars + report.sections:
         score = "–" if row.scope.score is None else str(_whole(row.scope.score))
-        lines.append(f"| {cell(row.name)} | {row.stage.level} · {cell(row.stage.name)} | {score} |")
-    if report.next_stage is not None and overall.blockers:
+        if not report.has_stages:
+            lines.append(f"| {cell(row.name)} | {score} |")
+            continue
+        stage = f"{row.stage.level} · {cell(row.stage.name)}" if row.stage else "–"
+        lines.append(f"| {cell(row.name)} | {stage} | {score} |")
+    if report.gated and report.next_stage is not None and overall.blockers:
         lines += [
             "",
             _("What holds us back from stage %(level)s, %(name)s:")
@@ -103,14 +111,21 @@ def roadmap_draft(report: Report, strategy: Strategy) -> list[RoadmapItem]:
     items = []
     for index, row in enumerate(report.overall.blockers[:ROADMAP_DRAFT_SIZE]):
         blocker = row.blocker
-        why = _("Blocks stage %(level)s: “%(question)s” (%(state)s).") % {
-            "level": blocker.stage,
-            "question": row.text,
-            "state": _("a core practice below defined")
-            if blocker.gating
-            else _("scored %(score)s of %(max)s")
-            % {"score": blocker.score, "max": blocker.max_score},
-        }
+        if not report.gated:
+            why = _("Raises the score: “%(question)s” (scored %(score)s of %(max)s).") % {
+                "question": row.text,
+                "score": blocker.score,
+                "max": blocker.max_score,
+            }
+        else:
+            why = _("Blocks stage %(level)s: “%(question)s” (%(state)s).") % {
+                "level": blocker.stage,
+                "question": row.text,
+                "state": _("a core practice below defined")
+                if blocker.gating
+                else _("scored %(score)s of %(max)s")
+                % {"score": blocker.score, "max": blocker.max_score},
+            }
         items.append(
             RoadmapItem(
                 strategy=strategy,

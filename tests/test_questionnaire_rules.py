@@ -312,6 +312,13 @@ PARITY_CASES = {
         for o in [*d.scale, *(o for q in d.questions() for o in q.options)]
     ],
     "long label": lambda d: setattr(d.scale[2], "label", "x" * 201),
+    "band on a gated stage": lambda d: setattr(d.stages[1], "band", (0, 50)),
+    "floor above the first stage": lambda d: setattr(d.stages[2], "floor", True),
+    "bands with a gap": lambda d: (
+        setattr(d, "method", "bands"),
+        [setattr(s, "band", (i * 10, i * 10 + 5)) for i, s in enumerate(d.stages)],
+    ),
+    "unknown method": lambda d: setattr(d, "method", "vibes"),
 }
 
 

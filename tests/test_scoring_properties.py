@@ -1,6 +1,7 @@
 """Properties of assessments.scoring.assess over random models and random answers."""
 
 from collections.abc import Iterator
+from dataclasses import asdict, replace
 from random import Random
 
 import pytest
@@ -15,18 +16,26 @@ from assessments.scoring import (
     ModelSpec,
     QuestionSpec,
     ScopeResult,
+    ScoringMethod,
     StageSpec,
     assess,
 )
+from tests import scoring_legacy as legacy
 
 
 @st.composite
-def models(draw: st.DrawFn, every_stage: bool = False) -> ModelSpec:
+def models(draw: st.DrawFn, every_stage: bool = False, per_stage: bool = False) -> ModelSpec:
     """2-6 stages, 1-4 layers, 1-4 pillars, 1-40 questions.
 
-    With every_stage, the first questions sit one per stage so that every stage has one.
+    With every_stage, the first questions sit one per stage so that every stage has one. With
+    per_stage, stages may set their own core minimum and the first may be a floor (then the
+    questions sit above it).
     """
     n_stages = draw(st.integers(2, 6))
+    floor = per_stage and draw(st.booleans())
+    stage_minimums = [
+        draw(st.none() | st.integers(0, 5)) if per_stage else None for _ in range(n_stages)
+    ]
     thresholds = draw(
         st.lists(
             st.sampled_from([0.5, 0.7, 1.0]) | st.floats(0.01, 1.0),
@@ -37,27 +46,39 @@ def models(draw: st.DrawFn, every_stage: bool = False) -> ModelSpec:
     layers = tuple(f"layer{index}" for index in range(draw(st.integers(1, 4))))
     pillars = tuple(f"pillar{index}" for index in range(draw(st.integers(1, 4))))
     core_minimum = draw(st.integers(0, 5))
+    minimums = [core_minimum if m is None else m for m in stage_minimums]
+    lowest = 1 if floor else 0
     count = draw(st.integers(n_stages if every_stage else 1, 40))
     questions = []
     for index in range(count):
         max_score = draw(st.integers(1, 5))
+        stage = (
+            index
+            if every_stage and lowest <= index < n_stages
+            else draw(st.integers(lowest, n_stages - 1))
+        )
         questions.append(
             QuestionSpec(
                 key=f"q{index}",
-                stage=index
-                if every_stage and index < n_stages
-                else draw(st.integers(0, n_stages - 1)),
+                stage=stage,
                 pillar=draw(st.sampled_from(pillars)),
                 layer=draw(st.none() | st.sampled_from(layers)),
                 weight=draw(st.sampled_from([1.0, 2.0, 3.0]) | st.floats(0.01, 100.0)),
                 # Validation rejects core questions that could never reach core_minimum.
-                core=max_score >= core_minimum and draw(st.booleans()),
+                core=max_score >= minimums[stage] and draw(st.booleans()),
                 max_score=max_score,
             )
         )
     return ModelSpec(
         stages=tuple(
-            StageSpec(level=level, key=f"s{level}", name=f"Stage {level}", threshold=threshold)
+            StageSpec(
+                level=level,
+                key=f"s{level}",
+                name=f"Stage {level}",
+                threshold=threshold,
+                core_minimum=stage_minimums[level],
+                floor=floor and level == 0,
+            )
             for level, threshold in enumerate(thresholds)
         ),
         layers=layers,
@@ -80,8 +101,8 @@ def answer_to(question: QuestionSpec) -> st.SearchStrategy[AnswerSpec | None]:
 
 
 @st.composite
-def answered_models(draw: st.DrawFn) -> tuple[ModelSpec, list[AnswerSpec]]:
-    spec = draw(models())
+def answered_models(draw: st.DrawFn, per_stage: bool = False) -> tuple[ModelSpec, list[AnswerSpec]]:
+    spec = draw(models(per_stage=per_stage))
     drawn = [draw(answer_to(question)) for question in spec.questions]
     return spec, [answer for answer in drawn if answer is not None]
 
@@ -130,7 +151,10 @@ def reference_scope(
         coverage = sum(q.weight * (s / q.max_score) for q, s in here) / sum(
             q.weight for q, _ in here
         )
-        core_met = all(s >= spec.core_minimum for q, s in here if q.core)
+        minimum = spec_stage.core_minimum
+        if minimum is None:
+            minimum = spec.core_minimum
+        core_met = all(s >= minimum for q, s in here if q.core)
         if core_met and coverage >= spec_stage.threshold - TOLERANCE:
             stage = spec_stage.level
         else:
@@ -151,7 +175,7 @@ def reference_scope(
     return stage, blocking_stage, expected_score, [q.key for q, _ in sorted(short, key=priority)]
 
 
-@given(answered_models())
+@given(answered_models(per_stage=True))
 def test_every_scope_matches_a_literal_reading_of_the_rules(
     case: tuple[ModelSpec, list[AnswerSpec]],
 ) -> None:
@@ -286,3 +310,144 @@ def test_the_order_of_answers_does_not_matter(
     shuffled = list(answers)
     random.shuffle(shuffled)
     assert assess(spec, shuffled) == assess(spec, answers)
+
+
+def legacy_case(
+    spec: ModelSpec, answers: list[AnswerSpec]
+) -> tuple[legacy.ModelSpec, list[legacy.AnswerSpec]]:
+    """The same model and answers in the types of the engine before scoring methods."""
+    model = legacy.ModelSpec(
+        stages=tuple(legacy.StageSpec(s.level, s.key, s.name, s.threshold) for s in spec.stages),
+        layers=spec.layers,
+        pillars=spec.pillars,
+        core_minimum=spec.core_minimum,
+        questions=tuple(
+            legacy.QuestionSpec(
+                q.key,
+                q.stage,
+                q.pillar,
+                q.layer,
+                q.weight,
+                q.core,
+                q.max_score,
+                q.text,
+                q.recommendation,
+            )
+            for q in spec.questions
+        ),
+    )
+    old_answers = [
+        legacy.AnswerSpec(a.question, legacy.AnswerKind(a.kind), a.score) for a in answers
+    ]
+    return model, old_answers
+
+
+@given(answered_models())
+def test_gated_gives_exactly_the_results_of_the_engine_before_scoring_methods(
+    case: tuple[ModelSpec, list[AnswerSpec]],
+) -> None:
+    spec, answers = case
+    new = asdict(assess(spec, answers))
+    old = asdict(legacy.assess(*legacy_case(spec, answers)))
+    assert new.pop("method") == ScoringMethod.GATED
+    assert new.pop("sections") == {}
+    assert new == old
+
+
+@given(answered_models(per_stage=True))
+def test_a_floor_is_attained_everywhere_and_never_blocks(
+    case: tuple[ModelSpec, list[AnswerSpec]],
+) -> None:
+    spec, answers = case
+    assume(spec.stages[0].floor)
+    for scope in scopes(assess(spec, answers)):
+        floor = scope.stages[0]
+        assert (floor.attained, floor.coverage, floor.applicable) == (True, None, 0)
+        assert scope.blocking_stage != 0
+
+
+@st.composite
+def bands(draw: st.DrawFn, n_stages: int) -> list[tuple[int, int]]:
+    """n_stages contiguous bands from 0 to 100."""
+    cuts = sorted(draw(st.sets(st.integers(1, 99), min_size=n_stages - 1, max_size=n_stages - 1)))
+    bounds = [0, *cuts, 100]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+@st.composite
+def banded_models(draw: st.DrawFn) -> tuple[ModelSpec, list[AnswerSpec]]:
+    spec, answers = draw(answered_models())
+    drawn = draw(bands(len(spec.stages)))
+    stages = tuple(replace(s, band=band) for s, band in zip(spec.stages, drawn, strict=True))
+    return replace(spec, method=ScoringMethod.BANDS, stages=stages), answers
+
+
+@given(banded_models())
+def test_bands_place_each_scope_by_its_score_alone(
+    case: tuple[ModelSpec, list[AnswerSpec]],
+) -> None:
+    spec, answers = case
+    result = assess(spec, answers)
+    gated = assess(
+        replace(
+            spec,
+            method=ScoringMethod.GATED,
+            stages=tuple(replace(s, band=None) for s in spec.stages),
+        ),
+        answers,
+    )
+    for scope, same in zip(scopes(result), scopes(gated), strict=True):
+        # The score and the counts do not depend on the method (the sums run in another order).
+        assert scope.score == (None if same.score is None else pytest.approx(same.score))
+        assert (scope.total, scope.unanswered) == (same.total, same.unanswered)
+        assert scope.stages == ()
+        if scope.score is None:
+            assert scope.stage is None
+            continue
+        assert scope.stage is not None
+        low, high = spec.stages[scope.stage].band or (0, 0)
+        assert low - 1e-6 <= scope.score
+        assert scope.score < high + 1e-6 or high == 100
+        impacts = [blocker.impact for blocker in scope.blockers]
+        assert impacts == sorted(impacts, reverse=True)
+        assert not any(blocker.gating for blocker in scope.blockers)
+
+
+@st.composite
+def progress_models(draw: st.DrawFn) -> tuple[ModelSpec, list[AnswerSpec]]:
+    spec, answers = draw(answered_models())
+    sections = tuple(f"section{index}" for index in range(draw(st.integers(1, 4))))
+    questions = tuple(replace(q, section=draw(st.sampled_from(sections))) for q in spec.questions)
+    return replace(
+        spec, method=ScoringMethod.PROGRESS, sections=sections, questions=questions
+    ), answers
+
+
+@given(progress_models())
+def test_progress_gives_a_percentage_per_section_and_no_level(
+    case: tuple[ModelSpec, list[AnswerSpec]],
+) -> None:
+    spec, answers = case
+    result = assess(spec, answers)
+    assert list(result.sections) == list(spec.sections)
+    by_key = {answer.question: answer for answer in answers}
+    for scope in [*scopes(result), *result.sections.values()]:
+        assert (scope.stage, scope.blocking_stage, scope.stages) == (None, None, ())
+    for key, scope in result.sections.items():
+        applicable = []
+        for question in spec.questions:
+            if question.section != key:
+                continue
+            answer = by_key.get(question.key)
+            if answer is not None and answer.kind is AnswerKind.NOT_APPLICABLE:
+                continue
+            score = answer.score if answer is not None and answer.kind is AnswerKind.OPTION else 0
+            applicable.append((question, score))
+        weight = sum(q.weight for q, _ in applicable)
+        expected = (
+            100 * sum(q.weight * s / q.max_score for q, s in applicable) / weight
+            if weight
+            else None
+        )
+        assert scope.score == (None if expected is None else pytest.approx(expected)), key
+        assert scope.total == sum(1 for q in spec.questions if q.section == key)

@@ -63,11 +63,27 @@ class Questionnaire(models.Model):
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
 
+    class ScoringMethod(models.TextChoices):
+        # The values are assessments.scoring_methods.types.ScoringMethod's; docs/scoring.md.
+        GATED = "gated", _("Gated stages")
+        BANDS = "bands", _("Score bands")
+        PROGRESS = "progress", _("Progress percentage")
+
     key = models.SlugField(_("key"), max_length=80)
     version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     language = models.CharField(_("language"), max_length=16, default="en")
+    scoring_method = models.CharField(
+        _("scoring method"),
+        max_length=16,
+        choices=ScoringMethod.choices,
+        default=ScoringMethod.GATED,
+        help_text=_(
+            "Gated: cumulative stages at a threshold. Bands: the score places each scope in a "
+            "stage's band. Progress: a percentage only, no stage."
+        ),
+    )
     threshold = models.PositiveSmallIntegerField(
         _("stage threshold (%)"),
         default=70,
@@ -223,6 +239,25 @@ class Stage(TaxonomyItem):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Leave empty to use the questionnaire's threshold."),
+    )
+    core_minimum = models.PositiveSmallIntegerField(
+        _("core minimum score"),
+        null=True,
+        blank=True,
+        help_text=_("Gated: leave empty to use the questionnaire's core minimum."),
+    )
+    is_floor = models.BooleanField(
+        _("floor"),
+        default=False,
+        help_text=_(
+            "Gated, first stage only: where every organization starts, with no question of its own."
+        ),
+    )
+    band_from = models.PositiveSmallIntegerField(
+        _("band from (score)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    band_to = models.PositiveSmallIntegerField(
+        _("band to (score)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     mappings = models.JSONField(_("names in other models"), default=dict, blank=True)
 

@@ -22,6 +22,9 @@ from assessments.questionnaire_file import bounded_yaml, rules
 from assessments.questionnaire_file.rules import ALL_LAYERS
 
 FORMAT = "ospo-assess/questionnaire@1"
+# How a version is scored (docs/scoring.md); files without `scoring.method` are gated.
+METHODS = rules.METHODS
+GATED = rules.GATED
 
 
 class DocumentError(Exception):
@@ -45,6 +48,9 @@ class TaxonDoc:
     characteristics: str = ""
     threshold: int | None = None
     mappings: dict[str, str] = field(default_factory=dict)
+    core_minimum: int | None = None  # gated stages only: overrides scoring.core_minimum
+    floor: bool = False  # gated, first stage only: "no stage reached yet", holds no question
+    band: tuple[int, int] | None = None  # bands only: the scores that place a scope here
 
 
 @dataclass
@@ -84,6 +90,7 @@ class QuestionnaireDoc:
     layers: list[TaxonDoc]
     pillars: list[TaxonDoc]
     sections: list[SectionDoc]
+    method: str = GATED
 
     def questions(self) -> list[QuestionDoc]:
         return [q for section in self.sections for q in section.questions]
@@ -174,7 +181,7 @@ def _options(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
 def _taxa(r: _Reader, top: dict, name: str, *, is_stage: bool) -> list[TaxonDoc]:
     known = {"key", "name", "description"}
     if is_stage:
-        known |= {"characteristics", "threshold", "mappings"}
+        known |= {"characteristics", "threshold", "mappings", "core_minimum", "floor", "band"}
     taxa: list[TaxonDoc] = []
     for index, item in enumerate(r.items(top, name, "")):
         at = _where(name, index, item)
@@ -195,8 +202,26 @@ def _taxa(r: _Reader, top: dict, name: str, *, is_stage: bool) -> list[TaxonDoc]
                 r.problem(at, "'mappings' must map model names to stage names")
                 mappings = {}
             taxon.mappings = dict(mappings)
+            _stage_scoring(r, data, at, taxon)
         taxa.append(taxon)
     return taxa
+
+
+def _stage_scoring(r: _Reader, data: dict, at: str, taxon: TaxonDoc) -> None:
+    """A stage's own scoring keys; whether they suit the method is a rule (`rules.problems`)."""
+    if "core_minimum" in data:
+        taxon.core_minimum = r.integer(data, "core_minimum", at, default=0)
+    taxon.floor = r.boolean(data, "floor", at)
+    if "band" in data:
+        band = data["band"]
+        if (
+            not isinstance(band, list)
+            or len(band) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in band)
+        ):
+            r.problem(at, "'band' must be two whole numbers, [from, to]")
+        else:
+            taxon.band = (band[0], band[1])
 
 
 def _weight(r: _Reader, data: dict, where: str) -> Decimal:
@@ -281,7 +306,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
         raise DocumentError(r.problems or ["the file is empty"])
     if top.get("format") != FORMAT:
         r.problem("format", f"must be {FORMAT!r}, not {top.get('format')!r}", guessed=False)
-    scoring = r.mapping(top.get("scoring", {}), "scoring", {"threshold", "core_minimum"})
+    scoring = r.mapping(top.get("scoring", {}), "scoring", {"method", "threshold", "core_minimum"})
     doc = QuestionnaireDoc(
         key=r.key(top, ""),
         version=r.integer(top, "version", "", default=0),
@@ -297,6 +322,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
         layers=_taxa(r, top, "layers", is_stage=False),
         pillars=_taxa(r, top, "pillars", is_stage=False),
         sections=[],
+        method=r.text(scoring, "method", "scoring", required=False) or GATED,
     )
     if "version" not in top:
         r.problem("", "'version' is missing")
@@ -328,12 +354,21 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+class _Pair(tuple):
+    """Written on one line, `[0, 20]`, as a band reads best."""
+
+
+def _represent_pair(dumper: yaml.SafeDumper, value: _Pair) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(value), flow_style=True)
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Pair, _represent_pair)
 
 
 def _weight_value(weight: Decimal) -> int | float:
@@ -360,6 +395,12 @@ def _taxon_data(taxon: TaxonDoc) -> dict:
         item["threshold"] = taxon.threshold
     if taxon.mappings:
         item["mappings"] = dict(sorted(taxon.mappings.items()))
+    if taxon.core_minimum is not None:
+        item["core_minimum"] = taxon.core_minimum
+    if taxon.floor:
+        item["floor"] = True
+    if taxon.band is not None:
+        item["band"] = _Pair(taxon.band)
     return item
 
 
@@ -393,7 +434,9 @@ def dump_document(doc: QuestionnaireDoc) -> str:
     if doc.description:
         data["description"] = doc.description
     data["language"] = doc.language
-    data["scoring"] = {"threshold": doc.threshold, "core_minimum": doc.core_minimum}
+    # The method is left out when it is the default, so files from before it export unchanged.
+    data["scoring"] = {"method": doc.method} if doc.method != GATED else {}
+    data["scoring"] |= {"threshold": doc.threshold, "core_minimum": doc.core_minimum}
     data["scale"] = _option_data(doc.scale)
     data["stages"] = [_taxon_data(t) for t in doc.stages]
     data["layers"] = [_taxon_data(t) for t in doc.layers]

@@ -37,6 +37,10 @@ MIN_WEIGHT = Decimal("0.01")
 MAX_WEIGHT = Decimal("999.99")
 DEFAULT_WEIGHT = Decimal(1)
 
+# How a version is scored (docs/scoring.md); files without `scoring.method` are gated.
+GATED = "gated"
+METHODS = (GATED, "bands", "progress")
+
 DEFAULT_THRESHOLD = 70
 DEFAULT_CORE_MINIMUM = 2
 MAX_SCORE = 100
@@ -114,6 +118,7 @@ def problems(doc: QuestionnaireDoc) -> list[Problem]:
             _question_rules(c, doc, scale, question, q_path, item)
     _unique(c, "questions", "Question", [q.key for q in doc.questions()])
     _empty_part_rules(c, doc)
+    _scoring_rules(c, doc, scale)
     return c.problems
 
 
@@ -347,7 +352,8 @@ def _empty_part_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
         "pillar": {q.pillar for q in questions},
         "layer": {q.layer for q in questions},
     }
-    for level, stage in enumerate(doc.stages):
+    # Only gated stages are reached through their questions; a band is a range of scores.
+    for level, stage in enumerate(doc.stages if doc.method == GATED else []):
         if level > 0 and stage.key not in used["stage"]:
             c.add(
                 located("stages", level, stage.key),
@@ -371,3 +377,73 @@ def _empty_part_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
                 f"Pillar '{pillar.key}'",
                 "has no questions",
             )
+
+
+def _scoring_rules(c: _Collector, doc: QuestionnaireDoc, scale: list[int]) -> None:
+    """The keys each scoring method needs, and only those: a file says what it is scored by."""
+    if doc.method not in METHODS:
+        c.add(
+            "scoring",
+            "Questionnaire",
+            f"method {doc.method!r} is not one of {', '.join(METHODS)}",
+        )
+        return
+    for index, stage in enumerate(doc.stages):
+        path, item = located("stages", index, stage.key), f"Stage '{stage.key}'"
+        if doc.method != GATED:
+            for name, value in (
+                ("threshold", stage.threshold),
+                ("core_minimum", stage.core_minimum),
+                ("floor", stage.floor or None),
+            ):
+                if value is not None:
+                    c.add(path, item, f"{name} {value!r} is used by the gated method only")
+        if stage.floor and index != 0:
+            c.add(path, item, f"only the first stage may be the floor, not level {index}")
+        if stage.band is not None and doc.method != "bands":
+            c.add(path, item, f"band {list(stage.band)} is used by the bands method only")
+        top = scale[-1] if scale else 0
+        if stage.core_minimum is not None and not 0 <= stage.core_minimum <= top:
+            c.add(
+                path,
+                item,
+                f"core minimum {stage.core_minimum} is not a score of the scale "
+                f"({scale_text(scale)})",
+            )
+    if doc.method == "bands":
+        _band_rules(c, doc.stages)
+    floors = {s.key for s in doc.stages if s.floor}
+    for s_index, section in enumerate(doc.sections):
+        for q_index, question in enumerate(section.questions):
+            if question.stage in floors:
+                c.add(
+                    f"{located('sections', s_index, section.key)}."
+                    f"{located('questions', q_index, question.key)}",
+                    f"Question '{question.key}' (section '{section.key}')",
+                    f"stage {question.stage!r} is the floor, where every organization starts: "
+                    "it holds no question",
+                )
+
+
+def _band_rules(c: _Collector, stages: list[TaxonDoc]) -> None:
+    """Ascending, contiguous bands from 0 to 100, one per stage (like FINOS's levels)."""
+    expected = 0
+    for index, stage in enumerate(stages):
+        path, item = located("stages", index, stage.key), f"Stage '{stage.key}'"
+        if stage.band is None:
+            c.add(path, item, "has no band; a bands questionnaire needs one on every stage")
+            return
+        low, high = stage.band
+        if low != expected:
+            c.add(
+                path,
+                item,
+                f"band [{low}, {high}] must start at {expected}, where the one below ends",
+            )
+            return
+        if not low < high <= 100:
+            c.add(path, item, f"band [{low}, {high}] must end above {low} and at 100 at most")
+            return
+        expected = high
+    if expected != 100:
+        c.add("stages", "Stages", f"the bands must reach 100; the last ends at {expected}")

@@ -45,6 +45,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
         language=doc.language,
         threshold=doc.threshold,
         core_minimum=doc.core_minimum,
+        scoring_method=doc.method,
     )
     ScaleLevel.objects.bulk_create(
         ScaleLevel(
@@ -64,6 +65,10 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
                 characteristics=t.characteristics,
                 threshold=t.threshold,
                 mappings=t.mappings,
+                core_minimum=t.core_minimum,
+                is_floor=t.floor,
+                band_from=t.band[0] if t.band else None,
+                band_to=t.band[1] if t.band else None,
             )
             for level, t in enumerate(doc.stages)
         )
@@ -174,6 +179,7 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
         language=questionnaire.language,
         threshold=questionnaire.threshold,
         core_minimum=questionnaire.core_minimum,
+        method=questionnaire.scoring_method,
         scale=[
             OptionDoc(s.score, s.label, s.description) for s in questionnaire.scale_levels.all()
         ],
@@ -183,6 +189,9 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
                 characteristics=s.characteristics,
                 threshold=s.threshold,
                 mappings=dict(s.mappings),
+                core_minimum=s.core_minimum,
+                floor=s.is_floor,
+                band=_band(s),
             )
             for s in stages
         ],
@@ -193,6 +202,12 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
             for s in questionnaire.sections.order_by("order")
         ],
     )
+
+
+def _band(stage: Stage) -> tuple[int, int] | None:
+    if stage.band_from is None or stage.band_to is None:
+        return None
+    return (stage.band_from, stage.band_to)
 
 
 def export_text(questionnaire: Questionnaire) -> str:

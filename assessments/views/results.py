@@ -109,7 +109,10 @@ def _history_rows(*assessment_lists: list[Assessment]) -> dict[int, dict]:
         rows[pk] = {
             "assessment": assessment,
             "stage": summary.stage,
-            "stage_name": stage_names[assessment.questionnaire_id][summary.stage],
+            # None: the version has no stages (progress), or no score to place (bands).
+            "stage_name": stage_names[assessment.questionnaire_id].get(summary.stage)
+            if summary.stage is not None
+            else None,
             "score": summary.score,
             "answered": summary.answered,
             "total": summary.total,

@@ -1,0 +1,1 @@
+"""The scoring methods a questionnaire version can choose from; `scoring.assess` runs its own."""
