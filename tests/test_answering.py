@@ -658,3 +658,27 @@ def test_a_kept_note_can_be_emptied(client, owner, assessment):
     assert client.post(save_url(assessment, policy), data, **HTMX).status_code == 200
     note = stored(assessment, policy)
     assert (note.kind, note.comment, note.version) == ("note", "", 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("version", "abc"), ("version", "-1"), ("their_version", "0")]
+)
+def test_a_save_with_a_bad_answer_version_is_refused(client, owner, assessment, name, value):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    data = {**choose(policy, 2), f"q-{policy.pk}-{name}": value}
+    response = client.post(save_url(assessment, policy), data, **HTMX)
+    assert response.status_code == 400
+    assert "The page sent a bad answer version" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_the_page_sends_back_what_it_was_drawn_from_escaped(client, owner, assessment):
+    policy = question(assessment, "policy")
+    client.force_login(owner)
+    data = {**choose(policy, 2, comment='"<b>"'), **drawn(policy)}
+    client.post(save_url(assessment, policy), data, **HTMX)
+    html = client.get(section_url(assessment, "program")).content.decode()
+    start = re.search(r'<div id="start-q-policy" hidden>(.*?)</div>', html)[1]
+    assert f'name="q-{policy.pk}-was_comment" value="&quot;&lt;b&gt;&quot;"' in start
+    assert f'name="q-{policy.pk}-version" value="1"' in start
