@@ -25,27 +25,27 @@ class AxisNames:
     # Lower case for the middle of a sentence ("from stage 2"); the stored words start a line.
     @property
     def stage_lower(self) -> str:
-        return _lower(self.stage)
+        return lower_word(self.stage)
 
     @property
     def stages_lower(self) -> str:
-        return _lower(self.stages)
+        return lower_word(self.stages)
 
     @property
     def layer_lower(self) -> str:
-        return _lower(self.layer)
+        return lower_word(self.layer)
 
     @property
     def layers_lower(self) -> str:
-        return _lower(self.layers)
+        return lower_word(self.layers)
 
     @property
     def pillar_lower(self) -> str:
-        return _lower(self.pillar)
+        return lower_word(self.pillar)
 
     @property
     def pillars_lower(self) -> str:
-        return _lower(self.pillars)
+        return lower_word(self.pillars)
 
     def of_kind(self, kind: str, *, plural: bool = False) -> str:
         """The name of a scope kind ("layer", "pillar"), as a results row carries it."""
@@ -60,7 +60,7 @@ class AxisNames:
         return self.mapping_labels.get(key) or key
 
 
-def _lower(word: str) -> str:
+def lower_word(word: str) -> str:
     # Only the first letter, and only when the second is not a capital: "OKR area" stays.
     if len(word) > 1 and word[1].isupper():
         return word
