@@ -32,6 +32,7 @@ class _Worded:
     def stage_lower(self) -> str:
         return lower_word(self.stage_word)
 
+
 __all__ = [
     "EMPTY_FILL",
     "FONT_FAMILY",

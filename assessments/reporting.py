@@ -260,7 +260,8 @@ def _charts(report: Report, layers, pillars) -> dict:
     return out | {
         "heatmap": charts.heatmap(
             "heatmap",
-            _("%(layers)s by %(pillars)s") % {"layers": names.layers, "pillars": names.pillars_lower},
+            _("%(layers)s by %(pillars)s")
+            % {"layers": names.layers, "pillars": names.pillars_lower},
             [x.name for x in layers],
             [x.name for x in pillars],
             {
