@@ -135,3 +135,59 @@ def test_a_model_with_its_own_words_shows_none_of_ours(client, owner, organizati
     assert "Plans for each role" in pages["markdown"]
     assert "What will we do for Engineers" in pages["markdown"]
     assert "from an assessment on “Open source practice review”" in visible_text(pages["pdf"])
+
+
+def test_the_shipped_model_still_says_what_it_said(client, demo_strategy):
+    """The default questionnaire keeps its words: Stage, Layers of work, Pillars of support."""
+    assessment = demo_strategy.assessment
+    organization = assessment.organization
+    client.force_login(assessment.created_by)
+    results = " ".join(
+        visible_text(
+            client.get(
+                reverse("assessments:results", args=[organization.slug, assessment.pk])
+            ).content.decode()
+        ).split()
+    )
+    assert re.search(r"Stage \d: ", results)
+    assert "Layers of work and pillars of support" in results
+    assert "Per layer of work" in results and "Per pillar of support" in results
+    assert "at least “Defined”" in results
+    questionnaire = assessment.questionnaire
+    model = " ".join(
+        visible_text(
+            client.get(
+                reverse(
+                    "assessments:model_version", args=[questionnaire.key, questionnaire.version]
+                )
+            ).content.decode()
+        ).split()
+    )
+    assert "Stages build on each other." in model
+    assert "Layers of work" in model and "Pillars of support" in model
+    assert "Linux Foundation model" in model
+    markdown = strategy_markdown(demo_strategy)
+    assert "Plans for each layer of work" in markdown
+    assert "What do managers need from us" in markdown
+
+
+def test_a_model_without_layers_and_one_pillar(client, owner, organization):
+    questionnaire = load_text((FIXTURES / "flat.yaml").read_text(encoding="utf-8"), publish=True)
+    assessment = _answer(
+        questionnaire, organization, owner, {"owner-named": 1, "inventory": 0}, "Flat"
+    )
+    assert not questionnaire.layers.exists()
+    client.force_login(owner)
+    html = client.get(
+        reverse("assessments:results", args=[organization.slug, assessment.pk])
+    ).content.decode()
+    text = " ".join(visible_text(html).split())
+    assert "Goal 0: First steps" in text
+    # One pillar: no radar of one point, no heat map; its score is in the table.
+    assert "pillar-radar" not in html and "layer-radar" not in html and 'id="heatmap' not in html
+    assert "Per theme" in text and "Per role" not in text
+    assert not ours_in(text.replace("OSPO Assess", ""))
+    strategy = Strategy.objects.create_from_assessment(assessment, owner, "Plan")
+    keys = [s.key for s in strategy.sections.all()]
+    assert "layer-plans" not in keys and "pillar-plans" in keys
+    assert not ours_in(strategy_markdown(strategy))

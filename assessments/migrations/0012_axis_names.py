@@ -4,51 +4,79 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def label_linux_foundation(apps, schema_editor):
+    """Versions stored before mapping labels had "Linux Foundation model" hard-coded on the
+    model page; give them that label so the page says what it said. (A plain update: the
+    historical model has none of the freeze that guards published versions.)"""
+    Questionnaire = apps.get_model("assessments", "Questionnaire")
+    for questionnaire in Questionnaire.objects.filter(
+        stages__mappings__has_key="linux-foundation"
+    ).distinct():
+        if "linux-foundation" not in questionnaire.mapping_labels:
+            labels = {**questionnaire.mapping_labels, "linux-foundation": "Linux Foundation model"}
+            Questionnaire.objects.filter(pk=questionnaire.pk).update(mapping_labels=labels)
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('assessments', '0011_scoring_methods'),
+        ("assessments", "0011_scoring_methods"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='questionnaire',
-            name='layer_name',
-            field=models.CharField(default='Layer of work', max_length=60, verbose_name='first axis, singular'),
+            model_name="questionnaire",
+            name="layer_name",
+            field=models.CharField(
+                default="Layer of work", max_length=60, verbose_name="first axis, singular"
+            ),
         ),
         migrations.AddField(
-            model_name='questionnaire',
-            name='layers_name',
-            field=models.CharField(default='Layers of work', max_length=60, verbose_name='first axis, plural'),
+            model_name="questionnaire",
+            name="layers_name",
+            field=models.CharField(
+                default="Layers of work", max_length=60, verbose_name="first axis, plural"
+            ),
         ),
         migrations.AddField(
-            model_name='questionnaire',
-            name='mapping_labels',
-            field=models.JSONField(blank=True, default=dict, verbose_name='mapping labels'),
+            model_name="questionnaire",
+            name="mapping_labels",
+            field=models.JSONField(blank=True, default=dict, verbose_name="mapping labels"),
         ),
         migrations.AddField(
-            model_name='questionnaire',
-            name='pillar_name',
-            field=models.CharField(default='Pillar of support', max_length=60, verbose_name='second axis, singular'),
+            model_name="questionnaire",
+            name="pillar_name",
+            field=models.CharField(
+                default="Pillar of support", max_length=60, verbose_name="second axis, singular"
+            ),
         ),
         migrations.AddField(
-            model_name='questionnaire',
-            name='pillars_name',
-            field=models.CharField(default='Pillars of support', max_length=60, verbose_name='second axis, plural'),
+            model_name="questionnaire",
+            name="pillars_name",
+            field=models.CharField(
+                default="Pillars of support", max_length=60, verbose_name="second axis, plural"
+            ),
         ),
         migrations.AddField(
-            model_name='questionnaire',
-            name='stage_name',
-            field=models.CharField(default='Stage', max_length=60, verbose_name='level, singular'),
+            model_name="questionnaire",
+            name="stage_name",
+            field=models.CharField(default="Stage", max_length=60, verbose_name="level, singular"),
         ),
         migrations.AddField(
-            model_name='questionnaire',
-            name='stages_name',
-            field=models.CharField(default='Stages', max_length=60, verbose_name='levels, plural'),
+            model_name="questionnaire",
+            name="stages_name",
+            field=models.CharField(default="Stages", max_length=60, verbose_name="levels, plural"),
         ),
         migrations.AlterField(
-            model_name='question',
-            name='pillar',
-            field=models.ForeignKey(blank=True, help_text='Empty only in a version without pillars.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='assessments.pillar'),
+            model_name="question",
+            name="pillar",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty only in a version without pillars.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="questions",
+                to="assessments.pillar",
+            ),
         ),
+        migrations.RunPython(label_linux_foundation, migrations.RunPython.noop),
     ]

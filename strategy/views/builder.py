@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import membership_or_404, require_owner
+from assessments.axis_names import AxisNames
 from strategy import services
 from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.diff import change_summary, merged_text, word_diff
 from strategy.forms import MergeForm, SectionForm, StrategyCreateForm, TargetsForm
-from assessments.axis_names import AxisNames
 from strategy.guidance import GuidanceSection, strategy_guidance
 from strategy.markdown import render_markdown
 from strategy.models import (
