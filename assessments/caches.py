@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     # What is derived from a published questionnaire version: `published()`.
     "model-spec": PROCESS,
     "report-words": PROCESS,
+    "model-words": PROCESS,
     "answering-structure": PROCESS,
     "question-description": PROCESS,
     # Rendered pieces of pages: `fragment_key()` and `cached_fragment()`.

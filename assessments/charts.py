@@ -17,6 +17,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from assessments.axis_names import AxisNames, lower_word
+
+DEFAULT_STAGE_WORD = AxisNames.stage
+
+
+class _Worded:
+    """A chart that names levels in the version's word."""
+
+    __slots__ = ()
+    stage_word: str
+
+    @property
+    def stage_lower(self) -> str:
+        return lower_word(self.stage_word)
+
+
 __all__ = [
     "EMPTY_FILL",
     "FONT_FAMILY",
@@ -328,8 +344,10 @@ class RadarAxis:
 
 
 @dataclass(frozen=True, slots=True)
-class RadarChart:
+class RadarChart(_Worded):
     id: str
+    # The version's word for its levels ("Stage", "Level"), never ours: no model is special.
+    stage_word: str
     title: str
     description: str
     width: float
@@ -360,6 +378,7 @@ def radar(
     axes: list[tuple[str, float | None, int | None]],
     *,
     description: str = "",
+    stage_word: str = DEFAULT_STAGE_WORD,
 ) -> RadarChart:
     """A radar of scores 0..100: first axis at the top, then clockwise.
 
@@ -371,7 +390,7 @@ def radar(
     count = len(axes)
     angles = [-math.pi / 2 + 2 * math.pi * index / count for index in range(count)]
     # The widest value line ("100 · stage 4"), so the label block reserves room for it.
-    value_width = text_width("100 · stage 4", value_size)
+    value_width = text_width(f"100 · {lower_word(stage_word)} 4", value_size)
 
     # First pass, centred on (0, 0): place each label and collect the bounding box.
     min_x, min_y, max_x, max_y = -radius, -radius, radius, radius
@@ -444,6 +463,7 @@ def radar(
         )
     return RadarChart(
         id=id,
+        stage_word=stage_word,
         title=title,
         description=description,
         width=_r(width),
@@ -523,8 +543,10 @@ class LegendSwatch:
 
 
 @dataclass(frozen=True, slots=True)
-class HeatMap:
+class HeatMap(_Worded):
     id: str
+    # The version's word for its levels ("Stage", "Level"), never ours: no model is special.
+    stage_word: str
     title: str
     description: str
     width: float
@@ -586,6 +608,7 @@ def heatmap(
     cells: dict[tuple[int, int], tuple[float | None, int | None]],
     *,
     description: str = "",
+    stage_word: str = DEFAULT_STAGE_WORD,
 ) -> HeatMap:
     """Scores per (row, column) cell, coloured light to dark blue by score.
 
@@ -661,6 +684,7 @@ def heatmap(
     height = legend_top + legend_height + pad
     return HeatMap(
         id=id,
+        stage_word=stage_word,
         title=title,
         description=description,
         width=_r(width),
@@ -709,8 +733,10 @@ class StageBar:
 
 
 @dataclass(frozen=True, slots=True)
-class StageBars:
+class StageBars(_Worded):
     id: str
+    # The version's word for its levels ("Stage", "Level"), never ours: no model is special.
+    stage_word: str
     title: str
     description: str
     width: float
@@ -746,6 +772,7 @@ def stage_bars(
     threshold: float,
     *,
     description: str = "",
+    stage_word: str = DEFAULT_STAGE_WORD,
 ) -> StageBars:
     """Coverage of each stage as a horizontal bar, with the attainment threshold marked."""
     _check_id(id)
@@ -755,7 +782,7 @@ def stage_bars(
     track_x, track_width = pad, width - 2 * pad - value_column
     threshold = _clamp(threshold, 0.0, 1.0)
     threshold_x = track_x + track_width * threshold
-    prefix = text_width("✓ Stage 4 · ", label_size)
+    prefix = text_width(f"✓ {stage_word} 4 · ", label_size)
 
     y = pad + 22  # the threshold label row
     bars = []
@@ -794,6 +821,7 @@ def stage_bars(
         anchor = "middle"
     return StageBars(
         id=id,
+        stage_word=stage_word,
         title=title,
         description=description,
         width=width,
@@ -835,8 +863,10 @@ class ScopeBar:
 
 
 @dataclass(frozen=True, slots=True)
-class ScopeBars:
+class ScopeBars(_Worded):
     id: str
+    # The version's word for its levels ("Stage", "Level"), never ours: no model is special.
+    stage_word: str
     title: str
     description: str
     width: float
@@ -860,12 +890,13 @@ def scope_bars(
     items: list[tuple[str, float | None, int | None]],
     *,
     description: str = "",
+    stage_word: str = DEFAULT_STAGE_WORD,
 ) -> ScopeBars:
     """A horizontal bar per layer or pillar: its score 0..100, then "stage N" at the end."""
     _check_id(id)
     width, pad = BARS_WIDTH, 10.0
     label_size, value_size, line_height = 14.0, 14.0, 17.0
-    value_column = text_width("100 · stage 4", value_size) + 12
+    value_column = text_width(f"100 · {lower_word(stage_word)} 4", value_size) + 12
     bar_height = 18.0
     track_x, track_width = pad, width - 2 * pad - value_column
 
@@ -895,6 +926,7 @@ def scope_bars(
     height = y - 16 + pad + 4
     return ScopeBars(
         id=id,
+        stage_word=stage_word,
         title=title,
         description=description,
         width=width,
@@ -951,8 +983,10 @@ class HistoryPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryChart:
+class HistoryChart(_Worded):
     id: str
+    # The version's word for its levels ("Stage", "Level"), never ours: no model is special.
+    stage_word: str
     title: str
     description: str
     width: float
@@ -1005,6 +1039,7 @@ def history(
     *,
     max_stage: int = 4,
     description: str = "",
+    stage_word: str = DEFAULT_STAGE_WORD,
 ) -> HistoryChart:
     """Score (line with dots, left axis 0..100) and stage (step line, right axis) over time.
 
@@ -1103,6 +1138,7 @@ def history(
 
     return HistoryChart(
         id=id,
+        stage_word=stage_word,
         title=title,
         description=description,
         width=width,

@@ -1,7 +1,9 @@
-"""What the navbar needs on every page: the user's organizations and the one they are in."""
+"""What the navbar needs on every page: the site's name, the user's organizations and the one
+they are in."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from assessments.access import CURRENT_ORGANIZATION, user_memberships
@@ -31,3 +33,7 @@ def _current(request, memberships) -> Membership | None:
             if slug and membership.organization.slug == slug:
                 return membership
     return memberships[0] if memberships else None
+
+
+def site(request) -> dict:
+    return {"site_name": settings.SITE_NAME}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from assessments import caches
+from assessments.axis_names import AxisNames
 from assessments.evaluation import evaluate
 from assessments.models import Assessment, Question
 from assessments.scoring import AssessmentResult, Blocker, ScopeResult, ScoringMethod
@@ -57,10 +58,19 @@ class Report:
     charts: dict = field(default_factory=dict)
     method: ScoringMethod = ScoringMethod.GATED
     sections: list[ScopeRow] = field(default_factory=list)  # progress only
+    # The version's words for its levels and axes, which every page and document uses.
+    names: AxisNames = field(default_factory=AxisNames)
+    core_label: str = ""  # the scale's label at the core minimum: "at least 'Defined'"
+    # Whether some stage has a threshold of its own, so no single percentage is "the" threshold.
+    own_thresholds: bool = False
 
     @property
     def gated(self) -> bool:
         return self.method == ScoringMethod.GATED
+
+    @property
+    def threshold_percent(self) -> int:
+        return round(self.threshold * 100)
 
     @property
     def has_stages(self) -> bool:
@@ -94,6 +104,9 @@ class Words:
     pillars: list  # Pillar rows, read only
     texts: dict[str, dict]  # question key -> text, section title and key
     sections: dict[str, str]  # section key -> title, in order
+    names: AxisNames
+    core_label: str
+    own_thresholds: bool
 
 
 def _words(questionnaire) -> Words:
@@ -121,7 +134,23 @@ def _words(questionnaire) -> Words:
             )
         },
         sections=dict(questionnaire.sections.order_by("order").values_list("key", "title")),
+        names=questionnaire.axis_names,
+        core_label=core_label(questionnaire),
+        own_thresholds=questionnaire.stages.exclude(threshold=None)
+        .exclude(threshold=questionnaire.threshold)
+        .exists(),
     )
+
+
+def core_label(questionnaire) -> str:
+    """The label of the scale's level every core practice must reach (its core minimum): what
+    "at least …" means in this version's own words."""
+    level = (
+        questionnaire.scale_levels.filter(score__gte=questionnaire.core_minimum)
+        .order_by("score")
+        .first()
+    )
+    return level.label if level is not None else str(questionnaire.core_minimum)
 
 
 def build_report(assessment: Assessment, *, blockers_per_scope: int = 5) -> Report:
@@ -176,6 +205,9 @@ def report_from(
         ],
         threshold=questionnaire.threshold / 100,
         method=result.method,
+        names=words.names,
+        core_label=words.core_label,
+        own_thresholds=words.own_thresholds,
         sections=[
             row("section", key, words.sections.get(key, key), "", scope, blockers_per_scope)
             for key, scope in result.sections.items()
@@ -189,35 +221,47 @@ def _charts(report: Report, layers, pillars) -> dict:
     from assessments import charts
 
     result = report.result
+    names = report.names
+    word = names.stage
     out: dict = {}
     # Only the gated method has coverage per stage; progress shows each section's percentage.
     if report.gated:
         out["stages"] = charts.stage_bars(
             "stage-coverage",
-            _("Coverage of each stage"),
+            _("Coverage of each %(stage)s") % {"stage": names.stage_lower},
             [(s.level, s.name, c.coverage, c.attained) for s, c in report.stage_coverage()],
             report.threshold,
+            stage_word=word,
         )
     if report.sections:
         out["sections"] = charts.scope_bars(
             "section-progress",
             _("Progress per section"),
             [(r.name, r.scope.score, None) for r in report.sections],
+            stage_word=word,
         )
-    return out | {
-        "pillars": charts.radar(
+    # An axis with a single value has no profile to draw: its one score is in the tables.
+    if len(report.pillars) > 1:
+        out["pillars"] = charts.radar(
             "pillar-radar",
-            _("Score per pillar of support"),
+            _("Score per %(pillar)s") % {"pillar": names.pillar_lower},
             [(r.name, r.scope.score, r.scope.stage) for r in report.pillars],
-        ),
-        "layers": charts.radar(
+            stage_word=word,
+        )
+    if len(report.layers) > 1:
+        out["layers"] = charts.radar(
             "layer-radar",
-            _("Score per layer of work"),
+            _("Score per %(layer)s") % {"layer": names.layer_lower},
             [(r.name, r.scope.score, r.scope.stage) for r in report.layers],
-        ),
+            stage_word=word,
+        )
+    if len(report.layers) < 2 or len(report.pillars) < 2:
+        return out
+    return out | {
         "heatmap": charts.heatmap(
             "heatmap",
-            _("Layers of work by pillars of support"),
+            _("%(layers)s by %(pillars)s")
+            % {"layers": names.layers, "pillars": names.pillars_lower},
             [x.name for x in layers],
             [x.name for x in pillars],
             {
@@ -230,5 +274,6 @@ def _charts(report: Report, layers, pillars) -> dict:
                 for i, layer in enumerate(layers)
                 for j, pillar in enumerate(pillars)
             },
+            stage_word=word,
         ),
     }

@@ -132,7 +132,10 @@ def _validate_question(
         raise ValueError(f"{where}: the floor stage holds no question, it is where all start")
     if question.layer is not None and question.layer not in layers:
         raise ValueError(f"{where}: layer {question.layer!r} is not declared")
-    if question.pillar not in pillars:
+    # Without pillars a question has none; with pillars it names one of them.
+    if (question.pillar is None) != (not pillars) or (
+        question.pillar is not None and question.pillar not in pillars
+    ):
         raise ValueError(f"{where}: pillar {question.pillar!r} is not declared")
     if model.method == ScoringMethod.PROGRESS and question.section not in model.sections:
         raise ValueError(f"{where}: section {question.section!r} is not declared")

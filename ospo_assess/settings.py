@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessments.context_processors.organizations",
+                "assessments.context_processors.site",
             ],
         },
     },
@@ -198,6 +199,10 @@ if not DEBUG:
         "password": env_str("EMAIL_HOST_PASSWORD", default=""),
         "use_tls": env_bool("EMAIL_USE_TLS", default=False),
     }
+# The name this instance goes by in its pages and documents; the questionnaire versions it hosts
+# bring their own words (no model is special), so an instance for another model can rename itself.
+SITE_NAME = env_str("SITE_NAME", default="OSPO Assess")
+
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="OSPO Assess <noreply@localhost>")
 
 # Security headers and cookies. Production runs behind a TLS-terminating proxy that sets

@@ -74,12 +74,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from assessments import caches
+from assessments.axis_names import AxisNames
 from assessments.exports import answer_rows
 from assessments.reporting import Report, StageInfo, build_report
 from strategy import generated
 from strategy import markdown as strategy_markdown
 from strategy.guidance import HERE as GUIDANCE_DIR
-from strategy.guidance import guidance_by_key
+from strategy.guidance import strategy_guidance
 from strategy.models import RoadmapItem, Section, Strategy
 from strategy.services import GENERATED_KEY, where_we_stand_markdown
 
@@ -332,7 +333,10 @@ class DocumentSource:
 
     def guides(self) -> dict:
         key = self.strategy.guidance_key
-        return guidance_by_key(key) if _guidance_exists(key) else {}
+        if not _guidance_exists(key):
+            return {}
+        assessment = self.strategy.assessment
+        return strategy_guidance(key, assessment.questionnaire if assessment else None)
 
 
 def document_source(strategy: Strategy, *, reload: bool = True) -> DocumentSource:
@@ -371,6 +375,7 @@ def _assessment_info(assessment) -> dict | None:
             "version": questionnaire.version,
             "published_at": questionnaire.published_at,
             "threshold": questionnaire.threshold,
+            "title": questionnaire.title,
         },
     }
 
@@ -485,6 +490,9 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         "date": source.date,
         "sections": section_docs,
         "assessment": _assessment_info(assessment),
+        # The version's words for its levels and axes; ours only when no assessment is linked.
+        "names": assessment.questionnaire.axis_names if assessment is not None else AxisNames(),
+        "site_name": settings.SITE_NAME,
         "report": report,
         "targets": targets,
         "roadmap": [

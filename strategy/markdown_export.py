@@ -21,6 +21,7 @@ import re
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
+from assessments.axis_names import AxisNames
 from strategy.document import SectionDoc, TargetRow, document_context, resolved
 from strategy.models import Strategy
 
@@ -139,8 +140,12 @@ def _where_we_stand(context: dict) -> list[str]:
     overall = report.overall
     # A progress version has no stage: the headline is the score alone.
     headline = (
-        _("Stage %(level)s · %(name)s")
-        % {"level": overall.stage.level, "name": plain(overall.stage.name)}
+        _("%(stage)s %(level)s · %(name)s")
+        % {
+            "stage": plain(report.names.stage),
+            "level": overall.stage.level,
+            "name": plain(overall.stage.name),
+        }
         if overall.stage is not None
         else _("Progress")
     )
@@ -178,7 +183,7 @@ def _where_we_stand(context: dict) -> list[str]:
 
 def _stage_coverage_table(report) -> str:
     return table(
-        [_("Stage"), _("Coverage"), _("Attained")],
+        [report.names.stage, _("Coverage"), _("Attained")],
         [
             [
                 _stage(stage.level, stage.name),
@@ -200,7 +205,7 @@ def _scopes_table(report) -> str:
             ["---", "---:"],
         )
     return table(
-        [_("Scope"), _("Stage"), _("Score")],
+        [_("Scope"), report.names.stage, _("Score")],
         [
             [
                 row.name,
@@ -219,9 +224,14 @@ def _targets(context: dict) -> list[str]:
     horizon = context["strategy"]["horizon"]
     out = ["### " + _("Targets"), ""]
     report = context.get("report")
+    names = report.names if report is not None else AxisNames()
     if report is not None and not report.has_stages:
         # Stage targets mean nothing for a version that reports progress only.
-        return [*out, _("The assessment reports progress, not stages: there is no stage target.")]
+        return [
+            *out,
+            _("The assessment reports progress, not %(stages)s: there is no %(stage)s target.")
+            % {"stages": names.stages_lower, "stage": names.stage_lower},
+        ]
     if overall.target_level is not None:
         out.append(
             _("Target: **%(stage)s**")
@@ -234,10 +244,15 @@ def _targets(context: dict) -> list[str]:
     out += [
         "",
         table(
-            [_("Scope"), _("Stage today"), _("Score"), _("Target stage")],
+            [
+                _("Scope"),
+                _("%(stage)s today") % {"stage": names.stage},
+                _("Score"),
+                _("Target %(stage)s") % {"stage": names.stage_lower},
+            ],
             [
                 [
-                    row.name if row.kind == "overall" else f"{_kind_label(row.kind)}: {row.name}",
+                    row.name if row.kind == "overall" else f"{names.of_kind(row.kind)}: {row.name}",
                     _stage(row.stage.level, row.stage.name) if row.stage else "–",
                     _score(row.score),
                     _stage(row.target_level, row.target_name),
@@ -248,10 +263,6 @@ def _targets(context: dict) -> list[str]:
         ),
     ]
     return out
-
-
-def _kind_label(kind: str) -> str:
-    return _("Layer") if kind == "layer" else _("Pillar")
 
 
 def _roadmap(context: dict) -> list[str]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Assessment, Organization
 from assessments.reporting import build_report
 from strategy import generated
-from strategy.guidance import load_guidance
+from strategy.guidance import strategy_guidance
 
 # The section written from the assessment rather than by people; `refresh_generated` rewrites it.
 GENERATED_KEY = "where-we-stand"
@@ -81,7 +81,9 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
             **Strategy.generated_from_fields(assessment),
         )
         sections = []
-        for order, guide in enumerate(load_guidance(strategy.guidance_key)):
+        # In the words of the assessment's version; a section about an axis it lacks is left out.
+        guidance = strategy_guidance(strategy.guidance_key, assessment.questionnaire).values()
+        for order, guide in enumerate(guidance):
             body = ""
             if guide.key == GENERATED_KEY:
                 body = generated.wrap(where_we_stand_markdown(report))

@@ -54,6 +54,7 @@ def where_we_stand_markdown(report: Report) -> str:
     from strategy.markdown_export import cell, plain
 
     overall = report.overall
+    names = report.names
     title = cell(report.assessment.title if report.assessment else "")
     if overall.stage is None:
         # A progress version (or a bands one without a score) places the organization nowhere.
@@ -61,10 +62,15 @@ def where_we_stand_markdown(report: Report) -> str:
     else:
         lines = [
             _(
-                "Our latest assessment, “%(title)s”, places the organization at **stage "
+                "Our latest assessment, “%(title)s”, places the organization at **%(stage)s "
                 "%(level)s, %(name)s**."
             )
-            % {"title": title, "level": overall.stage.level, "name": cell(overall.stage.name)},
+            % {
+                "title": title,
+                "stage": cell(names.stage_lower),
+                "level": overall.stage.level,
+                "name": cell(overall.stage.name),
+            },
             "",
             plain(overall.stage.description),
             "",
@@ -84,7 +90,10 @@ def where_we_stand_markdown(report: Report) -> str:
             "",
         ]
     if report.has_stages:
-        lines += [_("| Scope | Stage | Score |"), "|---|---|---|"]
+        lines += [
+            _("| Scope | %(stage)s | Score |") % {"stage": cell(names.stage)},
+            "|---|---|---|",
+        ]
     else:
         lines += [_("| Scope | Score |"), "|---|---|"]
     for row in report.layers + report.pillars + report.sections:
@@ -97,8 +106,12 @@ def where_we_stand_markdown(report: Report) -> str:
     if report.gated and report.next_stage is not None and overall.blockers:
         lines += [
             "",
-            _("What holds us back from stage %(level)s, %(name)s:")
-            % {"level": report.next_stage.level, "name": cell(report.next_stage.name)},
+            _("What holds us back from %(stage)s %(level)s, %(name)s:")
+            % {
+                "stage": cell(names.stage_lower),
+                "level": report.next_stage.level,
+                "name": cell(report.next_stage.name),
+            },
             "",
         ]
         lines += [f"- {plain(row.text)}" for row in overall.blockers[:5]]
@@ -118,10 +131,11 @@ def roadmap_draft(report: Report, strategy: Strategy) -> list[RoadmapItem]:
                 "max": blocker.max_score,
             }
         else:
-            why = _("Blocks stage %(level)s: “%(question)s” (%(state)s).") % {
+            why = _("Blocks %(stage)s %(level)s: “%(question)s” (%(state)s).") % {
+                "stage": report.names.stage_lower,
                 "level": blocker.stage,
                 "question": row.text,
-                "state": _("a core practice below defined")
+                "state": _("a core practice below “%(label)s”") % {"label": report.core_label}
                 if blocker.gating
                 else _("scored %(score)s of %(max)s")
                 % {"score": blocker.score, "max": blocker.max_score},

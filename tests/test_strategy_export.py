@@ -82,14 +82,17 @@ def test_the_export_has_the_where_we_stand_summary_and_the_targets(strategy):
     assert "Stage 2 · Security, education and strategy" in text
     assert "| 3 · Community, education and engagement | 35 % | no |" in text
     assert "Target: **3 · Community, education and engagement** by end of 2027." in text
-    assert re.search(r"\| Layer: Management \| 2 · .* \| \d+ \| 3 · Community", text)
+    assert re.search(r"\| Layer of work: Management \| 2 · .* \| \d+ \| 3 · Community", text)
 
 
 def test_empty_sections_list_their_guiding_questions(strategy):
     text = strategy_markdown(strategy)
     governance = text[text.index(". Governance\n") : text.index(". Licenses and compliance\n")]
     assert "> **To be written:**" in governance
-    assert "> - Who sponsors the OSPO at executive level, and what is its mandate?" in governance
+    assert (
+        "> - Who sponsors our open source work at executive level, and what is its mandate?"
+        in governance
+    )
 
 
 def test_user_text_cannot_break_the_tables_or_the_front_matter(strategy):

@@ -16,6 +16,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.axis_names import AxisNames
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -95,6 +97,20 @@ class Questionnaire(models.Model):
         default=2,
         help_text=_("The lowest score every core question of a stage must reach."),
     )
+    # What this version calls its levels and its two axes: pages, exports and the strategy take
+    # their words from here, never from the shipped model. Defaults: the shipped model's words.
+    stage_name = models.CharField(_("level, singular"), max_length=60, default="Stage")
+    stages_name = models.CharField(_("levels, plural"), max_length=60, default="Stages")
+    layer_name = models.CharField(_("first axis, singular"), max_length=60, default="Layer of work")
+    layers_name = models.CharField(_("first axis, plural"), max_length=60, default="Layers of work")
+    pillar_name = models.CharField(
+        _("second axis, singular"), max_length=60, default="Pillar of support"
+    )
+    pillars_name = models.CharField(
+        _("second axis, plural"), max_length=60, default="Pillars of support"
+    )
+    # A readable label per key of the stages' `mappings`: {"linux-foundation": "Linux ..."}.
+    mapping_labels = models.JSONField(_("mapping labels"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
@@ -124,6 +140,18 @@ class Questionnaire(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def axis_names(self) -> AxisNames:
+        return AxisNames(
+            stage=self.stage_name,
+            stages=self.stages_name,
+            layer=self.layer_name,
+            layers=self.layers_name,
+            pillar=self.pillar_name,
+            pillars=self.pillars_name,
+            mapping_labels=dict(self.mapping_labels or {}),
+        )
 
     def _check_frozen_change(self, stored: Questionnaire) -> None:
         # Of a frozen version only the status may move forward: published -> retired.
@@ -353,7 +381,14 @@ class Question(QuestionnairePart):
     text = models.TextField(_("question"))
     help_text = models.TextField(_("why it matters"), blank=True)
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="questions")
-    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="questions")
+    pillar = models.ForeignKey(
+        Pillar,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        null=True,
+        blank=True,
+        help_text=_("Empty only in a version without pillars."),
+    )
     layer = models.ForeignKey(
         Layer,
         on_delete=models.PROTECT,

@@ -59,8 +59,8 @@ class QuestionDoc:
     text: str
     help: str
     stage: str
-    pillar: str
-    layer: str | None
+    pillar: str | None  # None only in a version without pillars
+    layer: str | None  # None: every layer (`all` in the file), or a version without layers
     weight: Decimal
     core: bool
     not_applicable: bool
@@ -91,6 +91,10 @@ class QuestionnaireDoc:
     pillars: list[TaxonDoc]
     sections: list[SectionDoc]
     method: str = GATED
+    # What the version calls its levels and its two axes (`names` in the file), and a readable
+    # label per mapping key of its stages. Defaults are the shipped model's words.
+    names: dict[str, str] = field(default_factory=lambda: dict(rules.DEFAULT_NAMES))
+    mapping_labels: dict[str, str] = field(default_factory=dict)
 
     def questions(self) -> list[QuestionDoc]:
         return [q for section in self.sections for q in section.questions]
@@ -178,12 +182,35 @@ def _options(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
     return options
 
 
-def _taxa(r: _Reader, top: dict, name: str, *, is_stage: bool) -> list[TaxonDoc]:
+def _names(r: _Reader, top: dict) -> dict[str, str]:
+    """The `names` mapping: each of its keys optional, the shipped model's word by default."""
+    raw = r.mapping(top.get("names", {}), "names", set(rules.DEFAULT_NAMES))
+    return {
+        name: r.text(raw, name, "names", required=False) if name in raw else default
+        for name, default in rules.DEFAULT_NAMES.items()
+    }
+
+
+def _mapping_labels(r: _Reader, top: dict) -> dict[str, str]:
+    raw = top.get("mapping_labels", {})
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        r.problem("mapping_labels", "must map mapping keys to readable labels")
+        return {}
+    return dict(raw)
+
+
+def _taxa(
+    r: _Reader, top: dict, name: str, *, is_stage: bool, optional: bool = False
+) -> list[TaxonDoc]:
     known = {"key", "name", "description"}
     if is_stage:
         known |= {"characteristics", "threshold", "mappings", "core_minimum", "floor", "band"}
     taxa: list[TaxonDoc] = []
-    for index, item in enumerate(r.items(top, name, "")):
+    # Layers and pillars may be left out: a model without that axis.
+    raw = [] if optional and top.get(name) is None else r.items(top, name, "")
+    for index, item in enumerate(raw):
         at = _where(name, index, item)
         data = r.mapping(item, at, known)
         taxon = TaxonDoc(
@@ -256,8 +283,10 @@ _QUESTION_FIELDS = {
 def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> QuestionDoc:
     data = r.mapping(item, where, _QUESTION_FIELDS)
     stage = r.text(data, "stage", where, required=True)
-    pillar = r.text(data, "pillar", where, required=True)
-    layer = r.text(data, "layer", where, required=True)
+    # Both may be left out: a version may have no layers or no pillars. Whether one is needed
+    # is a rule (a version with pillars places each question in one).
+    pillar = r.text(data, "pillar", where, required=False) or None
+    layer = r.text(data, "layer", where, required=False) or ALL_LAYERS
     if "options" in data:
         options = _options(r, r.items(data, "options", where), f"{where}.options")
     else:
@@ -284,6 +313,8 @@ _TOP_FIELDS = {
     "title",
     "description",
     "language",
+    "names",
+    "mapping_labels",
     "scoring",
     "scale",
     "stages",
@@ -319,10 +350,12 @@ def parse_document(text: str) -> QuestionnaireDoc:
         ),
         scale=_options(r, r.items(top, "scale", ""), "scale"),
         stages=_taxa(r, top, "stages", is_stage=True),
-        layers=_taxa(r, top, "layers", is_stage=False),
-        pillars=_taxa(r, top, "pillars", is_stage=False),
+        layers=_taxa(r, top, "layers", is_stage=False, optional=True),
+        pillars=_taxa(r, top, "pillars", is_stage=False, optional=True),
         sections=[],
         method=r.text(scoring, "method", "scoring", required=False) or GATED,
+        names=_names(r, top),
+        mapping_labels=_mapping_labels(r, top),
     )
     if "version" not in top:
         r.problem("", "'version' is missing")
@@ -404,13 +437,16 @@ def _taxon_data(taxon: TaxonDoc) -> dict:
     return item
 
 
-def _question_data(question: QuestionDoc, scale: list[OptionDoc]) -> dict:
+def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bool) -> dict:
     item: dict[str, Any] = {"key": question.key, "text": question.text}
     if question.help:
         item["help"] = question.help
     item["stage"] = question.stage
-    item["pillar"] = question.pillar
-    item["layer"] = question.layer or ALL_LAYERS
+    if question.pillar is not None:
+        item["pillar"] = question.pillar
+    # `all` is written only where there are layers to be all of.
+    if question.layer is not None or has_layers:
+        item["layer"] = question.layer or ALL_LAYERS
     if question.weight != 1:
         item["weight"] = _weight_value(question.weight)
     if question.core:
@@ -434,19 +470,30 @@ def dump_document(doc: QuestionnaireDoc) -> str:
     if doc.description:
         data["description"] = doc.description
     data["language"] = doc.language
+    # Only the names that differ from the defaults, so files from before them export unchanged.
+    names = {k: v for k, v in doc.names.items() if v != rules.DEFAULT_NAMES.get(k)}
+    if names:
+        data["names"] = names
+    if doc.mapping_labels:
+        data["mapping_labels"] = dict(sorted(doc.mapping_labels.items()))
     # The method is left out when it is the default, so files from before it export unchanged.
     data["scoring"] = {"method": doc.method} if doc.method != GATED else {}
     data["scoring"] |= {"threshold": doc.threshold, "core_minimum": doc.core_minimum}
     data["scale"] = _option_data(doc.scale)
     data["stages"] = [_taxon_data(t) for t in doc.stages]
-    data["layers"] = [_taxon_data(t) for t in doc.layers]
-    data["pillars"] = [_taxon_data(t) for t in doc.pillars]
+    # An absent axis is left out of the file, as its author wrote it.
+    if doc.layers:
+        data["layers"] = [_taxon_data(t) for t in doc.layers]
+    if doc.pillars:
+        data["pillars"] = [_taxon_data(t) for t in doc.pillars]
     sections = []
     for section in doc.sections:
         item: dict[str, Any] = {"key": section.key, "title": section.title}
         if section.description:
             item["description"] = section.description
-        item["questions"] = [_question_data(q, doc.scale) for q in section.questions]
+        item["questions"] = [
+            _question_data(q, doc.scale, bool(doc.layers)) for q in section.questions
+        ]
         sections.append(item)
     data["sections"] = sections
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)

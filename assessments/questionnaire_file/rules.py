@@ -41,6 +41,18 @@ DEFAULT_WEIGHT = Decimal(1)
 GATED = "gated"
 METHODS = (GATED, "bands", "progress")
 
+# What a version calls its levels and its two axes, singular and plural (`names` in the file).
+# The defaults are the shipped model's words, so files written before `names` mean what they did.
+DEFAULT_NAMES = {
+    "stage": "Stage",
+    "stages": "Stages",
+    "layer": "Layer of work",
+    "layers": "Layers of work",
+    "pillar": "Pillar of support",
+    "pillars": "Pillars of support",
+}
+NAME_WORD_LENGTH = 60
+
 DEFAULT_THRESHOLD = 70
 DEFAULT_CORE_MINIMUM = 2
 MAX_SCORE = 100
@@ -105,10 +117,12 @@ def problems(doc: QuestionnaireDoc) -> list[Problem]:
     _scale_rules(c, doc, scale)
     for list_name, label, taxa, minimum in (
         ("stages", "Stage", doc.stages, 2),
-        ("layers", "Layer", doc.layers, 1),
-        ("pillars", "Pillar", doc.pillars, 1),
+        # A model may have no layers or no pillars: that axis is then absent everywhere.
+        ("layers", "Layer", doc.layers, 0),
+        ("pillars", "Pillar", doc.pillars, 0),
     ):
         _taxon_rules(c, doc, list_name, label, taxa, minimum)
+    _name_rules(c, doc)
     _section_rules(c, doc)
     for s_index, section in enumerate(doc.sections):
         s_path = located("sections", s_index, section.key)
@@ -182,6 +196,22 @@ def _questionnaire_rules(c: _Collector, doc: QuestionnaireDoc, scale: list[int])
             item,
             f"core_minimum {doc.core_minimum} is not within the scale ({scale_text(scale)}); "
             f"default {DEFAULT_CORE_MINIMUM}",
+        )
+
+
+def _name_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
+    for name, value in doc.names.items():
+        _text_rules(c, "names", "Names", name, value, required=True, length=NAME_WORD_LENGTH)
+    used = {key for stage in doc.stages for key in stage.mappings}
+    for key, label in doc.mapping_labels.items():
+        if key not in used:
+            c.add(
+                "mapping_labels",
+                "Mapping labels",
+                f"{key!r} labels no stage's mappings (used: {_keys(sorted(used)) or 'none'})",
+            )
+        _text_rules(
+            c, "mapping_labels", "Mapping labels", key, label, required=True, length=LABEL_LENGTH
         )
 
 
@@ -270,6 +300,12 @@ def _question_rules(
 ) -> None:
     _key_rules(c, path, item, question.key)
     _text_rules(c, path, item, "text", question.text, required=True)
+    if question.pillar is None and doc.pillars:
+        c.add(
+            path,
+            item,
+            f"'pillar' is missing; it is one of: {', '.join(t.key for t in doc.pillars)}",
+        )
     for name, value, taxa in (
         ("stage", question.stage, doc.stages),
         ("pillar", question.pillar, doc.pillars),
@@ -278,6 +314,8 @@ def _question_rules(
         keys = [t.key for t in taxa]
         if value is not None and value not in keys:
             allowed = ", ".join(dict.fromkeys(keys + ([ALL_LAYERS] if name == "layer" else [])))
+            if not keys:
+                allowed = f"none: the questionnaire has no {name}s, leave {name!r} out"
             c.add(path, item, f"{name} {value!r} is not one of: {allowed}")
     _weight_rules(c, path, item, question.weight)
     _question_option_rules(c, scale, question.options, path, item)

@@ -46,6 +46,13 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
         threshold=doc.threshold,
         core_minimum=doc.core_minimum,
         scoring_method=doc.method,
+        stage_name=doc.names["stage"],
+        stages_name=doc.names["stages"],
+        layer_name=doc.names["layer"],
+        layers_name=doc.names["layers"],
+        pillar_name=doc.names["pillar"],
+        pillars_name=doc.names["pillars"],
+        mapping_labels=doc.mapping_labels,
     )
     ScaleLevel.objects.bulk_create(
         ScaleLevel(
@@ -121,7 +128,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             text=q.text,
             help_text=q.help,
             stage=stages[q.stage],
-            pillar=pillars[q.pillar],
+            pillar=pillars[q.pillar] if q.pillar else None,
             layer=layers[q.layer] if q.layer else None,
             weight=q.weight,
             is_core=q.core,
@@ -162,7 +169,7 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
                 text=q.text,
                 help=q.help_text,
                 stage=q.stage.key,
-                pillar=q.pillar.key,
+                pillar=q.pillar.key if q.pillar else None,
                 layer=q.layer.key if q.layer else None,
                 weight=q.weight,
                 core=q.is_core,
@@ -180,6 +187,15 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
         threshold=questionnaire.threshold,
         core_minimum=questionnaire.core_minimum,
         method=questionnaire.scoring_method,
+        names={
+            "stage": questionnaire.stage_name,
+            "stages": questionnaire.stages_name,
+            "layer": questionnaire.layer_name,
+            "layers": questionnaire.layers_name,
+            "pillar": questionnaire.pillar_name,
+            "pillars": questionnaire.pillars_name,
+        },
+        mapping_labels=dict(questionnaire.mapping_labels or {}),
         scale=[
             OptionDoc(s.score, s.label, s.description) for s in questionnaire.scale_levels.all()
         ],

@@ -67,9 +67,13 @@ class ScopeLayout:
     def section(self, index: int) -> int:
         return self.first_section + index
 
-    def scopes_of(self, row: int | None, column: int) -> tuple[int, ...]:
-        """The scopes a question counts in; `row` None: the question is for every layer."""
+    def scopes_of(self, row: int | None, column: int | None) -> tuple[int, ...]:
+        """The scopes a question counts in; `row` None: the question is for every layer (of
+        which there may be none); `column` None: a model without pillars, so no pillar and no
+        cell."""
         rows = range(self.n_layers) if row is None else (row,)
+        if column is None:
+            return (0, *(self.layer(r) for r in rows))
         return (
             0,
             *(self.layer(r) for r in rows),
@@ -132,14 +136,15 @@ def tally(
     columns = {pillar: column for column, pillar in enumerate(model.pillars)}
     sections = {key: index for index, key in enumerate(model.sections)} if layout.n_sections else {}
     # Few distinct (layer, pillar) placements exist, so their scope lists are computed once.
-    placements: dict[tuple[str | None, str], tuple[int, ...]] = {}
+    placements: dict[tuple[str | None, str | None], tuple[int, ...]] = {}
 
     for index, question in enumerate(model.questions):
         placement = (question.layer, question.pillar)
         scopes = placements.get(placement)
         if scopes is None:
             row = None if question.layer is None else rows[question.layer]
-            scopes = placements[placement] = layout.scopes_of(row, columns[question.pillar])
+            column = None if question.pillar is None else columns[question.pillar]
+            scopes = placements[placement] = layout.scopes_of(row, column)
         if sections:
             scopes = (*scopes, layout.section(sections[question.section]))
 

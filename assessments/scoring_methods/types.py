@@ -52,7 +52,7 @@ class StageSpec:
 class QuestionSpec:
     key: str
     stage: int  # the stage level, not its key
-    pillar: str
+    pillar: str | None  # None: a model without pillars; the question counts in no pillar
     layer: str | None  # None: the practice belongs to every layer
     weight: float
     core: bool

@@ -155,7 +155,14 @@ class Answering:
             "question-description",
             question.pk,
             lambda: render_to_string(
-                "assessments/section.html#question_description", {"question": question}
+                "assessments/section.html#question_description",
+                {
+                    "question": question,
+                    "names": self.questionnaire.axis_names,
+                    # "Every <layer>" only where the version has layers to be every one of.
+                    "has_layers": question.layer_id is not None
+                    or self.questionnaire.layers.exists(),
+                },
             ),
         )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from assessments.access import CURRENT_ORGANIZATION
 from assessments.forms.assessments import offered_models
 from assessments.models import Membership, Questionnaire
+from assessments.reporting import core_label
 from assessments.views.preview import can_preview
 
 
@@ -41,20 +42,29 @@ def model_version(request, key, version):
         raise Http404(_("No such version of a model."))
     latest = Questionnaire.objects.latest_published(key)
     scale = list(questionnaire.scale_levels.all())
+    names = questionnaire.axis_names
+    stages = list(questionnaire.stages.order_by("level"))
+    for stage in stages:
+        # Each other model a stage maps to, under the label the version gives it.
+        stage.mapping_rows = [  # type: ignore[attr-defined]
+            (names.mapping_label(model), name) for model, name in stage.mappings.items()
+        ]
     response = render(
         request,
         "assessments/model_overview.html",
         {
             "questionnaire": questionnaire,
             "latest": latest if latest is not None and latest.pk != questionnaire.pk else None,
-            "stages": questionnaire.stages.order_by("level"),
+            "names": names,
+            "own_thresholds": any(
+                s.threshold not in (None, questionnaire.threshold) for s in stages
+            ),
+            "stages": stages,
             "layers": questionnaire.layers.order_by("order"),
             "pillars": questionnaire.pillars.order_by("order"),
             "scale": scale,
             # The threshold's rule names the scale's own word for the core minimum.
-            "core_label": next(
-                (s.label for s in scale if s.score == questionnaire.core_minimum), ""
-            ),
+            "core_label": core_label(questionnaire),
         },
     )
     if questionnaire.is_draft:

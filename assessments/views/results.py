@@ -79,15 +79,19 @@ def _history(on_page: list[Assessment], charted: list[Assessment], total: int) -
     chart_rows = [rows[a.pk] for a in reversed(charted)]
     from assessments import charts
 
+    # The newest assessment's version names the levels; a history rarely changes model.
+    names = charted[0].questionnaire.axis_names
     history = charts.history(
         "history",
-        _("Stage and score over time"),
+        _("%(stage)s and score over time") % {"stage": names.stage},
         [
             (date_format(r["assessment"].created_at, "SHORT_DATE_FORMAT"), r["score"], r["stage"])
             for r in chart_rows
         ],
+        stage_word=names.stage,
     )
     return {
+        "names": names,
         "rows": [rows[a.pk] for a in on_page],
         "latest": chart_rows[-1],
         "history": history,
@@ -108,6 +112,7 @@ def _history_rows(*assessment_lists: list[Assessment]) -> dict[int, dict]:
             stage_names[assessment.questionnaire_id] = {s.level: s.name for s in spec.stages}
         rows[pk] = {
             "assessment": assessment,
+            "names": assessment.questionnaire.axis_names,
             "stage": summary.stage,
             # None: the version has no stages (progress), or no score to place (bands).
             "stage_name": stage_names[assessment.questionnaire_id].get(summary.stage)

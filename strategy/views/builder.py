@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import membership_or_404, require_owner
+from assessments.axis_names import AxisNames
 from strategy import services
 from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.diff import change_summary, merged_text, word_diff
 from strategy.forms import MergeForm, SectionForm, StrategyCreateForm, TargetsForm
-from strategy.guidance import guidance_by_key
+from strategy.guidance import GuidanceSection, strategy_guidance
 from strategy.markdown import render_markdown
 from strategy.models import (
     GENERATED_KEY,
@@ -28,6 +29,14 @@ from strategy.models import (
     Strategy,
     body_size_error,
 )
+
+
+def _guidance(strategy) -> dict[str, GuidanceSection]:
+    """The template's sections in the words of the strategy's questionnaire version."""
+    assessment = strategy.assessment
+    return strategy_guidance(
+        strategy.guidance_key, assessment.questionnaire if assessment else None
+    )
 
 
 def _section_or_404(strategy, section_key: str) -> Section:
@@ -84,7 +93,7 @@ def strategy_create(request, org_slug):
 @require_safe
 def overview(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    guidance = guidance_by_key(strategy.guidance_key)
+    guidance = _guidance(strategy)
     sections = list(strategy.sections.select_related("updated_by"))
     for section in sections:
         section.completeness = services.completeness(section)
@@ -101,6 +110,9 @@ def overview(request, org_slug, strategy_pk):
             "done": done,
             "roadmap": list(strategy.roadmap.all()),
             "targets_form": TargetsForm(strategy=strategy),
+            "names": strategy.assessment.questionnaire.axis_names
+            if strategy.assessment
+            else AxisNames(),
             "can_edit": membership.can_edit,
             "generated_changes": strategy.generated_changes(),
         },
@@ -199,7 +211,7 @@ def strategy_delete(request, org_slug, strategy_pk):
 
 
 def _section_context(membership, strategy, section, **extra) -> dict:
-    guide = guidance_by_key(strategy.guidance_key).get(section.key)
+    guide = _guidance(strategy).get(section.key)
     sections = list(strategy.sections.only("key", "title", "order"))
     index = next(i for i, s in enumerate(sections) if s.key == section.key)
     return {
