@@ -35,6 +35,53 @@ class BlockerRow:
 
 
 @dataclass(frozen=True)
+class SectionInfo:
+    """What a section says of itself, apart from its questions (Markdown texts, links)."""
+
+    key: str
+    title: str
+    help: str = ""
+    recommendations: str = ""
+    resources: tuple[tuple[str, str], ...] = ()  # (title, url), http or https only
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One next step, shown once however many of the blockers it applies to."""
+
+    text: str
+    markdown: bool  # a section's recommendations are Markdown; a question's plain text
+    questions: tuple[BlockerRow, ...]  # the blockers it applies to, most important first
+
+
+def merge_recommendations(
+    rows: list[BlockerRow], section_recommendations: dict[str, str]
+) -> list[Recommendation]:
+    """The next steps of `rows` (blockers, most important first), each text once.
+
+    A blocker brings its question's recommendation and its section's; the same text (ignoring
+    the whitespace around it) from several blockers is one step listing all of them, placed where
+    its first blocker is. Empty recommendations bring nothing.
+    """
+    order: dict[str, list[BlockerRow]] = {}
+    from_section: set[str] = set()
+    for row in rows:
+        own = row.blocker.recommendation.strip()
+        shared = section_recommendations.get(row.section_key, "").strip()
+        for text, is_section in ((own, False), (shared, True)):
+            if not text:
+                continue
+            found = order.setdefault(text, [])
+            if not found or found[-1] is not row:  # its own and its section's may be the same
+                found.append(row)
+            if is_section:
+                from_section.add(text)
+    return [
+        Recommendation(text, text in from_section, tuple(found)) for text, found in order.items()
+    ]
+
+
+@dataclass(frozen=True)
 class ScopeRow:
     kind: str
     key: str
@@ -43,6 +90,8 @@ class ScopeRow:
     scope: ScopeResult
     stage: StageInfo | None  # None: the method has no levels (progress), or no score (bands)
     blockers: list[BlockerRow]
+    # The next steps of `blockers`, each once (`merge_recommendations`).
+    recommendations: list[Recommendation] = field(default_factory=list)
 
 
 @dataclass
@@ -94,9 +143,41 @@ class Words:
     pillars: list  # Pillar rows, read only
     texts: dict[str, dict]  # question key -> text, section title and key
     sections: dict[str, str]  # section key -> title, in order
+    section_info: dict[str, SectionInfo] = field(default_factory=dict)  # by key, in order
+
+    @property
+    def section_recommendations(self) -> dict[str, str]:
+        return {k: s.recommendations for k, s in self.section_info.items() if s.recommendations}
+
+
+def _resource_pairs(stored: object) -> tuple[tuple[str, str], ...]:
+    """A section's links that are links: a stored draft may hold anything (the rules refuse it
+    at publication), and a page must never link to what is not http or https."""
+    from assessments.questionnaire_file.rules import url_problem
+
+    if not isinstance(stored, list):
+        return ()
+    return tuple(
+        (str(item.get("title") or item["url"]), item["url"])
+        for item in stored
+        if isinstance(item, dict)
+        and isinstance(item.get("url"), str)
+        and url_problem(item["url"]) is None
+    )
+
+
+def section_info(section) -> SectionInfo:
+    return SectionInfo(
+        section.key,
+        section.title,
+        section.help,
+        section.recommendations,
+        _resource_pairs(section.resources),
+    )
 
 
 def _words(questionnaire) -> Words:
+    sections = [section_info(s) for s in questionnaire.sections.order_by("order")]
     return Words(
         stages=[
             StageInfo(
@@ -120,7 +201,8 @@ def _words(questionnaire) -> Words:
                 "key", "text", "section__title", "section__key"
             )
         },
-        sections=dict(questionnaire.sections.order_by("order").values_list("key", "title")),
+        sections={s.key: s.title for s in sections},
+        section_info={s.key: s for s in sections},
     )
 
 
@@ -157,9 +239,13 @@ def report_from(
             for b in chosen
         ]
 
+    shared = words.section_recommendations
+
     def row(kind, key, name, description, scope: ScopeResult, limit) -> ScopeRow:
         stage = stages[scope.stage] if scope.stage is not None else None
-        return ScopeRow(kind, key, name, description, scope, stage, rows_of(scope.blockers, limit))
+        blockers = rows_of(scope.blockers, limit)
+        steps = merge_recommendations(blockers, shared)
+        return ScopeRow(kind, key, name, description, scope, stage, blockers, steps)
 
     report = Report(
         assessment=assessment,

@@ -112,7 +112,7 @@ def test_a_new_draft_copies_the_section_content(db, mini_text, staff):
             f"{SECTION}: 21 resources; a section may list at most 20",
         ),
     ],
-    ids=["javascript", "relative", "no host", "spaces", "no title", "long title", "long url", "many"],
+    ids=["js", "relative", "no-host", "spaces", "no-title", "long-title", "long-url", "many"],
 )
 def test_bad_resources_are_refused_naming_the_values(mini_text, resources, expected):
     with pytest.raises(DocumentError) as error:
@@ -253,3 +253,155 @@ def test_the_admin_refuses_bad_links_naming_each_line(client, admin_draft):
     ]
     section.refresh_from_db()
     assert section.resources == []
+
+
+# --- Shown: the section page, the results, the scope cards, the roadmap ------------------------
+
+
+def shared_text(mini_text: str) -> str:
+    """The mini questionnaire with the basics section's own content, and two of its questions
+    sharing one recommendation, as a model copying an activity's advice onto each would."""
+    data = yaml.safe_load(mini_text)
+    basics = data["sections"][0]
+    for question in basics["questions"][:2]:
+        question["recommendation"] = "Keep one list of what you use."
+    questions = basics.pop("questions")
+    basics.update(
+        help='Why it matters. <script>alert("x")</script> **Bold** ![img](https://evil.example/x.png)',
+        recommendations="Read the *basics* guide.",
+        resources=[
+            {"title": "OpenChain <b>", "url": "https://openchainproject.org/"},
+        ],
+        questions=questions,
+    )
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+@pytest.fixture
+def shared_assessment(db, mini_text, organization, owner):
+    from assessments.models import Answer, Assessment
+
+    questionnaire = load_text(shared_text(mini_text), publish=True)
+    assessment = Assessment.objects.create(
+        organization=organization, questionnaire=questionnaire, title="Shared", created_by=owner
+    )
+    for question in questionnaire.questions.prefetch_related("options"):
+        Answer.objects.create(
+            assessment=assessment,
+            question=question,
+            kind="option",
+            option=min(question.options.all(), key=lambda option: option.score),
+        )
+    return assessment
+
+
+def test_merge_recommendations_shows_each_text_once_with_its_questions():
+    from assessments.reporting import BlockerRow, merge_recommendations
+    from assessments.scoring import Blocker
+
+    def row(key, recommendation, section):
+        blocker = Blocker(
+            key, key, 1, 0, 4, 1.0, 1.0, 1.0, False, False, "answered", recommendation
+        )
+        return BlockerRow(blocker, f"Text {key}", section.title(), section)
+
+    rows = [
+        row("a", "Same.", "s1"),
+        row("b", "Other.", "s2"),
+        row("c", "  Same.\n", "s1"),
+        row("d", "", "s3"),
+        row("e", "Shared by s2.", "s2"),
+    ]
+    steps = merge_recommendations(rows, {"s1": "Section one's step.", "s2": "Shared by s2."})
+    assert [(s.text, s.markdown, [r.blocker.question for r in s.questions]) for s in steps] == [
+        ("Same.", False, ["a", "c"]),
+        ("Section one's step.", True, ["a", "c"]),
+        ("Other.", False, ["b"]),
+        # A question's recommendation equal to its section's is one step, listed once.
+        ("Shared by s2.", True, ["b", "e"]),
+    ]
+    assert merge_recommendations([], {"s1": "x"}) == []
+
+
+def test_the_section_page_shows_its_help_and_links_sanitized(client, owner, shared_assessment):
+    from django.urls import reverse
+
+    client.force_login(owner)
+    page = client.get(
+        reverse(
+            "assessments:section",
+            args=[shared_assessment.organization.slug, shared_assessment.pk, "basics"],
+        )
+    ).content.decode()
+    assert 'data-testid="section-about"' in page
+    assert "About this section" in page
+    assert "<strong>Bold</strong>" in page
+    assert "<script>alert" not in page and "evil.example" not in page
+    assert (
+        '<a href="https://openchainproject.org/" rel="noopener noreferrer nofollow">'
+        "OpenChain &lt;b&gt;</a>" in page
+    )
+    # A section without content shows no empty box.
+    other = client.get(
+        reverse(
+            "assessments:section",
+            args=[shared_assessment.organization.slug, shared_assessment.pk, "program"],
+        )
+    ).content.decode()
+    assert "section-about" not in other
+
+
+def test_a_stored_link_that_is_not_http_is_never_shown(client, owner, questionnaire, staff):
+    from django.urls import reverse
+
+    from assessments import authoring
+
+    draft = authoring.new_draft_from(questionnaire, staff)
+    Section.objects.filter(questionnaire=draft, key="basics").update(
+        help="Help.",
+        resources=[{"title": "Bad", "url": "javascript:alert(1)"}, "junk", {"title": "x"}],
+    )
+    client.force_login(staff)
+    page = client.get(
+        reverse("assessments:preview_section", args=[draft.pk, "basics"])
+    ).content.decode()
+    assert "Help." in page and "javascript:" not in page and ">Bad<" not in page
+
+
+def test_results_show_a_shared_recommendation_once_listing_its_questions(
+    client, owner, shared_assessment
+):
+    from django.urls import reverse
+
+    client.force_login(owner)
+    page = client.get(
+        reverse(
+            "assessments:results", args=[shared_assessment.organization.slug, shared_assessment.pk]
+        )
+    ).content.decode()
+    steps = page[page.index('data-testid="next-steps"') :]
+    steps = steps[: steps.index("</ol>")]
+    assert steps.count("Keep one list of what you use.") == 1
+    assert steps.count("<em>basics</em>") == 1
+    assert "For these 2 practices:" in steps
+    assert "#q-inventory" in steps and "#q-champion" in steps
+    # The worker layer's card: both questions are in it, the shared step shows once, naming them.
+    card = page[page.index('id="scope-layer-worker"') :]
+    card = card[: card.index("</article>")]
+    assert card.count("Keep one list of what you use.") == 1
+    assert "Does the organization know which open source it uses?" in card
+
+
+def test_the_roadmap_draft_has_one_item_per_recommendation(shared_assessment, owner):
+    from strategy.models import Strategy
+
+    strategy = Strategy.objects.create_from_assessment(shared_assessment, owner, "Plan")
+    items = list(strategy.roadmap.order_by("order"))
+    titles = [item.title for item in items]
+    assert titles.count("Keep one list of what you use.") == 1
+    assert titles.count("Read the *basics* guide.") == 1
+    shared = items[titles.index("Keep one list of what you use.")]
+    assert shared.question_keys == ["inventory", "champion"]
+    assert shared.why.count("Blocks stage") == 2
+    section = items[titles.index("Read the *basics* guide.")]
+    assert section.question_keys == ["inventory", "champion"]

@@ -382,5 +382,13 @@ class SectionForm(PartForm):
 
     class Meta:
         model = Section
-        fields = "__all__"
-
+        fields = [
+            "questionnaire",
+            "order",
+            "key",
+            "title",
+            "description",
+            "help",
+            "recommendations",
+            "resources",
+        ]

@@ -38,6 +38,7 @@ from assessments.answering import (
 from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
 from assessments.models import Answer, Assessment, Membership, Question, Questionnaire, Section
+from assessments.reporting import section_info
 
 # The fields of a question's form that make it worth saving when the whole section is sent.
 SENT = ("choice", "comment", "evidence_url")
@@ -263,6 +264,7 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
     context = {
         **answering.context,
         "section": section,
+        "about": section_info(section),
         "section_url": sections[index].url,
         "results_url": answering.results_url,
         "sections": sections,
