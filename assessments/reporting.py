@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from assessments import caches
 from assessments.evaluation import evaluate
 from assessments.models import Assessment, Question
+from assessments.scopes import Exclusion, find, read_exclusions
 from assessments.scoring import AssessmentResult, Blocker, ScopeResult, ScoringMethod
 
 
@@ -92,6 +93,15 @@ class ScopeRow:
     blockers: list[BlockerRow]
     # The next steps of `blockers`, each once (`merge_recommendations`).
     recommendations: list[Recommendation] = field(default_factory=list)
+    excluded: Exclusion | None = None  # out of scope, with the organization's reason
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    kind: str  # "section", "layer" or "pillar"
+    key: str
+    name: str
+    reason: str
 
 
 @dataclass
@@ -106,6 +116,8 @@ class Report:
     charts: dict = field(default_factory=dict)
     method: ScoringMethod = ScoringMethod.GATED
     sections: list[ScopeRow] = field(default_factory=list)  # progress only
+    # What the organization put out of scope, as (kind, key, name, reason), in the version's order.
+    out_of_scope: list[OutOfScope] = field(default_factory=list)
 
     @property
     def gated(self) -> bool:
@@ -206,6 +218,11 @@ def _words(questionnaire) -> Words:
     )
 
 
+def words_of(questionnaire) -> Words:
+    """Read once per process for a published version, which never changes; a draft every time."""
+    return caches.published(questionnaire, "report-words", lambda: _words(questionnaire))
+
+
 def build_report(assessment: Assessment, *, blockers_per_scope: int = 5) -> Report:
     return report_from(
         assessment.questionnaire,
@@ -222,9 +239,13 @@ def report_from(
     assessment: Assessment | None = None,
     blockers_per_scope: int = 5,
 ) -> Report:
-    """A result of `questionnaire`, in words and charts; `assessment` is None for a preview."""
-    # Read once per process for a published version, which never changes; a draft every time.
-    words = caches.published(questionnaire, "report-words", lambda: _words(questionnaire))
+    """A result of `questionnaire`, in words and charts; `assessment` is None for a preview.
+
+    The assessment's out-of-scope sections, layers and pillars are named with their reason;
+    `result` was scored without their questions already (`evaluation.evaluate`).
+    """
+    exclusions = read_exclusions(assessment.scope_exclusions) if assessment else ()
+    words = words_of(questionnaire)
     stages, layers, pillars, texts = words.stages, words.layers, words.pillars, words.texts
 
     def rows_of(blockers, limit: int | None) -> list[BlockerRow]:
@@ -245,6 +266,9 @@ def report_from(
         stage = stages[scope.stage] if scope.stage is not None else None
         blockers = rows_of(scope.blockers, limit)
         steps = merge_recommendations(blockers, shared)
+        excluded = find(exclusions, kind, key) if kind != "overall" else None
+        if excluded is not None:
+            return ScopeRow(kind, key, name, description, scope, None, [], [], excluded)
         return ScopeRow(kind, key, name, description, scope, stage, blockers, steps)
 
     report = Report(
@@ -267,8 +291,24 @@ def report_from(
             for key, scope in result.sections.items()
         ],
     )
+    names = {
+        "section": words.sections,
+        "layer": {x.key: x.name for x in layers},
+        "pillar": {x.key: x.name for x in pillars},
+    }
+    report.out_of_scope = [
+        OutOfScope(str(e.kind), e.key, names[e.kind].get(e.key, e.key), e.reason)
+        for kind in ("section", "layer", "pillar")
+        for key in names[kind]
+        if (e := find(exclusions, kind, key)) is not None
+    ]
     report.charts = _charts(report, layers, pillars)
     return report
+
+
+def _shown_score(row: ScopeRow) -> float | None:
+    """No score is drawn for a scope out of scope: it is not measured."""
+    return None if row.excluded else row.scope.score
 
 
 def _charts(report: Report, layers, pillars) -> dict:
@@ -288,18 +328,18 @@ def _charts(report: Report, layers, pillars) -> dict:
         out["sections"] = charts.scope_bars(
             "section-progress",
             _("Progress per section"),
-            [(r.name, r.scope.score, None) for r in report.sections],
+            [(r.name, _shown_score(r), None) for r in report.sections],
         )
     return out | {
         "pillars": charts.radar(
             "pillar-radar",
             _("Score per pillar of support"),
-            [(r.name, r.scope.score, r.scope.stage) for r in report.pillars],
+            [(r.name, _shown_score(r), r.scope.stage) for r in report.pillars],
         ),
         "layers": charts.radar(
             "layer-radar",
             _("Score per layer of work"),
-            [(r.name, r.scope.score, r.scope.stage) for r in report.layers],
+            [(r.name, _shown_score(r), r.scope.stage) for r in report.layers],
         ),
         "heatmap": charts.heatmap(
             "heatmap",

@@ -242,6 +242,13 @@ def _targets(context: dict) -> list[str]:
                     _score(row.score),
                     _stage(row.target_level, row.target_name),
                 ]
+                if not row.out_of_scope
+                else [
+                    f"{_kind_label(row.kind)}: {row.name}",
+                    _("Out of scope: %(reason)s") % {"reason": row.out_of_scope},
+                    "–",
+                    "–",
+                ]
                 for row in rows
             ],
             ["---", "---", "---:", "---"],

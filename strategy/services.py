@@ -91,12 +91,21 @@ def where_we_stand_markdown(report: Report) -> str:
     else:
         lines += [_("| Scope | Score |"), "|---|---|"]
     for row in report.layers + report.pillars + report.sections:
+        if row.excluded is not None:
+            out = _("out of scope")
+            lines.append(
+                f"| {cell(row.name)} | {out} |" + (f" {out} |" if report.has_stages else "")
+            )
+            continue
         score = "–" if row.scope.score is None else str(_whole(row.scope.score))
         if not report.has_stages:
             lines.append(f"| {cell(row.name)} | {score} |")
             continue
         stage = f"{row.stage.level} · {cell(row.stage.name)}" if row.stage else "–"
         lines.append(f"| {cell(row.name)} | {stage} | {score} |")
+    if report.out_of_scope:
+        lines += ["", _("We chose not to pursue these; their questions count nowhere above:"), ""]
+        lines += [f"- {cell(item.name)}: {plain(item.reason)}" for item in report.out_of_scope]
     if report.gated and report.next_stage is not None and overall.blockers:
         lines += [
             "",
