@@ -54,8 +54,9 @@ def test_about_this_section_and_the_scope_page(new_page):
     page.goto(base + "scope/")
     wait_for_htmx(page)
     page.locator("#reason-pillar-advocate").fill("We are a bank: we do not lead communities.")
-    page.locator("#scope-pillar-advocate").get_by_role("button", name="Put out of scope").click()
-    page.locator("#scope-pillar-advocate").get_by_role("button", name="Bring back into scope").wait_for()
+    advocate = page.locator("#scope-pillar-advocate")
+    advocate.get_by_role("button", name="Put out of scope").click()
+    advocate.get_by_role("button", name="Bring back into scope").wait_for()
     screenshot(page, "scope-page")
     assert axe_violations(page) == []
     # Without a reason the browser asks for one; nothing is sent.
