@@ -12,6 +12,7 @@ from django.db.models import Max
 
 from assessments import caches
 from assessments.models import Answer, Assessment, Questionnaire
+from assessments.scopes import excluded_questions, read_exclusions
 from assessments.scoring import (
     AnswerKind,
     AnswerSpec,
@@ -108,8 +109,14 @@ def answer_specs(assessment: Assessment) -> list[AnswerSpec]:
     ]
 
 
+def _excluded(spec: ModelSpec, assessment: Assessment) -> frozenset[str]:
+    """The questions the assessment's out-of-scope sections, layers and pillars take out."""
+    return excluded_questions(spec, read_exclusions(assessment.scope_exclusions))
+
+
 def evaluate(assessment: Assessment) -> AssessmentResult:
-    return assess(model_spec(assessment.questionnaire), answer_specs(assessment))
+    spec = model_spec(assessment.questionnaire)
+    return assess(spec, answer_specs(assessment), excluded=_excluded(spec, assessment))
 
 
 def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
@@ -124,7 +131,11 @@ def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
         by_assessment[assessment_id].append(
             AnswerSpec(question=key, kind=AnswerKind(kind), score=score or 0)
         )
-    return {a.pk: assess(model_spec(a.questionnaire), by_assessment[a.pk]) for a in assessments}
+    results = {}
+    for a in assessments:
+        spec = model_spec(a.questionnaire)
+        results[a.pk] = assess(spec, by_assessment[a.pk], excluded=_excluded(spec, a))
+    return results
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from assessments import answer_history
 from assessments.models import Answer, AnswerChange, Assessment
-from assessments.reporting import Report
+from assessments.reporting import OutOfScope, Report
 from assessments.scoring import ScopeResult
 
 # A cell starting with one of these is a formula to a spreadsheet; user text must never run.
@@ -157,11 +157,15 @@ def answers_csv_response(assessment: Assessment) -> HttpResponse:
     return response
 
 
-def _scope_data(scope: ScopeResult, name: str) -> dict:
+def _scope_data(scope: ScopeResult, name: str, excluded: OutOfScope | None = None) -> dict:
     return {
         "scope": scope.kind,
         "key": scope.key,
         "name": name,
+        # Out of scope by the organization's choice: its figures count only what other scopes
+        # share with it (a question for every layer), and nothing of it counts anywhere else.
+        "out_of_scope": excluded is not None,
+        "out_of_scope_reason": excluded.reason if excluded else "",
         "stage": scope.stage,
         "score": round(scope.score, 1) if scope.score is not None else None,
         "answered": scope.answered,
@@ -177,10 +181,18 @@ def _scope_data(scope: ScopeResult, name: str) -> dict:
 
 
 def _scopes(report: Report) -> list[dict]:
+    out = {(x.kind, x.key): x for x in report.out_of_scope}
     rows = [_scope_data(report.result.overall, report.overall.name)]
-    rows += [_scope_data(r.scope, r.name) for r in report.layers + report.pillars]
-    rows += [_scope_data(scope, scope.key) for scope in report.result.cells.values()]
-    rows += [_scope_data(r.scope, r.name) for r in report.sections]  # progress only
+    rows += [
+        _scope_data(r.scope, r.name, out.get((r.kind, r.key)))
+        for r in report.layers + report.pillars
+    ]
+    for (layer, pillar), scope in report.result.cells.items():
+        excluded = out.get(("layer", layer)) or out.get(("pillar", pillar))
+        rows.append(_scope_data(scope, scope.key, excluded))
+    rows += [  # progress only
+        _scope_data(r.scope, r.name, out.get((r.kind, r.key))) for r in report.sections
+    ]
     return rows
 
 
@@ -192,6 +204,7 @@ def results_csv_response(report: Report) -> HttpResponse:
     columns += ["stage"] if report.has_stages else []
     columns += ["score", "answered", "dont_know", "not_applicable", "unanswered"]
     columns += ["blocking_stage"] if report.has_stages else []
+    columns += ["out_of_scope", "out_of_scope_reason"]
     writer.writerow(columns + [f"coverage_stage_{level}" for level in levels])
     for row in _scopes(report):
         coverage = [row["stage_coverage"].get(str(level)) for level in levels]
@@ -223,6 +236,11 @@ def assessment_document(report: Report) -> dict:
             "method": str(report.method),
             "overall": _scope_data(report.result.overall, report.overall.name),
             "scopes": _scopes(report)[1:],
+            # Every section, layer and pillar the organization chose not to pursue.
+            "out_of_scope": [
+                {"kind": x.kind, "key": x.key, "name": x.name, "reason": x.reason}
+                for x in report.out_of_scope
+            ],
             "blockers": [
                 {
                     "question_key": b.blocker.question,

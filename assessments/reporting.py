@@ -11,6 +11,7 @@ from assessments import caches
 from assessments.axis_names import AxisNames
 from assessments.evaluation import evaluate
 from assessments.models import Assessment, Question
+from assessments.scopes import Exclusion, find, read_exclusions
 from assessments.scoring import AssessmentResult, Blocker, ScopeResult, ScoringMethod
 
 
@@ -36,6 +37,53 @@ class BlockerRow:
 
 
 @dataclass(frozen=True)
+class SectionInfo:
+    """What a section says of itself, apart from its questions (Markdown texts, links)."""
+
+    key: str
+    title: str
+    help: str = ""
+    recommendations: str = ""
+    resources: tuple[tuple[str, str], ...] = ()  # (title, url), http or https only
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One next step, shown once however many of the blockers it applies to."""
+
+    text: str
+    markdown: bool  # a section's recommendations are Markdown; a question's plain text
+    questions: tuple[BlockerRow, ...]  # the blockers it applies to, most important first
+
+
+def merge_recommendations(
+    rows: list[BlockerRow], section_recommendations: dict[str, str]
+) -> list[Recommendation]:
+    """The next steps of `rows` (blockers, most important first), each text once.
+
+    A blocker brings its question's recommendation and its section's; the same text (ignoring
+    the whitespace around it) from several blockers is one step listing all of them, placed where
+    its first blocker is. Empty recommendations bring nothing.
+    """
+    order: dict[str, list[BlockerRow]] = {}
+    from_section: set[str] = set()
+    for row in rows:
+        own = row.blocker.recommendation.strip()
+        shared = section_recommendations.get(row.section_key, "").strip()
+        for text, is_section in ((own, False), (shared, True)):
+            if not text:
+                continue
+            found = order.setdefault(text, [])
+            if not found or found[-1] is not row:  # its own and its section's may be the same
+                found.append(row)
+            if is_section:
+                from_section.add(text)
+    return [
+        Recommendation(text, text in from_section, tuple(found)) for text, found in order.items()
+    ]
+
+
+@dataclass(frozen=True)
 class ScopeRow:
     kind: str
     key: str
@@ -44,6 +92,17 @@ class ScopeRow:
     scope: ScopeResult
     stage: StageInfo | None  # None: the method has no levels (progress), or no score (bands)
     blockers: list[BlockerRow]
+    # The next steps of `blockers`, each once (`merge_recommendations`).
+    recommendations: list[Recommendation] = field(default_factory=list)
+    excluded: Exclusion | None = None  # out of scope, with the organization's reason
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    kind: str  # "section", "layer" or "pillar"
+    key: str
+    name: str
+    reason: str
 
 
 @dataclass
@@ -63,6 +122,8 @@ class Report:
     core_label: str = ""  # the scale's label at the core minimum: "at least 'Defined'"
     # Whether some stage has a threshold of its own, so no single percentage is "the" threshold.
     own_thresholds: bool = False
+    # What the organization put out of scope, as (kind, key, name, reason), in the version's order.
+    out_of_scope: list[OutOfScope] = field(default_factory=list)
 
     @property
     def gated(self) -> bool:
@@ -107,9 +168,41 @@ class Words:
     names: AxisNames
     core_label: str
     own_thresholds: bool
+    section_info: dict[str, SectionInfo] = field(default_factory=dict)  # by key, in order
+
+    @property
+    def section_recommendations(self) -> dict[str, str]:
+        return {k: s.recommendations for k, s in self.section_info.items() if s.recommendations}
+
+
+def _resource_pairs(stored: object) -> tuple[tuple[str, str], ...]:
+    """A section's links that are links: a stored draft may hold anything (the rules refuse it
+    at publication), and a page must never link to what is not http or https."""
+    from assessments.questionnaire_file.rules import url_problem
+
+    if not isinstance(stored, list):
+        return ()
+    return tuple(
+        (str(item.get("title") or item["url"]), item["url"])
+        for item in stored
+        if isinstance(item, dict)
+        and isinstance(item.get("url"), str)
+        and url_problem(item["url"]) is None
+    )
+
+
+def section_info(section) -> SectionInfo:
+    return SectionInfo(
+        section.key,
+        section.title,
+        section.help,
+        section.recommendations,
+        _resource_pairs(section.resources),
+    )
 
 
 def _words(questionnaire) -> Words:
+    sections = [section_info(s) for s in questionnaire.sections.order_by("order")]
     return Words(
         stages=[
             StageInfo(
@@ -133,7 +226,8 @@ def _words(questionnaire) -> Words:
                 "key", "text", "section__title", "section__key"
             )
         },
-        sections=dict(questionnaire.sections.order_by("order").values_list("key", "title")),
+        sections={s.key: s.title for s in sections},
+        section_info={s.key: s for s in sections},
         names=questionnaire.axis_names,
         core_label=core_label(questionnaire),
         own_thresholds=questionnaire.stages.exclude(threshold=None)
@@ -153,6 +247,11 @@ def core_label(questionnaire) -> str:
     return level.label if level is not None else str(questionnaire.core_minimum)
 
 
+def words_of(questionnaire) -> Words:
+    """Read once per process for a published version, which never changes; a draft every time."""
+    return caches.published(questionnaire, "report-words", lambda: _words(questionnaire))
+
+
 def build_report(assessment: Assessment, *, blockers_per_scope: int = 5) -> Report:
     return report_from(
         assessment.questionnaire,
@@ -169,9 +268,13 @@ def report_from(
     assessment: Assessment | None = None,
     blockers_per_scope: int = 5,
 ) -> Report:
-    """A result of `questionnaire`, in words and charts; `assessment` is None for a preview."""
-    # Read once per process for a published version, which never changes; a draft every time.
-    words = caches.published(questionnaire, "report-words", lambda: _words(questionnaire))
+    """A result of `questionnaire`, in words and charts; `assessment` is None for a preview.
+
+    The assessment's out-of-scope sections, layers and pillars are named with their reason;
+    `result` was scored without their questions already (`evaluation.evaluate`).
+    """
+    exclusions = read_exclusions(assessment.scope_exclusions) if assessment else ()
+    words = words_of(questionnaire)
     stages, layers, pillars, texts = words.stages, words.layers, words.pillars, words.texts
 
     def rows_of(blockers, limit: int | None) -> list[BlockerRow]:
@@ -186,9 +289,16 @@ def report_from(
             for b in chosen
         ]
 
+    shared = words.section_recommendations
+
     def row(kind, key, name, description, scope: ScopeResult, limit) -> ScopeRow:
         stage = stages[scope.stage] if scope.stage is not None else None
-        return ScopeRow(kind, key, name, description, scope, stage, rows_of(scope.blockers, limit))
+        blockers = rows_of(scope.blockers, limit)
+        steps = merge_recommendations(blockers, shared)
+        excluded = find(exclusions, kind, key) if kind != "overall" else None
+        if excluded is not None:
+            return ScopeRow(kind, key, name, description, scope, None, [], [], excluded)
+        return ScopeRow(kind, key, name, description, scope, stage, blockers, steps)
 
     report = Report(
         assessment=assessment,
@@ -213,8 +323,24 @@ def report_from(
             for key, scope in result.sections.items()
         ],
     )
+    names = {
+        "section": words.sections,
+        "layer": {x.key: x.name for x in layers},
+        "pillar": {x.key: x.name for x in pillars},
+    }
+    report.out_of_scope = [
+        OutOfScope(str(e.kind), e.key, names[e.kind].get(e.key, e.key), e.reason)
+        for kind in ("section", "layer", "pillar")
+        for key in names[kind]
+        if (e := find(exclusions, kind, key)) is not None
+    ]
     report.charts = _charts(report, layers, pillars)
     return report
+
+
+def _shown_score(row: ScopeRow) -> float | None:
+    """No score is drawn for a scope out of scope: it is not measured."""
+    return None if row.excluded else row.scope.score
 
 
 def _charts(report: Report, layers, pillars) -> dict:
@@ -237,7 +363,7 @@ def _charts(report: Report, layers, pillars) -> dict:
         out["sections"] = charts.scope_bars(
             "section-progress",
             _("Progress per section"),
-            [(r.name, r.scope.score, None) for r in report.sections],
+            [(r.name, _shown_score(r), None) for r in report.sections],
             stage_word=word,
         )
     # An axis with a single value has no profile to draw: its one score is in the tables.
@@ -245,14 +371,14 @@ def _charts(report: Report, layers, pillars) -> dict:
         out["pillars"] = charts.radar(
             "pillar-radar",
             _("Score per %(pillar)s") % {"pillar": names.pillar_lower},
-            [(r.name, r.scope.score, r.scope.stage) for r in report.pillars],
+            [(r.name, _shown_score(r), r.scope.stage) for r in report.pillars],
             stage_word=word,
         )
     if len(report.layers) > 1:
         out["layers"] = charts.radar(
             "layer-radar",
             _("Score per %(layer)s") % {"layer": names.layer_lower},
-            [(r.name, r.scope.score, r.scope.stage) for r in report.layers],
+            [(r.name, _shown_score(r), r.scope.stage) for r in report.layers],
             stage_word=word,
         )
     if len(report.layers) < 2 or len(report.pillars) < 2:

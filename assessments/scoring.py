@@ -10,7 +10,8 @@ assessments/scoring_methods/, the plain data they share in assessments/scoring_m
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 
 from assessments.scoring_methods.gated import assess_gated, core_minimums
 from assessments.scoring_methods.levelless import assess_levelless
@@ -183,12 +184,35 @@ def _validate_questions(model: ModelSpec) -> None:
         _validate_question(model, question, layers, pillars, minimums)
 
 
-def assess(model: ModelSpec, answers: Iterable[AnswerSpec]) -> AssessmentResult:
+def _without(
+    model: ModelSpec, by_question: dict[str, AnswerSpec], excluded: Collection[str]
+) -> tuple[ModelSpec, dict[str, AnswerSpec]]:
+    """The model and answers with the `excluded` questions gone, as if never written."""
+    excluded = frozenset(excluded)
+    if not excluded:
+        return model, by_question
+    unknown = excluded - {question.key for question in model.questions}
+    if unknown:
+        raise ValueError(f"excluded questions {sorted(unknown)!r} are not in the model")
+    kept = tuple(question for question in model.questions if question.key not in excluded)
+    answers = {key: answer for key, answer in by_question.items() if key not in excluded}
+    return replace(model, questions=kept), answers
+
+
+def assess(
+    model: ModelSpec, answers: Iterable[AnswerSpec], *, excluded: Collection[str] = ()
+) -> AssessmentResult:
     """Score every scope (overall, each layer, each pillar, each cell, and for `progress` each
-    section) of one assessment, by the model's method."""
+    section) of one assessment, by the model's method.
+
+    `excluded`: keys of questions the organization put out of scope (docs/scoring.md, "Out of
+    scope"). They leave every gate and denominator: the result is the one of the model without
+    them, their answers ignored. The whole model and every answer are still validated.
+    """
     _validate_model(model)
     by_question = _index_answers(model, answers)
     _validate_questions(model)
+    model, by_question = _without(model, by_question, excluded)
     method = ScoringMethod(model.method)
     # Only progress reports sections: the other methods skip their scopes entirely.
     n_sections = len(model.sections) if method is ScoringMethod.PROGRESS else 0

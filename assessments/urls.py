@@ -14,6 +14,7 @@ from assessments.views.preview import (
     preview_section,
     preview_start,
 )
+from assessments.views.scope import assessment_scope
 from assessments.views.upgrade import assessment_upgrade
 
 app_name = "assessments"
@@ -72,6 +73,7 @@ urlpatterns = [
     path(assessment + "submit/", answering.assessment_submit, name="assessment_submit"),
     path(assessment + "reopen/", answering.assessment_reopen, name="assessment_reopen"),
     path(assessment + "delete/", answering.assessment_delete, name="assessment_delete"),
+    path(assessment + "scope/", assessment_scope, name="assessment_scope"),
     # Results and exports
     path(assessment + "results/", results.results, name="results"),
     path(assessment + "export/answers.csv", results.export_answers_csv, name="export_answers_csv"),

@@ -173,10 +173,11 @@ class TargetRow:
     score: float | None
     target_level: int | None
     target_name: str
+    out_of_scope: str = ""  # the organization's reason, when it chose not to pursue the scope
 
     @property
     def gap(self) -> int | None:
-        if self.stage is None or self.target_level is None:
+        if self.out_of_scope or self.stage is None or self.target_level is None:
             return None
         return self.target_level - self.stage.level
 
@@ -280,6 +281,7 @@ def _target_rows(strategy: Strategy, report: Report | None) -> list[TargetRow]:
                     row.stage,
                     row.scope.score,
                     *target(chosen.get(row.key)),
+                    out_of_scope=row.excluded.reason if row.excluded else "",
                 )
             )
     return rows

@@ -257,6 +257,13 @@ def _targets(context: dict) -> list[str]:
                     _score(row.score),
                     _stage(row.target_level, row.target_name),
                 ]
+                if not row.out_of_scope
+                else [
+                    f"{names.of_kind(row.kind)}: {row.name}",
+                    _("Out of scope: %(reason)s") % {"reason": row.out_of_scope},
+                    "–",
+                    "–",
+                ]
                 for row in rows
             ],
             ["---", "---", "---:", "---"],

@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.reporting import Report
+from assessments.reporting import BlockerRow, Recommendation, Report
 from strategy.models import GENERATED_KEY, RoadmapItem, Section, Strategy
 
 __all__ = [
@@ -25,6 +25,9 @@ __all__ = [
 ]
 
 ROADMAP_DRAFT_SIZE = 8
+# RoadmapItem's columns: title max_length, why max_length.
+TITLE_LENGTH = 300
+WHY_LENGTH = 5000
 
 
 def next_quarters(start: date, count: int) -> list[str]:
@@ -97,12 +100,21 @@ def where_we_stand_markdown(report: Report) -> str:
     else:
         lines += [_("| Scope | Score |"), "|---|---|"]
     for row in report.layers + report.pillars + report.sections:
+        if row.excluded is not None:
+            out = _("out of scope")
+            lines.append(
+                f"| {cell(row.name)} | {out} |" + (f" {out} |" if report.has_stages else "")
+            )
+            continue
         score = "–" if row.scope.score is None else str(_whole(row.scope.score))
         if not report.has_stages:
             lines.append(f"| {cell(row.name)} | {score} |")
             continue
         stage = f"{row.stage.level} · {cell(row.stage.name)}" if row.stage else "–"
         lines.append(f"| {cell(row.name)} | {stage} | {score} |")
+    if report.out_of_scope:
+        lines += ["", _("We chose not to pursue these; their questions count nowhere above:"), ""]
+        lines += [f"- {cell(item.name)}: {plain(item.reason)}" for item in report.out_of_scope]
     if report.gated and report.next_stage is not None and overall.blockers:
         lines += [
             "",
@@ -118,36 +130,64 @@ def where_we_stand_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _why(report: Report, row: BlockerRow) -> str:
+    blocker = row.blocker
+    if not report.gated:
+        return _("Raises the score: “%(question)s” (scored %(score)s of %(max)s).") % {
+            "question": row.text,
+            "score": blocker.score,
+            "max": blocker.max_score,
+        }
+    return _("Blocks %(stage)s %(level)s: “%(question)s” (%(state)s).") % {
+        "stage": report.names.stage_lower,
+        "level": blocker.stage,
+        "question": row.text,
+        "state": _("a core practice below “%(label)s”") % {"label": report.core_label}
+        if blocker.gating
+        else _("scored %(score)s of %(max)s") % {"score": blocker.score, "max": blocker.max_score},
+    }
+
+
+def _title(text: str) -> str:
+    """A roadmap item's action from a recommendation: one line, cut to the column's length."""
+    line = " ".join(text.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1] + "…"
+
+
+def roadmap_steps(report: Report) -> list[tuple[str, tuple[BlockerRow, ...]]]:
+    """The overall blockers' next steps, most important first, each text once with the blockers
+    it applies to (`merge_recommendations`); a blocker without any recommendation is a step of
+    its own, named by its question."""
+    steps_of: dict[int, list[Recommendation]] = {}
+    for step in report.overall.recommendations:
+        for row in step.questions:
+            steps_of.setdefault(id(row), []).append(step)
+    steps: list[tuple[str, tuple[BlockerRow, ...]]] = []
+    seen: set[int] = set()
+    for row in report.overall.blockers:
+        for step in steps_of.get(id(row), ()):
+            if id(step) not in seen:
+                seen.add(id(step))
+                steps.append((step.text, step.questions))
+        if id(row) not in steps_of:
+            steps.append((row.text, (row,)))
+    return steps
+
+
 def roadmap_draft(report: Report, strategy: Strategy) -> list[RoadmapItem]:
-    """Action items from the blockers of the next stage, most important first."""
+    """Action items from the blockers of the next stage, most important first: one per
+    recommendation, however many practices share it, linked to all of them."""
     quarters = next_quarters(timezone.now().date(), 4)
     items = []
-    for index, row in enumerate(report.overall.blockers[:ROADMAP_DRAFT_SIZE]):
-        blocker = row.blocker
-        if not report.gated:
-            why = _("Raises the score: “%(question)s” (scored %(score)s of %(max)s).") % {
-                "question": row.text,
-                "score": blocker.score,
-                "max": blocker.max_score,
-            }
-        else:
-            why = _("Blocks %(stage)s %(level)s: “%(question)s” (%(state)s).") % {
-                "stage": report.names.stage_lower,
-                "level": blocker.stage,
-                "question": row.text,
-                "state": _("a core practice below “%(label)s”") % {"label": report.core_label}
-                if blocker.gating
-                else _("scored %(score)s of %(max)s")
-                % {"score": blocker.score, "max": blocker.max_score},
-            }
+    for index, (text, rows) in enumerate(roadmap_steps(report)[:ROADMAP_DRAFT_SIZE]):
         items.append(
             RoadmapItem(
                 strategy=strategy,
                 order=index,
-                title=blocker.recommendation[:300] or row.text[:300],
-                why=why,
+                title=_title(text),
+                why=" ".join(_why(report, row) for row in rows)[:WHY_LENGTH],
                 target_quarter=quarters[min(index // 2, len(quarters) - 1)],
-                question_keys=[blocker.question],
+                question_keys=list(dict.fromkeys(row.blocker.question for row in rows)),
             )
         )
     return items

@@ -17,6 +17,7 @@ from assessments.models import (
     Section,
     Stage,
 )
+from assessments.questionnaire_file import rules
 from assessments.questionnaire_file.rules import KEY_PATTERN
 
 # --- Forms ----------------------------------------------------------------------------------------
@@ -304,3 +305,90 @@ class AnswerOptionFormSet(SwapSafeInlineFormSet):
         if problems:
             raise ValidationError(problems)
         super().clean()
+
+
+class ResourcesField(forms.CharField):
+    """A section's links as an author types them: one per line, "Title | https://...".
+
+    Stored as the JSON list the questionnaire file holds; every line is checked by the same
+    rules as the file (`rules.url_problem`), each problem naming its line and value.
+    """
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 80})
+    SEPARATOR = " | "
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("One link per line: a title, ' | ', then an http:// or https:// address."),
+        )
+        super().__init__(strip=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(
+                f"{item.get('title', '')}{self.SEPARATOR}{item.get('url', '')}"
+                if isinstance(item, dict)
+                else str(item)
+                for item in value
+            )
+        return value
+
+    def to_python(self, value) -> list[dict[str, str]]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        resources, problems = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, separator, url = line.rpartition("|")
+            title, url = title.strip(), url.strip()
+            if not separator or not title:
+                problems.append(
+                    _("Line %(n)s (%(line)r): write a title, ' | ', then the address.")
+                    % {"n": number, "line": line.strip()}
+                )
+                continue
+            problem = rules.url_problem(url)
+            if problem is None and len(title) > rules.RESOURCE_TITLE_LENGTH:
+                problem = f"the title has {len(title)} characters; at most "
+                problem += str(rules.RESOURCE_TITLE_LENGTH)
+            if problem is not None:
+                problems.append(_("Line %(n)s: %(problem)s") % {"n": number, "problem": problem})
+                continue
+            resources.append({"title": title, "url": url})
+        if len(resources) > rules.MAX_RESOURCES:
+            problems.append(
+                _("%(n)s links; a section may list at most %(max)s.")
+                % {"n": len(resources), "max": rules.MAX_RESOURCES}
+            )
+        if problems:
+            raise ValidationError(problems, code="resources")
+        return resources
+
+    def validate(self, value) -> None:
+        # Emptiness is fine, and to_python has checked every line.
+        pass
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.to_python(data) != (initial or [])
+        except ValidationError:
+            return True
+
+
+class SectionForm(PartForm):
+    resources = ResourcesField(label=_("Resources"))
+
+    class Meta:
+        model = Section
+        fields = [
+            "questionnaire",
+            "order",
+            "key",
+            "title",
+            "description",
+            "help",
+            "recommendations",
+            "resources",
+        ]

@@ -29,6 +29,7 @@ from assessments.admin.forms import (
     KeyPatternForm,
     PartForm,
     QuestionForm,
+    SectionForm,
 )
 from assessments.admin.freeze import FrozenInline, FrozenWhenPublished
 from assessments.models import (
@@ -95,7 +96,23 @@ class ScaleLevelAdmin(PartAdmin):
 
 @admin.register(Section)
 class SectionAdmin(PartAdmin):
+    form = SectionForm
     list_display = ["title", "key", "order", "questionnaire"]
+    fieldsets = [
+        (None, {"fields": ["questionnaire", ("order", "key"), "title", "description"]}),
+        (
+            _("About this section"),
+            {
+                "fields": ["help", "recommendations", "resources"],
+                "description": _(
+                    "Shared by every question of the section, instead of copied onto each: "
+                    "the help and the links show on the section's page, the recommendations "
+                    "wherever one of its questions holds the organization back. Markdown."
+                ),
+            },
+        ),
+    ]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 5})}}
 
 
 class AnswerOptionInline(FrozenInline, admin.TabularInline):

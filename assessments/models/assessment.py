@@ -52,6 +52,11 @@ class Assessment(models.Model):
     # questionnaire it names one state of the answers exactly, so whatever is computed from them
     # (summary, rendered results, PDF) can be kept under it without reading them.
     answers_revision = models.PositiveIntegerField(default=0, editable=False)
+    # The sections, layers and pillars the organization chose not to pursue, each with its
+    # reason: [{"kind", "key", "reason", "by", "at"}] (assessments.scopes). Kept on the row, not
+    # in a table of its own, so every page that reads the assessment has them without a query.
+    # A change moves `answers_revision`, as the results computed from the answers change too.
+    scope_exclusions = models.JSONField(default=list, blank=True, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -136,6 +141,55 @@ class Assessment(models.Model):
             )
             AnswerChange.objects.record([confirmed], AnswerChange.How.CONFIRMED, user)
         return True
+
+    @property
+    def exclusions(self):
+        from assessments.scopes import read_exclusions
+
+        return read_exclusions(self.scope_exclusions)
+
+    def change_scope(self, kind: str, key: str, reason: str | None, user, *, known) -> None:
+        """Put (`kind`, `key`) out of scope for `reason`, or back in scope (`reason` None).
+
+        Read and written under a row lock, so two owners' changes never lose one another; the
+        answers revision moves in the same UPDATE, so every result kept under it is redone.
+        Raises `scopes.ScopeError` naming what is wrong.
+        """
+        from assessments import scopes
+
+        with transaction.atomic():
+            stored = (
+                Assessment.objects.select_for_update()
+                .values_list("scope_exclusions", flat=True)
+                .get(pk=self.pk)
+            )
+            current = scopes.read_exclusions(stored)
+            if reason is None:
+                changed = scopes.without_exclusion(current, kind, key)
+            else:
+                changed = scopes.with_exclusion(
+                    current,
+                    kind,
+                    key,
+                    reason,
+                    known=known,
+                    by=getattr(user, "username", ""),
+                    at=timezone.now().isoformat(timespec="seconds"),
+                )
+            if changed == current:
+                return
+            data = [e.as_data() for e in changed]
+            now = timezone.now()
+            Assessment.objects.filter(pk=self.pk).update(
+                scope_exclusions=data,
+                answers_revision=F("answers_revision") + 1,
+                updated_at=now,
+            )
+        self.scope_exclusions = data
+        self.answers_revision = Assessment.objects.values_list("answers_revision", flat=True).get(
+            pk=self.pk
+        )
+        self.updated_at = now
 
     def submit(self) -> None:
         self.status = self.Status.SUBMITTED

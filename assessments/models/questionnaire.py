@@ -358,6 +358,21 @@ class Section(QuestionnairePart):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # What the section is about, shared by its questions instead of copied onto each of them:
+    # Markdown, sanitized when shown (strategy.markdown.render_markdown).
+    help = models.TextField(
+        _("help"), blank=True, help_text=_("Markdown: why this area matters, how to read it.")
+    )
+    recommendations = models.TextField(
+        _("recommendations"),
+        blank=True,
+        help_text=_(
+            "Markdown: what to do next in this area; shown wherever a question of the section "
+            "holds the organization back."
+        ),
+    )
+    # [{"title": ..., "url": ...}], http or https only (questionnaire_file.rules).
+    resources = models.JSONField(_("resources"), default=list, blank=True)
 
     class Meta:
         ordering = ["questionnaire", "order"]

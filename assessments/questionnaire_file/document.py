@@ -69,11 +69,23 @@ class QuestionDoc:
 
 
 @dataclass
+class ResourceDoc:
+    """A link a section points its readers to; http or https only (`rules.problems`)."""
+
+    title: str
+    url: str
+
+
+@dataclass
 class SectionDoc:
     key: str
     title: str
     description: str
     questions: list[QuestionDoc]
+    # Markdown, shared by the section's questions instead of copied onto each of them.
+    help: str = ""
+    recommendations: str = ""
+    resources: list[ResourceDoc] = field(default_factory=list)
 
 
 @dataclass
@@ -306,6 +318,34 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
     )
 
 
+_SECTION_FIELDS = {
+    "key",
+    "title",
+    "description",
+    "help",
+    "recommendations",
+    "resources",
+    "questions",
+}
+
+
+def _resources(r: _Reader, data: dict, where: str) -> list[ResourceDoc]:
+    """A section's links; their URLs and lengths are rules (`rules.problems`)."""
+    if "resources" not in data:
+        return []
+    resources = []
+    for index, item in enumerate(r.items(data, "resources", where)):
+        at = f"{where}.resources[{index}]"
+        fields = r.mapping(item, at, {"title", "url"})
+        resources.append(
+            ResourceDoc(
+                title=r.text(fields, "title", at, required=True),
+                url=r.text(fields, "url", at, required=True),
+            )
+        )
+    return resources
+
+
 _TOP_FIELDS = {
     "format",
     "key",
@@ -362,12 +402,15 @@ def parse_document(text: str) -> QuestionnaireDoc:
 
     for index, item in enumerate(r.items(top, "sections", "")):
         at = _where("sections", index, item)
-        data = r.mapping(item, at, {"key", "title", "description", "questions"})
+        data = r.mapping(item, at, _SECTION_FIELDS)
         section = SectionDoc(
             key=r.key(data, at),
             title=r.text(data, "title", at, required=True),
             description=r.text(data, "description", at, required=False),
             questions=[],
+            help=r.text(data, "help", at, required=False),
+            recommendations=r.text(data, "recommendations", at, required=False),
+            resources=_resources(r, data, at),
         )
         for q_index, q_item in enumerate(r.items(data, "questions", at)):
             q_at = f"{at}.{_where('questions', q_index, q_item)}"
@@ -491,6 +534,13 @@ def dump_document(doc: QuestionnaireDoc) -> str:
         item: dict[str, Any] = {"key": section.key, "title": section.title}
         if section.description:
             item["description"] = section.description
+        # Left out when empty, so files from before they existed export unchanged.
+        if section.help:
+            item["help"] = section.help
+        if section.recommendations:
+            item["recommendations"] = section.recommendations
+        if section.resources:
+            item["resources"] = [{"title": x.title, "url": x.url} for x in section.resources]
         item["questions"] = [
             _question_data(q, doc.scale, bool(doc.layers)) for q in section.questions
         ]

@@ -19,12 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from assessments.questionnaire_file.document import (
         OptionDoc,
         QuestionDoc,
         QuestionnaireDoc,
+        SectionDoc,
         TaxonDoc,
     )
 
@@ -64,6 +66,12 @@ NAME_LENGTH = 120
 TITLE_LENGTH = 200
 LABEL_LENGTH = 200
 LANGUAGE_LENGTH = 16
+# A section's own content: Markdown texts and links (Section.help, .recommendations, .resources).
+MARKDOWN_LENGTH = 20_000
+MAX_RESOURCES = 20
+RESOURCE_TITLE_LENGTH = 200
+URL_LENGTH = 1000
+URL_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
@@ -278,6 +286,49 @@ def _taxon_rules(
     _unique(c, list_name, label, [t.key for t in taxa])
 
 
+def url_problem(url: str) -> str | None:
+    """What is wrong with a resource's link, or None: an absolute http or https URL, whole.
+
+    Anything else (javascript:, data:, a relative path, a URL with spaces) is refused rather
+    than repaired: the page shows it as a link, so it must lead where it says.
+    """
+    if not url.strip():
+        return "the URL is empty"
+    if len(url) > URL_LENGTH:
+        return f"the URL has {len(url)} characters; at most {URL_LENGTH}"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return f"URL {url!r} contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"URL {url!r} cannot be read"
+    if parts.scheme.lower() not in URL_SCHEMES:
+        scheme = parts.scheme or "none"
+        return f"URL {url!r} must start with http:// or https:// (scheme {scheme!r})"
+    if not parts.hostname:
+        return f"URL {url!r} names no host"
+    return None
+
+
+def _section_content_rules(c: _Collector, path: str, item: str, section: SectionDoc) -> None:
+    for name, value in (("help", section.help), ("recommendations", section.recommendations)):
+        _text_rules(c, path, item, name, value, required=False, length=MARKDOWN_LENGTH)
+    if len(section.resources) > MAX_RESOURCES:
+        c.add(
+            path,
+            item,
+            f"{len(section.resources)} resources; a section may list at most {MAX_RESOURCES}",
+        )
+    for index, resource in enumerate(section.resources):
+        at, what = f"{path}.resources[{index}]", f"{item} resource {index + 1}"
+        _text_rules(
+            c, at, what, "title", resource.title, required=True, length=RESOURCE_TITLE_LENGTH
+        )
+        problem = url_problem(resource.url)
+        if problem is not None:
+            c.add(at, what, problem)
+
+
 def _section_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
     if not doc.sections:
         c.add("sections", "Sections", "0 sections; a questionnaire needs at least 1")
@@ -287,6 +338,7 @@ def _section_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
         _text_rules(c, path, item, "title", section.title, required=True, length=TITLE_LENGTH)
         if not section.questions:
             c.add(path, item, "has no questions; a section needs at least 1")
+        _section_content_rules(c, path, item, section)
     _unique(c, "sections", "Section", [s.key for s in doc.sections])
 
 

@@ -21,6 +21,7 @@ from assessments.questionnaire_file.document import (
     OptionDoc,
     QuestionDoc,
     QuestionnaireDoc,
+    ResourceDoc,
     SectionDoc,
     TaxonDoc,
     dump_document,
@@ -113,6 +114,9 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             key=s.key,
             title=s.title,
             description=s.description,
+            help=s.help,
+            recommendations=s.recommendations,
+            resources=[{"title": x.title, "url": x.url} for x in s.resources],
         )
         for i, s in enumerate(doc.sections)
     )
@@ -214,10 +218,32 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
         layers=[taxon(x) for x in questionnaire.layers.order_by("order")],
         pillars=[taxon(x) for x in questionnaire.pillars.order_by("order")],
         sections=[
-            SectionDoc(s.key, s.title, s.description, questions_by_section[s.pk])
+            SectionDoc(
+                s.key,
+                s.title,
+                s.description,
+                questions_by_section[s.pk],
+                help=s.help,
+                recommendations=s.recommendations,
+                resources=_resources(s.resources),
+            )
             for s in questionnaire.sections.order_by("order")
         ],
     )
+
+
+def _resources(stored: object) -> list[ResourceDoc]:
+    """A section's stored links as the file holds them; what is not a link is kept as an empty
+    one, for the rules to name (the admin's form only stores links, but the column is JSON)."""
+    if not isinstance(stored, list):
+        return [ResourceDoc("", "")] if stored else []
+    out = []
+    for item in stored:
+        if isinstance(item, dict):
+            out.append(ResourceDoc(str(item.get("title", "")), str(item.get("url", ""))))
+        else:
+            out.append(ResourceDoc("", ""))
+    return out
 
 
 def _band(stage: Stage) -> tuple[int, int] | None:

@@ -38,6 +38,8 @@ from assessments.answering import (
 from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
 from assessments.models import Answer, Assessment, Membership, Question, Questionnaire, Section
+from assessments.reporting import section_info
+from assessments.scopes import Exclusion, find
 
 # The fields of a question's form that make it worth saving when the whole section is sent.
 SENT = ("choice", "comment", "evidence_url")
@@ -270,6 +272,8 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
     context = {
         **answering.context,
         "section": section,
+        "about": section_info(section),
+        "out_of_scope": _out_of_scope(answering, section),
         "section_url": sections[index].url,
         "results_url": answering.results_url,
         "sections": sections,
@@ -282,6 +286,12 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
         "section_unreviewed": sections[index].unreviewed,
     }
     return render(request, "assessments/section.html", context, status=status)
+
+
+def _out_of_scope(answering: Answering, section: Section) -> Exclusion | None:
+    """The section's exclusion, when its assessment (not a preview) put it out of scope."""
+    assessment = answering.context.get("assessment")
+    return find(assessment.exclusions, "section", section.key) if assessment else None
 
 
 def answer_question(request, answering: Answering, question: Question) -> HttpResponse:
