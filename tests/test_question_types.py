@@ -384,3 +384,12 @@ def test_the_upgrade_never_moves_an_answer_to_another_type(client, owner, typed)
     target = load_text(_next_version(retype), publish=True)
     dropped = {d.answer.question.key: d for d in plan_upgrade(typed, target).dropped}
     assert dropped["tools"].reason == DropReason.TYPE_CHANGED
+
+
+def test_the_results_page_shows_a_checklist_score_without_long_decimals(client, owner, typed):
+    client.force_login(owner)
+    tools = q(typed, "tools")
+    # The scanner alone: 2 of 4 weights, half of the scale's 4; a checker alone: 1 of 4.
+    client.post(save_url(typed, tools), boxes_data(tools, "License checker"), **HTMX)
+    page = client.get(reverse("assessments:results", args=[typed.organization.slug, typed.pk]))
+    assert "Scored 1 of 4." in page.content.decode()
