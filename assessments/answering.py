@@ -15,9 +15,10 @@ from typing import Any, Protocol
 from django.db import transaction
 
 from assessments import caches
-from assessments.forms.answers import Start
+from assessments.evaluation import answer_spec
+from assessments.forms.answers import BOXES_PREFIX, Start, boxes_choice
 from assessments.models import Answer, Assessment, Question, Questionnaire, ResumePoint, Section
-from assessments.scoring import AnswerKind, AnswerSpec
+from assessments.scoring import AnswerSpec, ModelSpec
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Structure:
     numbers: dict[int, int]  # by question pk: numbers run on across sections, from 1
 
     def total(self, section: Section) -> int:
-        return len(self.section_questions[section.pk])
+        """How many of the section's questions count as answerable: free text does not."""
+        return sum(question.is_scored for question in self.section_questions[section.pk])
 
     def following(self, section: Section) -> Section | None:
         return next((s for s in self.sections if s.order > section.order), None)
@@ -71,11 +73,29 @@ def _build_structure(questionnaire: Questionnaire) -> Structure:
     )
 
 
-def choice_of(kind: str, option: object | None) -> str:
-    """An answer's choice as the form names it: the option's pk, a kind, or "" for a note."""
+def choice_of(kind: str, option: object | None, boxes: Sequence[int] = ()) -> str:
+    """An answer's choice as the form names it: the option's pk, the boxes checked
+    (`boxes_choice`), a kind, or "" for a note."""
     if kind == Answer.Kind.NOTE:
         return ""
+    if kind == Answer.Kind.CHECKED:
+        return boxes_choice(boxes)
     return str(getattr(option, "pk", "")) if kind == Answer.Kind.OPTION else str(kind)
+
+
+def boxes_label(question: Question, boxes: Sequence[int]) -> str:
+    """The boxes checked, in words: their labels in the question's order."""
+    checked = set(boxes)
+    return ", ".join(o.label for o in question.options.all() if o.pk in checked)
+
+
+def answer_label(question: Question, kind: str, option, boxes: Sequence[int] = ()) -> str:
+    """What an answer says, in words: the option, the boxes checked, or what the kind means."""
+    if kind == Answer.Kind.OPTION:
+        return option.label
+    if kind == Answer.Kind.CHECKED:
+        return boxes_label(question, boxes)
+    return str(Answer.Kind(kind).label)
 
 
 # The texts of an answer, which two people may change at once.
@@ -97,19 +117,15 @@ class Conflict:
     def their_text(self) -> str:
         return getattr(self.theirs, self.field) if self.field != "choice" else ""
 
-    @staticmethod
-    def label(kind: str, option) -> str:
-        if kind == Answer.Kind.OPTION:
-            return option.label
-        return str(Answer.Kind(kind).label)
-
     @property
     def their_label(self) -> str:
-        return self.label(self.theirs.kind, self.theirs.option)
+        theirs = self.theirs
+        return answer_label(self.question, theirs.kind, theirs.option, theirs.boxes)
 
     @property
     def my_label(self) -> str:
-        return self.label(self.mine["kind"], self.mine["option"])
+        mine = self.mine
+        return answer_label(self.question, mine["kind"], mine["option"], mine.get("boxes", ()))
 
 
 class AnswerConflict(Exception):
@@ -125,12 +141,15 @@ def _merged(theirs: Answer, mine: dict, changed: frozenset[str]) -> dict | None:
     values: dict[str, Any] = {
         "kind": theirs.kind,
         "option": theirs.option,
+        "boxes": theirs.boxes,
         "reason": theirs.reason,
         "comment": theirs.comment,
         "evidence_url": theirs.evidence_url,
     }
     if "choice" in changed:
-        values.update(kind=mine["kind"], option=mine["option"], reason=mine["reason"])
+        values.update(
+            kind=mine["kind"], option=mine["option"], boxes=mine["boxes"], reason=mine["reason"]
+        )
     for name in ("reason", "comment", "evidence_url"):
         if name in changed:
             values[name] = mine[name]
@@ -263,8 +282,8 @@ class AssessmentAnswers:
             if theirs is None:  # removed since: nothing to overwrite
                 version = 0
                 continue
-            their_choice = choice_of(theirs.kind, theirs.option)
-            my_choice = choice_of(values["kind"], values["option"])
+            their_choice = choice_of(theirs.kind, theirs.option, theirs.boxes)
+            my_choice = choice_of(values["kind"], values["option"], values["boxes"])
             if (
                 "choice" in start.changed
                 and their_choice != my_choice
@@ -353,7 +372,7 @@ class SessionAnswers:
         for question, values in answers:
             option = values["option"]
             self.entries[question.key] = {
-                "choice": str(option.pk) if option is not None else str(values["kind"]),
+                "choice": choice_of(values["kind"], option, values["boxes"]) or Answer.Kind.NOTE,
                 "reason": values["reason"],
                 "comment": values["comment"],
                 "evidence_url": values["evidence_url"],
@@ -364,17 +383,19 @@ class SessionAnswers:
         self.session[session_key(self.questionnaire.pk)] = dict(self.entries)
         return written
 
-    def answer_specs(self) -> list[AnswerSpec]:
-        """The answers as the scoring engine takes them."""
+    def answer_specs(self, model: ModelSpec) -> list[AnswerSpec]:
+        """The answers as the scoring engine takes them, for `model` (this version's)."""
+        questions = {question.key: question for question in model.questions}
         specs = []
         for question in self.structure.questions.values():
             answer = self.by_question.get(question.pk)
             if answer is None or answer.kind == Answer.Kind.NOTE:
                 continue
-            if answer.option is not None:  # an answer of kind "option", by the model's constraint
-                specs.append(AnswerSpec(question.key, AnswerKind.OPTION, answer.option.score))
-            else:
-                specs.append(AnswerSpec(question.key, AnswerKind(answer.kind)))
+            spec = questions.get(question.key)
+            if spec is None:  # free text: never scored
+                continue
+            score = answer.option.score if answer.option is not None else None
+            specs.append(answer_spec(spec, answer.kind, score, answer.boxes))
         return specs
 
 
@@ -382,7 +403,16 @@ def _answer_of(question: Question, entry: dict) -> Answer | None:
     """A session entry as an (unsaved) answer, or None if the question no longer allows it."""
     choice = entry.get("choice")
     option = None
-    if choice == Answer.Kind.DONT_KNOW:
+    boxes: list[int] = []
+    if not isinstance(choice, str):
+        return None
+    if choice.startswith(BOXES_PREFIX) and question.is_checklist:
+        kind = Answer.Kind.CHECKED
+        ids = {o.pk for o in question.options.all()}
+        boxes = [int(pk) for pk in choice.removeprefix(BOXES_PREFIX).split(",") if pk.isdigit()]
+        if not boxes or not set(boxes) <= ids:
+            return None
+    elif choice == Answer.Kind.DONT_KNOW:
         kind = Answer.Kind.DONT_KNOW
     elif choice == Answer.Kind.NOT_APPLICABLE and question.allows_not_applicable:
         kind = Answer.Kind.NOT_APPLICABLE
@@ -397,6 +427,7 @@ def _answer_of(question: Question, entry: dict) -> Answer | None:
         question=question,
         kind=kind,
         option=option,
+        boxes=boxes,
         reason=entry.get("reason", ""),
         comment=entry.get("comment", ""),
         evidence_url=entry.get("evidence_url", ""),

@@ -6,12 +6,13 @@ A published questionnaire never changes, so its `ModelSpec` is built once per pr
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Max
 
 from assessments import caches
-from assessments.models import Answer, Assessment, Questionnaire
+from assessments.models import Answer, AnswerOption, Assessment, Question, Questionnaire
 from assessments.scopes import excluded_questions, read_exclusions
 from assessments.scoring import (
     AnswerKind,
@@ -23,6 +24,7 @@ from assessments.scoring import (
     StageSpec,
     assess,
 )
+from assessments.scoring_methods.question_types import checklist_fraction, on_scale
 
 
 def model_spec(questionnaire: Questionnaire) -> ModelSpec:
@@ -52,8 +54,10 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
     )
     layers = tuple(questionnaire.layers.order_by("order").values_list("key", flat=True))
     pillars = tuple(questionnaire.pillars.order_by("order").values_list("key", flat=True))
-    rows = (
-        questionnaire.questions.order_by("order")
+    # Free text is never scored: the engine never sees it, so it is in no denominator.
+    rows = list(
+        questionnaire.questions.exclude(type=Question.Type.TEXT)
+        .order_by("order")
         .annotate(max_score=Max("options__score"))
         .values(
             "key",
@@ -66,8 +70,23 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             "text",
             "recommendation",
             "section__key",
+            "type",
+            "pk",
         )
     )
+    # A checklist scores on the version's scale: up to its highest score (`question_types`).
+    boxes: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    top = 0
+    if any(row["type"] == Question.Type.CHECKLIST for row in rows):
+        top = questionnaire.scale_levels.aggregate(top=Max("score"))["top"] or 0
+        for box in (
+            AnswerOption.objects.filter(
+                question__questionnaire=questionnaire, question__type=Question.Type.CHECKLIST
+            )
+            .order_by("question_id", "order", "pk")
+            .values("question_id", "pk", "weight")
+        ):
+            boxes[box["question_id"]].append((box["pk"], box["weight"]))
     questions = tuple(
         QuestionSpec(
             key=row["key"],
@@ -76,10 +95,11 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             layer=row["layer__key"],
             weight=float(row["weight"]),
             core=row["is_core"],
-            max_score=row["max_score"] or 0,
+            max_score=(top if row["type"] == Question.Type.CHECKLIST else row["max_score"]) or 0,
             text=row["text"],
             recommendation=row["recommendation"],
             section=row["section__key"],
+            boxes=tuple(boxes.get(row["pk"], ())),
         )
         for row in rows
     )
@@ -97,15 +117,24 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
     )
 
 
-def answer_specs(assessment: Assessment) -> list[AnswerSpec]:
-    rows = (
-        Answer.objects.chosen()
-        .filter(assessment=assessment, respondent__isnull=True)
-        .values_list("question__key", "kind", "option__score")
-    )
+def answer_spec(
+    question: QuestionSpec, kind: str, score: float | None, boxes: list[int] | None
+) -> AnswerSpec:
+    """One stored answer as the engine takes it: a checklist's boxes become a score."""
+    if kind == Answer.Kind.CHECKED:
+        fraction = checklist_fraction(boxes or [], dict(question.boxes))
+        return AnswerSpec(question.key, AnswerKind.OPTION, on_scale(fraction, question.max_score))
+    return AnswerSpec(question.key, AnswerKind(kind), score or 0)
+
+
+def _scored(model: ModelSpec, rows) -> list[AnswerSpec]:
+    """(question key, kind, option score, boxes) rows as the engine's answers; answers to
+    questions it does not score (free text) are left out."""
+    questions = {question.key: question for question in model.questions}
     return [
-        AnswerSpec(question=key, kind=AnswerKind(kind), score=score or 0)
-        for key, kind, score in rows
+        answer_spec(questions[key], kind, score, boxes)
+        for key, kind, score, boxes in rows
+        if key in questions
     ]
 
 
@@ -114,27 +143,37 @@ def _excluded(spec: ModelSpec, assessment: Assessment) -> frozenset[str]:
     return excluded_questions(spec, read_exclusions(assessment.scope_exclusions))
 
 
+def answer_specs(assessment: Assessment, model: ModelSpec | None = None) -> list[AnswerSpec]:
+    model = model or model_spec(assessment.questionnaire)
+    rows = (
+        Answer.objects.chosen()
+        .filter(assessment=assessment, respondent__isnull=True)
+        .values_list("question__key", "kind", "option__score", "boxes")
+    )
+    return _scored(model, rows)
+
+
 def evaluate(assessment: Assessment) -> AssessmentResult:
-    spec = model_spec(assessment.questionnaire)
-    return assess(spec, answer_specs(assessment), excluded=_excluded(spec, assessment))
+    model = model_spec(assessment.questionnaire)
+    return assess(model, answer_specs(assessment, model), excluded=_excluded(model, assessment))
 
 
 def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
     """Results of many assessments from one query for all their answers."""
-    by_assessment: dict[int, list[AnswerSpec]] = {a.pk: [] for a in assessments}
+    by_assessment: dict[int, list[tuple]] = {a.pk: [] for a in assessments}
     rows = (
         Answer.objects.chosen()
         .filter(assessment__in=[a.pk for a in assessments], respondent__isnull=True)
-        .values_list("assessment_id", "question__key", "kind", "option__score")
+        .values_list("assessment_id", "question__key", "kind", "option__score", "boxes")
     )
-    for assessment_id, key, kind, score in rows:
-        by_assessment[assessment_id].append(
-            AnswerSpec(question=key, kind=AnswerKind(kind), score=score or 0)
-        )
+    for assessment_id, *row in rows:
+        by_assessment[assessment_id].append(tuple(row))
     results = {}
     for a in assessments:
-        spec = model_spec(a.questionnaire)
-        results[a.pk] = assess(spec, by_assessment[a.pk], excluded=_excluded(spec, a))
+        model = model_spec(a.questionnaire)
+        results[a.pk] = assess(
+            model, _scored(model, by_assessment[a.pk]), excluded=_excluded(model, a)
+        )
     return results
 
 

@@ -11,6 +11,7 @@ from assessments import answer_history
 from assessments.models import Answer, AnswerChange, Assessment
 from assessments.reporting import OutOfScope, Report
 from assessments.scoring import ScopeResult
+from assessments.scoring_methods.question_types import checklist_fraction, on_scale
 
 # A cell starting with one of these is a formula to a spreadsheet; user text must never run.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -48,21 +49,28 @@ def answer_rows(assessment: Assessment, *, with_history: bool = False) -> list[d
         ).select_related("option", "answered_by")
     }
     rows = []
+    top = None
     for question in questions:
         answer = answers.get(question.pk)
+        checked = _checked_labels(question, answer)
+        if question.is_checklist and top is None:
+            top = max(assessment.questionnaire.scale_levels.values_list("score", flat=True))
         rows.append(
             {
                 "section": question.section.title,
                 "question_key": question.key,
+                "type": question.type,
                 "question": question.text,
                 "stage": question.stage.level,
                 "pillar": question.pillar.key,
                 "layer": question.layer.key if question.layer else "all",
                 "core": question.is_core,
                 "weight": float(question.weight),
-                "answer": _answer_label(answer),
-                "score": answer.option.score if answer and answer.option else None,
-                "max_score": max((o.score for o in question.options.all()), default=0),
+                "answer": _answer_label(question, answer),
+                # A checklist's boxes checked, by label; [] for the other types.
+                "checked": checked,
+                "score": _score(question, answer, top),
+                "max_score": _max_score(question, top),
                 "reason": answer.reason if answer else "",
                 "comment": answer.comment if answer else "",
                 "evidence_url": answer.evidence_url if answer else "",
@@ -139,11 +147,42 @@ _CHANGE_COLUMNS = [
 ]
 
 
-def _answer_label(answer: Answer | None) -> str:
-    if answer is None or answer.kind == Answer.Kind.NOTE:
-        return ""  # a note kept without an answer: its comment and link are in their columns
+def _checked_labels(question, answer: Answer | None) -> list[str]:
+    if answer is None or answer.kind != Answer.Kind.CHECKED:
+        return []
+    checked = set(answer.boxes)
+    return [o.label for o in question.options.all() if o.pk in checked]
+
+
+def _score(question, answer: Answer | None, top: int | None) -> float | None:
+    """The answer's score on the version's scale; a checklist's from its boxes' weights."""
+    if answer is None:
+        return None
+    if answer.kind == Answer.Kind.CHECKED:
+        weights = {o.pk: o.weight for o in question.options.all()}
+        return round(on_scale(checklist_fraction(answer.boxes, weights), top or 0), 2)
+    return answer.option.score if answer.option else None
+
+
+def _max_score(question, top: int | None) -> int | None:
+    if question.is_text:
+        return None  # never scored
+    if question.is_checklist:
+        return top
+    return max((o.score for o in question.options.all()), default=0)
+
+
+def _answer_label(question, answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    if answer.kind == Answer.Kind.NOTE:
+        # A free text question's answer is its words; a note elsewhere is no answer (its
+        # comment and link are in their columns).
+        return answer.comment if question.is_text else ""
     if answer.kind == Answer.Kind.OPTION:
         return answer.option.label
+    if answer.kind == Answer.Kind.CHECKED:
+        return "; ".join(_checked_labels(question, answer))
     return str(answer.get_kind_display())
 
 
@@ -153,8 +192,13 @@ def answers_csv_response(assessment: Assessment) -> HttpResponse:
     columns = list(rows[0]) if rows else ["question_key"]
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row[c]) for c in columns])
+        writer.writerow([_cell(_flat(row[c])) for c in columns])
     return response
+
+
+def _flat(value) -> object:
+    """A list (a checklist's labels) as one CSV cell: "Scanner; License checker"."""
+    return "; ".join(value) if isinstance(value, list) else value
 
 
 def _scope_data(scope: ScopeResult, name: str, excluded: OutOfScope | None = None) -> dict:

@@ -8,7 +8,12 @@ version still asks the question (same key) and the answer still means the same t
 - a chosen option does when the new question has an option with the same score *and the same
   label*. A reworded label is treated as a different answer, because the respondent chose the
   words, not the number; a changed option description or a changed scale length (other options
-  added or removed) is not, because the chosen answer itself still reads the same.
+  added or removed) is not, because the chosen answer itself still reads the same;
+- a checklist's boxes do when the new question is a checklist with a box of the same label for
+  every box checked (other boxes may be added, removed or reweighted); the dropped answer names
+  the boxes that are gone;
+- an answer never moves to a question of another type (a choice to a checklist, say), except a
+  note, which is only a comment.
 
 Everything else is dropped, with the reason, and has to be answered again. Carried answers keep
 their comment, evidence link, reason, who answered them and when: they are re-pointed, not copied.
@@ -40,6 +45,8 @@ class DropReason(StrEnum):
     QUESTION_REMOVED = "question_removed"
     OPTION_CHANGED = "option_changed"
     NOT_APPLICABLE_NOT_ALLOWED = "not_applicable_not_allowed"
+    BOXES_CHANGED = "boxes_changed"
+    TYPE_CHANGED = "type_changed"
 
     @property
     def label(self) -> str:
@@ -54,6 +61,10 @@ _DROP_LABELS = {
     DropReason.NOT_APPLICABLE_NOT_ALLOWED: _(
         "The new version no longer accepts “not applicable” for this question."
     ),
+    DropReason.BOXES_CHANGED: _(
+        "Some boxes checked are worded differently or gone in the new version."
+    ),
+    DropReason.TYPE_CHANGED: _("The new version asks this question in another way."),
 }
 
 
@@ -64,12 +75,53 @@ class CarriedAnswer:
     option: AnswerOption | None  # the matching option in the target version, for option answers
     # The question's text changed: the answer carries over but deserves a second look.
     reworded: bool = False
+    boxes: list[int] = field(default_factory=list)  # a checklist's boxes in the target version
 
 
 @dataclass(frozen=True)
 class DroppedAnswer:
     answer: Answer
     reason: DropReason
+    # What exactly is lost, in words: the boxes checked that the new version no longer has.
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """How an answer reads on another version's question: its option or boxes there, or why it
+    cannot move (`reason`, with the labels lost in `detail`)."""
+
+    option: AnswerOption | None = None
+    boxes: list[int] = field(default_factory=list)
+    reason: DropReason | None = None
+    detail: str = ""
+
+
+def match_answer(answer: Answer, question: Question) -> Match:
+    """`answer` (to a question of some version) on `question`, the same key in another version.
+
+    Both the move to a newer version and "start from a previous assessment" carry answers by
+    this rule. `question`'s options should be prefetched.
+    """
+    kind = answer.kind
+    if kind == Answer.Kind.NOTE:
+        return Match()
+    if answer.question.type != question.type:
+        return Match(reason=DropReason.TYPE_CHANGED)
+    if kind == Answer.Kind.OPTION:
+        option = matching_option(answer.option, question.options.all())
+        return Match(option=option) if option else Match(reason=DropReason.OPTION_CHANGED)
+    if kind == Answer.Kind.CHECKED:
+        old = {o.pk: o.label for o in answer.question.options.all()}
+        new = {o.label: o.pk for o in question.options.all()}
+        labels = [old[pk] for pk in answer.boxes if pk in old]
+        gone = [label for label in labels if label not in new]
+        if gone:
+            return Match(reason=DropReason.BOXES_CHANGED, detail=", ".join(gone))
+        return Match(boxes=[new[label] for label in labels])
+    if kind == Answer.Kind.NOT_APPLICABLE and not question.allows_not_applicable:
+        return Match(reason=DropReason.NOT_APPLICABLE_NOT_ALLOWED)
+    return Match()
 
 
 @dataclass
@@ -131,13 +183,15 @@ def check_upgrade(assessment: Assessment, target: Questionnaire) -> None:
 def plan_upgrade(assessment: Assessment, target: Questionnaire) -> UpgradePlan:
     """What moving `assessment` to `target` would carry over, drop and add. Changes nothing.
 
-    Four queries: the assessment's answers, the target's questions, their options, and the
-    current version's question keys.
+    Five queries: the assessment's answers, their questions' options (a checklist's boxes are
+    matched by label), the target's questions, their options, and the current version's question
+    keys.
     """
     source = assessment.questionnaire
     answers = list(
         Answer.objects.filter(assessment=assessment)
         .select_related("question__section", "option", "answered_by", "respondent")
+        .prefetch_related("question__options")
         .order_by("question__order", "respondent_id")
     )
     targets = {
@@ -152,17 +206,12 @@ def plan_upgrade(assessment: Assessment, target: Questionnaire) -> UpgradePlan:
         if question is None:
             plan.dropped.append(DroppedAnswer(answer, DropReason.QUESTION_REMOVED))
             continue
-        option = None
-        if answer.kind == Answer.Kind.OPTION:
-            option = matching_option(answer.option, question.options.all())
-            if option is None:
-                plan.dropped.append(DroppedAnswer(answer, DropReason.OPTION_CHANGED))
-                continue
-        elif answer.kind == Answer.Kind.NOT_APPLICABLE and not question.allows_not_applicable:
-            plan.dropped.append(DroppedAnswer(answer, DropReason.NOT_APPLICABLE_NOT_ALLOWED))
+        match = match_answer(answer, question)
+        if match.reason is not None:
+            plan.dropped.append(DroppedAnswer(answer, match.reason, match.detail))
             continue
         reworded = answer.question.text.strip() != question.text.strip()
-        plan.carried.append(CarriedAnswer(answer, question, option, reworded))
+        plan.carried.append(CarriedAnswer(answer, question, match.option, reworded, match.boxes))
     known = set(source.questions.values_list("key", flat=True))
     plan.new_questions = [q for key, q in targets.items() if key not in known]
     return plan
@@ -207,11 +256,12 @@ def apply_upgrade(assessment: Assessment, target: Questionnaire, user) -> Upgrad
             answer = carried.answer
             answer.question = carried.question
             answer.option = carried.option
+            answer.boxes = carried.boxes
             moved.append(answer)
         # Both writes move the answers revision, of `locked` in memory too (`of`).
         # bulk_update leaves `answered_at` (auto_now) alone: who answered and when stay true.
         answers = Answer.objects.of(locked)
-        answers.bulk_update(moved, ["question", "option"])
+        answers.bulk_update(moved, ["question", "option", "boxes"])
         if plan.dropped:
             answers.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
         # The agreed answers' history says where they went (a respondent's own has none yet).

@@ -9,7 +9,8 @@ of assessments.
 
 Keys added to version 1 later are optional, so files written before them still import: an
 answer's `needs_review` (false when absent) and an assessment's `answer_history`, its
-`AnswerChange` rows oldest first (when absent, the history starts at the import, as before).
+`AnswerChange` rows oldest first (when absent, the history starts at the import, as before), and
+a checklist answer's `boxes`, the scores that number its boxes checked (written only for one).
 
 Left out on purpose: invitations (their tokens are secrets that let anyone join), rendered PDFs
 (a cache, rendered again on demand), PDF jobs and resume points (transient), passwords.
@@ -106,6 +107,7 @@ def export_organization(organization: Organization) -> dict:
     answers = (
         Answer.objects.filter(assessment__organization=organization)
         .select_related("question", "option", "answered_by", "respondent")
+        .prefetch_related("question__options")
         .order_by("assessment_id", "question__order", "question__key", "respondent__username")
     )
     for answer in answers:
@@ -168,7 +170,7 @@ def export_organization(organization: Organization) -> dict:
 
 
 def _export_answer(answer: Answer) -> dict:
-    return {
+    data = {
         "question": answer.question.key,
         "respondent": _who(answer.respondent),
         "kind": answer.kind,
@@ -180,6 +182,10 @@ def _export_answer(answer: Answer) -> dict:
         "answered_at": _when(answer.answered_at),
         "needs_review": answer.needs_review,
     }
+    if answer.kind == Answer.Kind.CHECKED:
+        scores = {o.pk: o.score for o in answer.question.options.all()}
+        data["boxes"] = [scores[pk] for pk in answer.boxes if pk in scores]
+    return data
 
 
 def _export_change(change: AnswerChange) -> dict:
@@ -665,6 +671,11 @@ def _read_answer(reader, raw, where, questionnaire, questions, seen) -> _Stamped
         reader.problem(where + "option", f"an answer of kind {kind!r} has no option")
     if kind == Answer.Kind.NOT_APPLICABLE and not answer.reason.strip():
         reader.problem(where + "reason", "a 'not applicable' answer needs a reason")
+    boxes = reader.json_value(raw, "boxes", where, list)
+    if kind == Answer.Kind.CHECKED and not boxes:
+        reader.problem(where + "boxes", "an answer of kind 'checked' needs the boxes' scores")
+    if kind != Answer.Kind.CHECKED and boxes:
+        reader.problem(where + "boxes", f"an answer of kind {kind!r} has no boxes")
     if questionnaire is None or not key:
         return stamped
     found = questions.get(key)
@@ -685,6 +696,14 @@ def _read_answer(reader, raw, where, questionnaire, questions, seen) -> _Stamped
                 f"question {key!r} has no option scored {score} (scores: {sorted(options)})",
             )
         answer.option = option
+    if boxes and kind == Answer.Kind.CHECKED:
+        missing = [b for b in boxes if b not in options]
+        if missing:
+            reader.problem(
+                where + "boxes",
+                f"question {key!r} has no boxes numbered {missing} (numbers: {sorted(options)})",
+            )
+        answer.boxes = [options[b].pk for b in boxes if b in options]
     return stamped
 
 

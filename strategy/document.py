@@ -292,7 +292,8 @@ def _answer_groups(rows: list[dict]) -> list[AnswerGroup]:
     for row in rows:
         if not groups or groups[-1].section != row["section"]:
             groups.append(AnswerGroup(row["section"]))
-        comment = row["comment"]
+        # A free text answer is its comment: shown once, as the answer.
+        comment = "" if row["type"] == "text" else row["comment"]
         if row["reason"]:
             reason = _("Not applicable because: %(reason)s") % {"reason": row["reason"]}
             comment = f"{reason}\n{comment}" if comment else reason

@@ -600,3 +600,56 @@ def test_the_import_form_opens_from_the_list(admin_client, questionnaire):
     page = admin_client.get(url("questionnaire_import"))
     assert page.status_code == 200
     assert b'enctype="multipart/form-data"' in page.content
+
+
+def test_a_checklist_and_a_text_question_are_authored_in_the_admin(admin_client, draft):
+    section = draft.sections.get(key="program")
+    base = {
+        "questionnaire": draft.pk,
+        "section": section.pk,
+        "order": 60,
+        "stage": draft.stages.get(key="strategy").pk,
+        "pillar": draft.pillars.get(key="enabler").pk,
+        "layer": "",
+        "weight": "1",
+        "options-INITIAL_FORMS": "0",
+        "options-MIN_NUM_FORMS": "0",
+        "options-MAX_NUM_FORMS": "1000",
+    }
+    boxes = [("Scanner", "2", ""), ("Checker", "1", ""), ("None of these", "0", "on")]
+    data = {
+        **base,
+        "key": "tools",
+        "type": "checklist",
+        "text": "Which tools are in use?",
+        "options-TOTAL_FORMS": str(len(boxes)),
+    }
+    for index, (label, weight, exclusive) in enumerate(boxes):
+        data |= {
+            f"options-{index}-order": str(index),
+            f"options-{index}-score": str(index),
+            f"options-{index}-label": label,
+            f"options-{index}-weight": weight,
+        }
+        if exclusive:
+            data[f"options-{index}-exclusive"] = exclusive
+    response = admin_client.post(url("question_add"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    tools = draft.questions.get(key="tools")
+    assert tools.type == "checklist"
+    assert list(tools.options.values_list("label", "weight", "exclusive")) == [
+        ("Scanner", 2, False),
+        ("Checker", 1, False),
+        ("None of these", 0, True),
+    ]
+    text = {**base, "key": "goals", "type": "text", "text": "What comes first?"}
+    response = admin_client.post(url("question_add"), text | {"options-TOTAL_FORMS": "0"})
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert not draft.questions.get(key="goals").options.exists()  # the scale is not copied
+    assert authoring.publish_problems(draft) == []
+    # An exclusive box with a weight is named by the one validator, as in a file.
+    tools.options.filter(label="None of these").update(weight=3)
+    assert any(
+        "is exclusive ('none of these') and weighs 3" in p
+        for p in authoring.publish_problems(draft)
+    )

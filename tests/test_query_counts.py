@@ -15,18 +15,25 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def answered_assessment(organization, size: int, key: str = "") -> Assessment:
-    document = synthetic_document(size, key=key or f"q{size}")
+def answered_assessment(
+    organization, size: int, key: str = "", *, mixed: bool = False
+) -> Assessment:
+    document = synthetic_document(size, key=key or f"q{size}", mixed=mixed)
     questionnaire = save_document(document, publish=True)
     assessment = Assessment.objects.create(
         organization=organization, questionnaire=questionnaire, title=f"{size} questions"
     )
     answers = []
     for question in questionnaire.questions.prefetch_related("options"):
-        option = question.options.all()[question.order % 5]
-        answers.append(
-            Answer(assessment=assessment, question=question, kind="option", option=option)
-        )
+        options = question.options.all()
+        if question.is_text:
+            answer = Answer(kind="note", comment=f"Words for {question.key}")
+        elif question.is_checklist:
+            answer = Answer(kind="checked", boxes=[o.pk for o in options[: question.order % 3 + 1]])
+        else:
+            answer = Answer(kind="option", option=options[question.order % 5])
+        answer.assessment, answer.question = assessment, question
+        answers.append(answer)
     Answer.objects.bulk_create(answers)
     AnswerChange.objects.record(answers, AnswerChange.How.ANSWERED)
     return assessment
@@ -52,15 +59,17 @@ def drawn(question, option) -> dict:
 
 def measure(client, assessment) -> dict[str, int]:
     org = assessment.organization.slug
-    question = assessment.questionnaire.questions.order_by("order").last()
+    questions = assessment.questionnaire.questions.order_by("order")
+    question = questions.filter(type="single").last()
     option = question.options.get(score=3)
+    checklist = questions.filter(type="checklist").last()
     section = question.section.key
     args = [org, assessment.pk]
     save = reverse("assessments:answer_save", args=[*args, question.pk])
     history = reverse("assessments:answer_history", args=[*args, question.pk])
     section_url = reverse("assessments:section", args=[*args, section])
     client.get(reverse("assessments:results", args=args))  # warm the model cache once
-    return {
+    counts = {
         # The first view keeps the published version's sections and questions for the process
         # and makes the resume point; what follows reads neither again.
         "first_section": count(client, "get", section_url),
@@ -75,6 +84,13 @@ def measure(client, assessment) -> dict[str, int]:
         "answers_json": count(client, "get", reverse("assessments:export_json", args=args)),
         "history_csv": count(client, "get", reverse("assessments:export_history_csv", args=args)),
     }
+    if checklist is not None:
+        boxes = [str(o.pk) for o in checklist.options.all()[:2]]
+        checklist_save = reverse("assessments:answer_save", args=[*args, checklist.pk])
+        counts["checklist_save"] = count(
+            client, "post", checklist_save, {f"q-{checklist.pk}-boxes": boxes}, **HTMX
+        )
+    return counts
 
 
 def with_changes(assessment, per_answer: int) -> Assessment:
@@ -100,6 +116,24 @@ def test_query_counts_do_not_grow_with_the_number_of_questions(client, owner, or
     small = measure(client, answered_assessment(organization, 20))
     large = measure(client, answered_assessment(organization, 200))
     assert small == large, (small, large)
+
+
+def test_query_counts_of_a_mixed_questionnaire_do_not_grow_with_its_questions(
+    client, owner, organization
+):
+    """Checklists and free text among the questions: still a fixed number of queries, the same
+    as single choice alone but for one in the JSON export; a checklist saves like a choice."""
+    client.force_login(owner)
+    caches.clear()
+    small = measure(client, answered_assessment(organization, 20, "m20", mixed=True))
+    large = measure(client, answered_assessment(organization, 200, "m200", mixed=True))
+    assert small == large, (small, large)
+    plain = measure(client, answered_assessment(organization, 200, "p200"))
+    assert large["checklist_save"] == large["save"], large
+    # The JSON export reads the scale's top once, to put the checklists' scores on it.
+    assert {page: large[page] for page in plain} == plain | {
+        "answers_json": plain["answers_json"] + 1
+    }, (large, plain)
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,10 @@ class PartForm(KeyPatternForm):
             questionnaire = self.instance.questionnaire
         return questionnaire
 
+    def clean_type(self):
+        # Left out (an older form, a script): a single-choice question, as before types existed.
+        return self.cleaned_data.get("type") or Question.Type.SINGLE
+
     def clean(self):
         cleaned = super().clean()
         questionnaire = self._questionnaire()
@@ -109,6 +113,7 @@ class QuestionForm(PartForm):
             "stage",
             "pillar",
             "layer",
+            "type",
             "weight",
             "is_core",
             "allows_not_applicable",
@@ -132,6 +137,8 @@ class QuestionForm(PartForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "type" in self.fields:
+            self.fields["type"].required = False
         version_id = self._version_id()
         if "questionnaire" in self.fields:
             self.fields["questionnaire"].queryset = Questionnaire.objects.filter(
@@ -151,6 +158,10 @@ class QuestionForm(PartForm):
                 "Choose a %(name)s of this questionnaire version; "
                 "the one sent belongs to another version or does not exist."
             ) % {"name": model._meta.verbose_name}
+
+    def clean_type(self):
+        # Left out (an older form, a script): a single-choice question, as before types existed.
+        return self.cleaned_data.get("type") or Question.Type.SINGLE
 
     def clean(self):
         cleaned = super().clean()
@@ -201,7 +212,8 @@ class AnswerOptionForm(forms.ModelForm):
                 % {"key": question.key, "score": score},
             )
         scale = sorted(questionnaire.scale_levels.values_list("score", flat=True))
-        if scale and score not in scale:
+        # A checklist's box is not on the scale: its score only tells it apart.
+        if scale and score not in scale and question.type == Question.Type.SINGLE:
             self.add_error(
                 "score",
                 _("Score %(score)s is not a score of the scale (%(scale)s).")
@@ -268,7 +280,8 @@ class AnswerOptionFormSet(SwapSafeInlineFormSet):
             return
         question = self.instance
         scale = []
-        if question.questionnaire_id:
+        # A checklist's boxes are not on the scale; their scores only tell them apart.
+        if question.questionnaire_id and question.type == Question.Type.SINGLE:
             scale = sorted(
                 ScaleLevel.objects.filter(questionnaire_id=question.questionnaire_id).values_list(
                     "score", flat=True

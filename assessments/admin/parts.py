@@ -120,7 +120,7 @@ class AnswerOptionInline(FrozenInline, admin.TabularInline):
     formset = AnswerOptionFormSet
     form = KeyPatternForm
     extra = 0
-    fields = ["order", "score", "label", "description"]
+    fields = ["order", "score", "label", "description", "weight", "exclusive"]
     formfield_overrides = {
         models.CharField: {"widget": forms.TextInput(attrs={"size": 50})},
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 26})},
@@ -148,7 +148,7 @@ class QuestionAdmin(PartAdmin):
     inlines = [AnswerOptionInline]
     fieldsets = [
         (None, {"fields": ["questionnaire", ("section", "order", "key")]}),
-        (None, {"fields": ["text", "help_text", "recommendation"]}),
+        (None, {"fields": ["type", "text", "help_text", "recommendation"]}),
         (
             _("Classification and scoring"),
             {
@@ -224,7 +224,8 @@ class QuestionAdmin(PartAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         question = form.instance
-        if not change and not question.options.exists():
+        # Only a single-choice question answers on the scale; a checklist's boxes are its own.
+        if not change and question.type == Question.Type.SINGLE and not question.options.exists():
             scale = list(question.questionnaire.scale_levels.order_by("score"))
             AnswerOption.objects.bulk_create(
                 AnswerOption(

@@ -17,6 +17,15 @@ from assessments.models import Answer, Question
 DONT_KNOW = Answer.Kind.DONT_KNOW.value
 NOT_APPLICABLE = Answer.Kind.NOT_APPLICABLE.value
 COMMENT_MAX = 5000
+# A checklist's choice as one value, so that it compares, conflicts and merges like a radio's:
+# "boxes:" and the pks of the boxes checked, in the question's order (`boxes_choice`).
+BOXES_PREFIX = "boxes:"
+
+
+def boxes_choice(boxes) -> str:
+    return BOXES_PREFIX + ",".join(str(pk) for pk in boxes)
+
+
 REASON_MAX = 1000
 
 
@@ -57,6 +66,12 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
         required=False,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
+    # A checklist's boxes; its "choice" then offers only "don't know" and "not applicable".
+    boxes = forms.MultipleChoiceField(
+        label=_("Check every one that applies"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
     reason = forms.CharField(
         label=_("Why does this not apply?"),
         required=False,
@@ -96,15 +111,38 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
             field.disabled = disabled
         # Options come from the question itself, so an option of another question, or an id that
         # is not a number at all, is simply not a valid choice.
-        choices = [(str(option.pk), option.label) for option in question.options.all()]
-        choices.append((DONT_KNOW, _("Don't know")))
-        if question.allows_not_applicable:
+        options = [(str(option.pk), option.label) for option in question.options.all()]
+        choices = [] if question.is_checklist else options
+        if question.is_checklist:
+            self.fields["choice"].label = _("Or")
+            self.fields["boxes"].choices = options
+            self.fields["boxes"].error_messages["invalid_choice"] = _(
+                "%(value)s is not a box of this question; check only the boxes offered."
+            )
+        else:
+            del self.fields["boxes"]
+        if question.is_text:
+            # The answer is the words themselves, kept as a comment is: never scored.
+            self.fields["comment"].label = _("Your answer")
+            self.fields["comment"].widget.attrs["rows"] = 4
+            self.fields["comment"].error_messages["max_length"] = _(
+                "The answer has %(show_value)d characters; at most %(limit_value)d are kept."
+            )
+        if not question.is_text:
+            choices.append((DONT_KNOW, _("Don't know")))
+        if question.allows_not_applicable and not question.is_text:
             choices.append((NOT_APPLICABLE, _("Not applicable")))
         self.fields["choice"].choices = choices
         self.fields["choice"].error_messages["invalid_choice"] = _(
             "Choose one of the answers offered for this question."
         )
         self.fields["choice"].error_messages["required"] = _("Choose an answer.")
+        if question.is_text:
+            self.fields["choice"].error_messages["required"] = _("Write an answer.")
+        elif question.is_checklist:
+            self.fields["choice"].error_messages["required"] = _(
+                "Check a box, or choose 'Don't know'."
+            )
 
     # What the page drew the question from, sent back with each save (`start`): the version of
     # the stored answer and its values then, in hidden inputs that are replaced after each save.
@@ -127,6 +165,8 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         self.drawn = self.posted_start()
+        if self.question.is_checklist and "choice" in data and "boxes" in data:
+            self._clean_boxes(data)
         # Nothing chosen and nothing to keep: unless a kept note is being emptied.
         had_note = self.drawn.get("was_comment") or self.drawn.get("was_evidence_url")
         if "choice" in data and not data["choice"] and not (self.has_note() or had_note):
@@ -134,6 +174,33 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
         if data.get("choice") == NOT_APPLICABLE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why this practice does not apply to you."))
         return data
+
+    def _clean_boxes(self, data: dict) -> None:
+        """A checklist's boxes and its radio as one choice (`boxes_choice`), or the errors.
+
+        "None of these" never goes with other boxes, nor boxes with "don't know": the page
+        clears the others as one is checked (app.js), and what arrives otherwise is refused.
+        """
+        checked = set(data["boxes"])
+        boxes = [o for o in self.question.options.all() if str(o.pk) in checked]
+        if boxes and data["choice"]:
+            self.add_error(
+                "boxes",
+                _("Check boxes or choose “%(choice)s”, not both.")
+                % {"choice": dict(self.fields["choice"].choices)[data["choice"]]},
+            )
+            return
+        exclusive = [box for box in boxes if box.exclusive]
+        if exclusive and len(boxes) > 1:
+            others = ", ".join(f"“{box.label}”" for box in boxes if not box.exclusive)
+            self.add_error(
+                "boxes",
+                _("“%(none)s” cannot be checked with other boxes (%(others)s).")
+                % {"none": exclusive[0].label, "others": others},
+            )
+            return
+        if boxes:
+            data["choice"] = boxes_choice(box.pk for box in boxes)
 
     def has_note(self) -> bool:
         """Whether a comment or a link was given, which is kept even without a choice."""
@@ -149,8 +216,12 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
         data = self.cleaned_data
         choice = data["choice"]
         option = None
+        boxes: list[int] = []
         if not choice:
             kind = Answer.Kind.NOTE
+        elif choice.startswith(BOXES_PREFIX):
+            kind = Answer.Kind.CHECKED
+            boxes = [int(pk) for pk in choice.removeprefix(BOXES_PREFIX).split(",")]
         elif choice == DONT_KNOW:
             kind = Answer.Kind.DONT_KNOW
         elif choice == NOT_APPLICABLE:
@@ -161,6 +232,7 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
         return {
             "kind": kind,
             "option": option,
+            "boxes": boxes,
             "reason": data["reason"].strip() if kind == Answer.Kind.NOT_APPLICABLE else "",
             "comment": data["comment"],
             "evidence_url": data["evidence_url"],
@@ -208,10 +280,14 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
     def initial_for(cls, answer: Answer | None) -> dict:
         if answer is None:
             return {"version": 0}
+        boxes: list[str] = []
         if answer.kind == Answer.Kind.NOTE:
             choice = ""
         elif answer.kind == Answer.Kind.OPTION:
             choice = str(answer.option_id)
+        elif answer.kind == Answer.Kind.CHECKED:
+            choice = boxes_choice(answer.boxes)
+            boxes = [str(pk) for pk in answer.boxes]
         else:
             choice = answer.kind
         values = {
@@ -220,8 +296,9 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
             "comment": answer.comment,
             "evidence_url": answer.evidence_url,
         }
+        shown = {**values, "choice": "" if boxes else choice, "boxes": boxes}
         return {
-            **values,
+            **shown,
             **{f"was_{name}": value for name, value in values.items()},
             "version": answer.version,
         }

@@ -21,7 +21,7 @@ from assessments.models import (
     Questionnaire,
     Section,
 )
-from assessments.versioning import matching_option
+from assessments.versioning import match_answer
 
 # About half a minute a question: reading it, and picking an answer most people know.
 SECONDS_PER_QUESTION = 30
@@ -208,23 +208,25 @@ def carry_over_answers(source: Assessment, target: Assessment, user) -> int:
     """
     questions = {q.key: q for q in target.questionnaire.questions.prefetch_related("options")}
     copied = []
-    for old in source.answers.filter(respondent__isnull=True).select_related("question", "option"):
+    olds = (
+        source.answers.filter(respondent__isnull=True)
+        .select_related("question", "option")
+        .prefetch_related("question__options")
+    )
+    for old in olds:
         question = questions.get(old.question.key)
         if question is None:
             continue
-        option = None
-        if old.kind == Answer.Kind.OPTION:
-            option = matching_option(old.option, question.options.all())
-            if option is None:
-                continue
-        if old.kind == Answer.Kind.NOT_APPLICABLE and not question.allows_not_applicable:
+        match = match_answer(old, question)
+        if match.reason is not None:
             continue
         copied.append(
             Answer(
                 assessment=target,
                 question=question,
                 kind=old.kind,
-                option=option,
+                option=match.option,
+                boxes=match.boxes,
                 reason=old.reason,
                 comment=old.comment,
                 evidence_url=old.evidence_url,

@@ -312,8 +312,11 @@ class Answer(models.Model):
         DONT_KNOW = "dont_know", _("Don't know")
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
         # A comment or evidence kept on a question nobody has answered yet: not an answer, so
-        # never scored nor counted as answered (`Answer.objects.chosen()` leaves it out).
+        # never scored nor counted as answered (`Answer.objects.chosen()` leaves it out). A free
+        # text question's answer is kept so too: its words are the comment, never scored.
         NOTE = "note", _("No answer yet")
+        # A checklist's boxes (`boxes`): scored by the weights of the boxes checked.
+        CHECKED = "checked", _("Checked")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -328,6 +331,8 @@ class Answer(models.Model):
     option = models.ForeignKey(
         AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
     )
+    # A checklist's answer: the pks of the boxes checked (options of the question), in order.
+    boxes = models.JSONField(_("boxes checked"), default=list, blank=True)
     reason = models.TextField(_("why it does not apply"), blank=True)
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
     evidence_url = models.URLField(_("evidence link"), blank=True, max_length=1000)

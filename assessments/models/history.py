@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,6 +95,11 @@ class AnswerChange(models.Model):
             change.kind = answer.kind
             change.choice = option.label if option is not None else ""
             change.score = option.score if option is not None else None
+            if answer.kind == "checked":
+                # The boxes checked, in words, as the person saw them: "Scanner, License checker".
+                checked = set(answer.boxes)
+                labels = [o.label for o in answer.question.options.all() if o.pk in checked]
+                change.choice = Truncator(", ".join(labels)).chars(200)
             change.reason = answer.reason
             change.comment = answer.comment
             change.evidence_url = answer.evidence_url

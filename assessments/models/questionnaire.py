@@ -385,6 +385,12 @@ class Section(QuestionnairePart):
 
 
 class Question(QuestionnairePart):
+    class Type(models.TextChoices):
+        # docs/questionnaire-format.md ("Question types"); docs/scoring.md for their scores.
+        SINGLE = "single", _("Single choice")
+        CHECKLIST = "checklist", _("Checklist (several boxes)")
+        TEXT = "text", _("Free text (not scored)")
+
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="questions"
     )
@@ -394,6 +400,16 @@ class Question(QuestionnairePart):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("question"))
+    type = models.CharField(
+        _("type"),
+        max_length=16,
+        choices=Type.choices,
+        default=Type.SINGLE,
+        help_text=_(
+            "Single choice: one option. Checklist: any of the boxes, each adding its weight. "
+            "Free text: an answer in words, never scored."
+        ),
+    )
     help_text = models.TextField(_("why it matters"), blank=True)
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="questions")
     pillar = models.ForeignKey(
@@ -432,13 +448,41 @@ class Question(QuestionnairePart):
     def __str__(self) -> str:
         return self.key
 
+    @property
+    def is_checklist(self) -> bool:
+        return self.type == self.Type.CHECKLIST
+
+    @property
+    def is_text(self) -> bool:
+        return self.type == self.Type.TEXT
+
+    @property
+    def is_scored(self) -> bool:
+        return self.type != self.Type.TEXT
+
 
 class AnswerOption(QuestionnairePart):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    score = models.PositiveSmallIntegerField(_("score"))
+    # A checklist's box has no score of its own: there it only tells the boxes apart (the file
+    # numbers them 0, 1, 2… in order); what a box adds is its `weight`.
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        help_text=_("A checklist's box: any number not used by another box (0, 1, 2…)."),
+    )
     label = models.CharField(_("label"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("box weight"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Checklist boxes only: what checking the box adds to the question's score."),
+    )
+    exclusive = models.BooleanField(
+        _("exclusive ('none of these')"),
+        default=False,
+        help_text=_("Checklist boxes only: checking it clears the other boxes, and the other way."),
+    )
 
     objects: ClassVar[models.Manager[AnswerOption]] = OptionQuerySet.as_manager()
 

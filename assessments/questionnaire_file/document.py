@@ -35,9 +35,12 @@ class DocumentError(Exception):
 
 @dataclass
 class OptionDoc:
-    score: int
+    score: int  # a checklist's box: its position (0, 1, 2…), which the file does not write
     label: str
     description: str = ""
+    # A checklist's box only: what checking it adds, and whether it is "none of these".
+    weight: int = 0
+    exclusive: bool = False
 
 
 @dataclass
@@ -66,6 +69,7 @@ class QuestionDoc:
     not_applicable: bool
     recommendation: str
     options: list[OptionDoc]
+    type: str = rules.SINGLE  # single, checklist or text (docs/questionnaire-format.md)
 
 
 @dataclass
@@ -194,6 +198,26 @@ def _options(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
     return options
 
 
+def _boxes(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
+    """A checklist's boxes: a label and a weight each (default 1), or `exclusive: true` for a
+    "none of these" box, which weighs nothing. A box has no score: it is numbered in order."""
+    boxes = []
+    for index, item in enumerate(raw):
+        at = f"{where}[{index}]"
+        data = r.mapping(item, at, {"label", "description", "weight", "exclusive"})
+        exclusive = r.boolean(data, "exclusive", at)
+        boxes.append(
+            OptionDoc(
+                score=index,
+                label=r.text(data, "label", at, required=True),
+                description=r.text(data, "description", at, required=False),
+                weight=r.integer(data, "weight", at, default=0 if exclusive else 1),
+                exclusive=exclusive,
+            )
+        )
+    return boxes
+
+
 def _names(r: _Reader, top: dict) -> dict[str, str]:
     """The `names` mapping: each of its keys optional, the shipped model's word by default."""
     raw = r.mapping(top.get("names", {}), "names", set(rules.DEFAULT_NAMES))
@@ -289,6 +313,7 @@ _QUESTION_FIELDS = {
     "not_applicable",
     "recommendation",
     "options",
+    "type",
 }
 
 
@@ -299,8 +324,15 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
     # is a rule (a version with pillars places each question in one).
     pillar = r.text(data, "pillar", where, required=False) or None
     layer = r.text(data, "layer", where, required=False) or ALL_LAYERS
-    if "options" in data:
+    kind = r.text(data, "type", where, required=False) or rules.SINGLE
+    if kind == rules.CHECKLIST:
+        options = _boxes(r, r.items(data, "options", where), f"{where}.options")
+    elif kind not in rules.TYPES:
+        options = []  # an unknown type is a rule's problem, named there
+    elif "options" in data:
         options = _options(r, r.items(data, "options", where), f"{where}.options")
+    elif kind == rules.TEXT:
+        options = []  # free text has none
     else:
         options = [OptionDoc(o.score, o.label, o.description) for o in doc.scale]
     return QuestionDoc(
@@ -315,6 +347,7 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
         not_applicable=r.boolean(data, "not_applicable", where),
         recommendation=r.text(data, "recommendation", where, required=False),
         options=options,
+        type=kind,
     )
 
 
@@ -461,6 +494,22 @@ def _option_data(options: list[OptionDoc]) -> list[dict]:
     return out
 
 
+def _box_data(boxes: list[OptionDoc]) -> list[dict]:
+    out = []
+    for box in boxes:
+        item: dict[str, Any] = {"label": box.label}
+        if box.description:
+            item["description"] = box.description
+        if box.exclusive:
+            item["exclusive"] = True
+            if box.weight:
+                item["weight"] = box.weight
+        elif box.weight != 1:
+            item["weight"] = box.weight
+        out.append(item)
+    return out
+
+
 def _taxon_data(taxon: TaxonDoc) -> dict:
     item: dict[str, Any] = {"key": taxon.key, "name": taxon.name}
     if taxon.description:
@@ -482,6 +531,9 @@ def _taxon_data(taxon: TaxonDoc) -> dict:
 
 def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bool) -> dict:
     item: dict[str, Any] = {"key": question.key, "text": question.text}
+    # Written only when not the default, so files from before question types export unchanged.
+    if question.type != rules.SINGLE:
+        item["type"] = question.type
     if question.help:
         item["help"] = question.help
     item["stage"] = question.stage
@@ -498,7 +550,12 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
         item["not_applicable"] = True
     if question.recommendation:
         item["recommendation"] = question.recommendation
-    if question.options != scale:
+    if question.type == rules.CHECKLIST:
+        item["options"] = _box_data(question.options)
+    elif question.type == rules.TEXT:
+        if question.options:  # refused by the rules; written so that the problem shows
+            item["options"] = _option_data(question.options)
+    elif question.options != scale:
         item["options"] = _option_data(question.options)
     return item
 

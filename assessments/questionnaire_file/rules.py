@@ -54,6 +54,11 @@ DEFAULT_NAMES = {
     "pillars": "Pillars of support",
 }
 NAME_WORD_LENGTH = 60
+# The types of question (docs/questionnaire-format.md, "Question types"); files without `type`
+# ask single-choice questions.
+SINGLE, CHECKLIST, TEXT = "single", "checklist", "text"
+TYPES = (SINGLE, CHECKLIST, TEXT)
+MAX_BOX_WEIGHT = 100
 
 DEFAULT_THRESHOLD = 70
 DEFAULT_CORE_MINIMUM = 2
@@ -370,7 +375,66 @@ def _question_rules(
                 allowed = f"none: the questionnaire has no {name}s, leave {name!r} out"
             c.add(path, item, f"{name} {value!r} is not one of: {allowed}")
     _weight_rules(c, path, item, question.weight)
-    _question_option_rules(c, scale, question.options, path, item)
+    if question.type == CHECKLIST:
+        _box_rules(c, question.options, path, item)
+    elif question.type == TEXT:
+        _text_question_rules(c, question, path, item)
+    elif question.type == SINGLE:
+        _question_option_rules(c, scale, question.options, path, item)
+    else:
+        c.add(path, item, f"type {question.type!r} is not one of: {', '.join(TYPES)}")
+
+
+def _box_rules(c: _Collector, boxes: list[OptionDoc], path: str, item: str) -> None:
+    """A checklist: at least one box that weighs something, at most one "none of these"."""
+    o_path = f"{path}.options"
+    if not boxes:
+        c.add(path, item, "a checklist has no boxes; it needs at least 1 with a weight above 0")
+        return
+    for index, box in enumerate(boxes):
+        at = f"{o_path}[{index}]"
+        label_item = f"{item} box {index + 1}"
+        _text_rules(c, at, label_item, "label", box.label, required=True, length=LABEL_LENGTH)
+        if box.exclusive and box.weight:
+            c.add(
+                at,
+                item,
+                f"box {index + 1} ({box.label!r}) is exclusive ('none of these') and weighs "
+                f"{box.weight}; an exclusive box weighs nothing, leave its weight out",
+            )
+        elif not 0 <= box.weight <= MAX_BOX_WEIGHT:
+            c.add(
+                at,
+                item,
+                f"box {index + 1} ({box.label!r}): weight {box.weight} is outside "
+                f"0–{MAX_BOX_WEIGHT}",
+            )
+    exclusive = [box.label for box in boxes if box.exclusive]
+    if len(exclusive) > 1:
+        c.add(
+            o_path,
+            item,
+            f"{len(exclusive)} exclusive boxes ({_keys(exclusive)}); a checklist has at most 1",
+        )
+    if not any(box.weight > 0 and not box.exclusive for box in boxes):
+        weights = _numbers(box.weight for box in boxes)
+        c.add(o_path, item, f"box weights {weights}: at least 1 box needs a weight above 0")
+    labels = [box.label for box in boxes]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        c.add(o_path, item, f"labels {_keys(repeated)} are used twice; each box needs its own")
+
+
+def _text_question_rules(c: _Collector, question: QuestionDoc, path: str, item: str) -> None:
+    """Free text is never scored: no options, and nothing that only a score means."""
+    if question.options:
+        c.add(
+            path,
+            item,
+            f"a text question has no answer options, but {len(question.options)} are given",
+        )
+    if question.core:
+        c.add(path, item, "a text question is never scored, so it cannot be core")
 
 
 def _weight_rules(c: _Collector, path: str, item: str, weight: Decimal) -> None:

@@ -138,12 +138,19 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             is_core=q.core,
             allows_not_applicable=q.not_applicable,
             recommendation=q.recommendation,
+            type=q.type,
         )
         for order, (section, q) in enumerate(question_docs)
     )
     AnswerOption.objects.bulk_create(
         AnswerOption(
-            question=question, order=i, score=o.score, label=o.label, description=o.description
+            question=question,
+            order=i,
+            score=o.score,
+            label=o.label,
+            description=o.description,
+            weight=o.weight,
+            exclusive=o.exclusive,
         )
         for question, (_, q) in zip(questions, question_docs, strict=True)
         for i, o in enumerate(q.options)
@@ -163,7 +170,9 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
         "question_id", "order", "score"
     ):
         options_by_question[option.question_id].append(
-            OptionDoc(option.score, option.label, option.description)
+            OptionDoc(
+                option.score, option.label, option.description, option.weight, option.exclusive
+            )
         )
     questions_by_section: dict[int, list[QuestionDoc]] = defaultdict(list)
     for q in questionnaire.questions.select_related("stage", "pillar", "layer").order_by("order"):
@@ -180,6 +189,7 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
                 not_applicable=q.allows_not_applicable,
                 recommendation=q.recommendation,
                 options=options_by_question[q.pk],
+                type=q.type,
             )
         )
     return QuestionnaireDoc(

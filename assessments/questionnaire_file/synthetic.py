@@ -24,16 +24,38 @@ SCALE = [
 ]
 
 
+BOXES = [
+    OptionDoc(0, "First tool", weight=2),
+    OptionDoc(1, "Second tool"),
+    OptionDoc(2, "Third tool"),
+    OptionDoc(3, "None of these", exclusive=True),
+]
+
+
+def _question_type(index: int, mixed: bool) -> str:
+    if not mixed:
+        return "single"
+    return {1: "checklist", 4: "text"}.get(index % 6, "single")
+
+
 def synthetic_document(
-    questions: int, *, key: str = "synthetic", version: int = 1, per_section: int = 10
+    questions: int,
+    *,
+    key: str = "synthetic",
+    version: int = 1,
+    per_section: int = 10,
+    mixed: bool = False,
 ) -> QuestionnaireDoc:
-    """A valid questionnaire of `questions` questions spread over every stage, layer, pillar."""
+    """A valid questionnaire of `questions` questions spread over every stage, layer, pillar;
+    with `mixed`, a sixth of them checklists and a sixth free text."""
     scale = [OptionDoc(score, label) for score, label in enumerate(SCALE)]
     sections: list[SectionDoc] = []
     for index in range(questions):
         if index % per_section == 0:
             number = len(sections) + 1
             sections.append(SectionDoc(f"section-{number}", f"Section {number}", "", []))
+        kind = _question_type(index, mixed)
+        options = {"single": list(scale), "checklist": list(BOXES), "text": []}[kind]
         sections[-1].questions.append(
             QuestionDoc(
                 key=f"q-{index + 1}",
@@ -43,10 +65,11 @@ def synthetic_document(
                 pillar=PILLARS[(index // len(STAGES)) % len(PILLARS)],
                 layer=None if index % 7 == 0 else LAYERS[index % len(LAYERS)],
                 weight=Decimal(1 + index % 3),
-                core=index % 9 == 0,
-                not_applicable=index % 11 == 0,
+                core=index % 9 == 0 and kind != "text",
+                not_applicable=index % 11 == 0 and kind != "text",
                 recommendation=f"Improve practice {index + 1}.",
-                options=list(scale),
+                options=options,
+                type=kind,
             )
         )
     return QuestionnaireDoc(

@@ -82,7 +82,7 @@ class ScopeLayout:
         )
 
 
-def status_and_score(answer: AnswerSpec | None) -> tuple[int, int]:
+def status_and_score(answer: AnswerSpec | None) -> tuple[int, float]:
     if answer is None:
         return UNANSWERED, 0
     if answer.kind == AnswerKind.OPTION:
@@ -106,7 +106,7 @@ class Tally:
     core_failed: list[bool]  # some core question of the bucket is below its core minimum
     members: list[list[int]]  # the applicable questions of each bucket, in model order
     counts: list[list[int]]  # per scope, the number of questions of each status
-    scores: list[int]  # per question
+    scores: list[float]  # per question
     statuses: list[int]  # per question
 
 
@@ -130,7 +130,7 @@ def tally(
     core_failed = [False] * n_buckets
     members: list[list[int]] = [[] for _ in range(n_buckets)]
     counts = [[0, 0, 0, 0] for _ in range(layout.n_scopes)]
-    scores = [0] * len(model.questions)
+    scores: list[float] = [0] * len(model.questions)
     statuses = [UNANSWERED] * len(model.questions)
     rows = {layer: row for row, layer in enumerate(model.layers)}
     columns = {pillar: column for column, pillar in enumerate(model.pillars)}
@@ -187,7 +187,9 @@ def scope_score(tally: Tally, scope: int) -> float | None:
     return 100 * (total_points / total_weight) if total_weight else None
 
 
-def _blocker(question: QuestionSpec, score: int, status: int, core_minimum: int | None) -> Blocker:
+def _blocker(
+    question: QuestionSpec, score: float, status: int, core_minimum: int | None
+) -> Blocker:
     shortfall = (question.max_score - score) / question.max_score
     return Blocker(
         question=question.key,

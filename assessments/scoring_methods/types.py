@@ -60,6 +60,9 @@ class QuestionSpec:
     text: str = ""
     recommendation: str = ""
     section: str = ""  # the section key; progress reports a percentage per section
+    # A checklist's boxes as (box id, weight): what `question_types.checklist_fraction` reads to
+    # turn the boxes checked into a score. Empty for a single-choice question.
+    boxes: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,9 @@ class ModelSpec:
 class AnswerSpec:
     question: str
     kind: AnswerKind
-    score: int = 0  # only meaningful for AnswerKind.OPTION
+    # Only meaningful for AnswerKind.OPTION: on the version's scale, 0..max_score. A checklist's
+    # is a fraction of it, so not always whole (`question_types`).
+    score: float = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +99,7 @@ class Blocker:
     question: str
     text: str
     stage: int
-    score: int
+    score: float
     max_score: int
     weight: float
     shortfall: float  # (max_score - score) / max_score

@@ -32,6 +32,7 @@ from assessments.answering import (
     AssessmentAnswers,
     Conflict,
     Structure,
+    answer_label,
     choice_of,
     questionnaire_structure,
 )
@@ -42,7 +43,7 @@ from assessments.reporting import section_info
 from assessments.scopes import Exclusion, find
 
 # The fields of a question's form that make it worth saving when the whole section is sent.
-SENT = ("choice", "comment", "evidence_url")
+SENT = ("choice", "boxes", "comment", "evidence_url")
 
 
 @dataclass
@@ -330,9 +331,10 @@ def answer_question(request, answering: Answering, question: Question) -> HttpRe
     if not request.htmx:
         return redirect(back)
     row.saved = True
-    stored_choice = choice_of(row.answer.kind, row.answer.option)
+    stored = row.answer
+    stored_choice = choice_of(stored.kind, stored.option, stored.boxes)
     if stored_choice != row.form.cleaned_data["choice"]:
-        row.kept_choice = Conflict.label(row.answer.kind, row.answer.option)
+        row.kept_choice = answer_label(question, stored.kind, stored.option, stored.boxes)
         row.kept_value = stored_choice
     # The next save starts from what this one wrote (`question_start`, out of band).
     row.form = AnswerForm(question=question, initial=AnswerForm.initial_for(row.answer))
@@ -468,7 +470,17 @@ class ReviewItem:
     def kind(self) -> str:
         if self.answer is None or self.answer.kind == Answer.Kind.NOTE:
             return "unanswered"
+        if self.answer.kind == Answer.Kind.CHECKED:
+            return Answer.Kind.OPTION  # answered, by its boxes
         return self.answer.kind
+
+    @property
+    def label(self) -> str:
+        """The answer in words, for an answered item listed as carried over."""
+        answer = self.answer
+        if answer is None:
+            return ""
+        return answer_label(self.question, answer.kind, answer.option, answer.boxes)
 
     @property
     def unreviewed(self) -> bool:
@@ -497,11 +509,14 @@ def review(answering: Answering, show: str = "") -> tuple[list[ReviewSection], d
     answers = answering.store.answers(list(structure.questions.values()))
     sections = []
     counts = dict.fromkeys(REVIEW_FILTERS, 0)
-    counts["total"] = len(structure.questions)
+    # Free text is never scored: it is neither counted nor listed as open.
+    counts["total"] = sum(question.is_scored for question in structure.questions.values())
     for section in structure.sections:
         url = answering.section_url(section.key)
         items = []
         for question in structure.section_questions[section.pk]:
+            if not question.is_scored:
+                continue
             number = structure.numbers[question.pk]
             answer = answers.get(question.pk)
             item = ReviewItem(question, number, f"{url}#q-{question.key}", answer)

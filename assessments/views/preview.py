@@ -99,7 +99,8 @@ def preview_results(request, questionnaire_pk):
         "error": None,
     }
     try:
-        result = assess(model_spec(questionnaire), answering.store.answer_specs())
+        model = model_spec(questionnaire)
+        result = assess(model, answering.store.answer_specs(model))
     except ValueError as error:
         # A draft may be unfinished (a stage without a level, a question without options...).
         context["error"] = str(error)

@@ -13,9 +13,31 @@
     var question = questionOf(event.target);
     if (!question || !question.hasAttribute("hx-post")) return;
     var chosen = event.target.type === "radio";
+    mirrorExclusive(question, event.target);
     if (chosen) settling.add(question);
     question.dispatchEvent(new CustomEvent(chosen ? "answer-chosen" : "answer-edited"));
   });
+
+  // A checklist: "none of these" clears the other boxes, another box clears it, and a box and
+  // "don't know" clear each other; the server refuses them together (AnswerForm._clean_boxes).
+  function mirrorExclusive(question, control) {
+    var boxes = question.querySelector(".answer-boxes");
+    if (!boxes || !control.checked) return;
+    var exclusive = boxes.dataset.exclusive;
+    var all = boxes.querySelectorAll("input[type=checkbox]");
+    if (control.type === "radio") {
+      all.forEach(function (box) { box.checked = false; });
+      return;
+    }
+    if (control.type !== "checkbox") return;
+    all.forEach(function (box) {
+      if (box === control) return;
+      if (control.value === exclusive || box.value === exclusive) box.checked = false;
+    });
+    question.querySelectorAll(".answer-options input[type=radio]").forEach(function (radio) {
+      radio.checked = false;
+    });
+  }
 
   // Choices still settling: leaving the page within those 400 ms must not lose them, so they
   // are sent at once, by a request that outlives the page (keepalive).
@@ -37,7 +59,7 @@
       var data = new FormData();
       question.querySelectorAll("input, textarea").forEach(function (control) {
         if (!control.name || control.disabled) return;
-        if (control.type === "radio" && !control.checked) return;
+        if ((control.type === "radio" || control.type === "checkbox") && !control.checked) return;
         data.append(control.name, control.value);
       });
       var extra = question.getAttribute("hx-vals"); // a preview names its question
@@ -94,8 +116,13 @@
     // A colleague's choice kept under this person's comment: show it chosen, as it is stored.
     var kept = status.querySelector("[data-stored-choice]");
     if (kept) {
+      var stored = kept.dataset.storedChoice;
+      var boxes = stored.indexOf("boxes:") === 0 ? stored.slice(6).split(",") : [];
       question.querySelectorAll("input[type=radio]").forEach(function (radio) {
-        radio.checked = radio.value === kept.dataset.storedChoice;
+        radio.checked = radio.value === stored;
+      });
+      question.querySelectorAll(".answer-boxes input[type=checkbox]").forEach(function (box) {
+        box.checked = boxes.indexOf(box.value) !== -1;
       });
     }
     var list = status.querySelector("[data-invalid]");
