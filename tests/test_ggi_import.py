@@ -248,6 +248,10 @@ def test_an_assessment_on_it_is_started_answered_and_shows_progress_per_activity
     assert "Score per role" in results_text and "Score per goal" in results_text
     # Where the budget is held back, its activity's recommendations show.
     assert "Start small and review each year." in results_text
-    for name, text in (("section", section_text), ("results", results_text)):
+    model = client.get(reverse("assessments:model_version", args=["ggi", ggi.version]))
+    model_text = " ".join(visible_text(model.content.decode()).split())
+    assert "CC BY 4.0" in model_text
+    pages = (("section", section_text), ("results", results_text), ("model", model_text))
+    for name, text in pages:
         found = [text[max(0, m.start() - 40) : m.end() + 40] for m in THEIRS.finditer(text)]
         assert not found, (name, found)
