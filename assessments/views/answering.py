@@ -162,6 +162,10 @@ class Answering:
                 {
                     "question": question,
                     "names": self.questionnaire.axis_names,
+                    # A progress version's questions sit on a stage only because the format
+                    # asks for one; no result names it, so neither does the question.
+                    "show_stage": self.questionnaire.scoring_method
+                    != Questionnaire.ScoringMethod.PROGRESS,
                     # "Every <layer>" only where the version has layers to be every one of.
                     "has_layers": question.layer_id is not None
                     or self.questionnaire.layers.exists(),

@@ -9,8 +9,42 @@ from assessments import authoring
 from assessments.demo import DEFAULT_FILE
 from assessments.models import Questionnaire
 from assessments.questionnaire_file.bounded_yaml import MAX_FILE_BYTES, Refused, check_size
-from assessments.questionnaire_file.document import DocumentError, parse_document
+from assessments.questionnaire_file.document import (
+    DocumentError,
+    QuestionnaireDoc,
+    parse_document,
+)
 from assessments.questionnaire_file.store import save_document
+
+
+def not_loaded(source: object, problems: list[str]) -> CommandError:
+    lines = "\n".join(f"  - {problem}" for problem in problems)
+    return CommandError(f"{source} was not loaded; nothing was written. Problems:\n{lines}")
+
+
+def load_document(doc: QuestionnaireDoc, *, draft: bool, source: object) -> Questionnaire:
+    """Store a parsed version and, unless `draft`, publish it; all or nothing.
+
+    `import_ggi` loads through here too, so both commands store and publish alike.
+    """
+    try:
+        with transaction.atomic():
+            questionnaire = save_document(doc, publish=False)
+            if not draft:
+                # The admin's publication, so both apply the same checks and retire alike.
+                authoring.publish(questionnaire, None)
+    except (DocumentError, ValidationError) as exc:
+        problems = exc.problems if isinstance(exc, DocumentError) else exc.messages
+        raise not_loaded(source, problems) from None
+    return questionnaire
+
+
+def loaded_message(questionnaire: Questionnaire) -> str:
+    return (
+        f"Loaded {questionnaire.key} version {questionnaire.version} "
+        f"({questionnaire.questions.count()} questions, "
+        f"{questionnaire.get_status_display().lower()})."
+    )
 
 
 class Command(BaseCommand):
@@ -38,30 +72,13 @@ class Command(BaseCommand):
         file = file or DEFAULT_FILE
         try:
             doc = parse_document(self._read(file))
-            if (
-                if_missing
-                and Questionnaire.objects.filter(key=doc.key, version=doc.version).exists()
-            ):
-                self.stdout.write(f"{doc.key} version {doc.version} is already loaded.")
-                return
-            with transaction.atomic():
-                questionnaire = save_document(doc, publish=False)
-                if not draft:
-                    # The admin's publication, so both apply the same checks and retire alike.
-                    authoring.publish(questionnaire, None)
-        except (DocumentError, ValidationError) as exc:
-            problems = exc.problems if isinstance(exc, DocumentError) else exc.messages
-            lines = "\n".join(f"  - {problem}" for problem in problems)
-            raise CommandError(
-                f"{file} was not loaded; nothing was written. Problems:\n{lines}"
-            ) from None
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {questionnaire.key} version {questionnaire.version} "
-                f"({questionnaire.questions.count()} questions, "
-                f"{questionnaire.get_status_display().lower()})."
-            )
-        )
+        except DocumentError as exc:
+            raise not_loaded(file, exc.problems) from None
+        if if_missing and Questionnaire.objects.filter(key=doc.key, version=doc.version).exists():
+            self.stdout.write(f"{doc.key} version {doc.version} is already loaded.")
+            return
+        questionnaire = load_document(doc, draft=draft, source=file)
+        self.stdout.write(self.style.SUCCESS(loaded_message(questionnaire)))
 
     @staticmethod
     def _read(file: Path) -> str:
