@@ -13,7 +13,10 @@ version still asks the question (same key) and the answer still means the same t
   every box checked (other boxes may be added, removed or reweighted); the dropped answer names
   the boxes that are gone;
 - an answer never moves to a question of another type (a choice to a checklist, say), except a
-  note, which is only a comment.
+  note, which is only a comment;
+- a condition ("show if") never decides: it changes whether a question is asked, not what its
+  answer means. An answer carried to a question the new version does not ask (by the carried
+  answers) is kept, neither scored nor counted, as any answer to a question not asked.
 
 Everything else is dropped, with the reason, and has to be answered again. Carried answers keep
 their comment, evidence link, reason, who answered them and when: they are re-pointed, not copied.

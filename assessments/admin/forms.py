@@ -117,6 +117,8 @@ class QuestionForm(PartForm):
             "weight",
             "is_core",
             "allows_not_applicable",
+            "show_if_question",
+            "show_if_answers",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3, "cols": 80}),
@@ -139,6 +141,10 @@ class QuestionForm(PartForm):
         super().__init__(*args, **kwargs)
         if "type" in self.fields:
             self.fields["type"].required = False
+        if "show_if_answers" in self.fields:
+            # Its default is a callable (list), which would add a hidden "initial" input; an
+            # empty list is the default either way.
+            self.fields["show_if_answers"].show_hidden_initial = False
         version_id = self._version_id()
         if "questionnaire" in self.fields:
             self.fields["questionnaire"].queryset = Questionnaire.objects.filter(
@@ -158,6 +164,11 @@ class QuestionForm(PartForm):
                 "Choose a %(name)s of this questionnaire version; "
                 "the one sent belongs to another version or does not exist."
             ) % {"name": model._meta.verbose_name}
+
+    def clean_show_if_answers(self):
+        # Left empty: no answers (the column holds a list, never null).
+        value = self.cleaned_data.get("show_if_answers")
+        return [] if value is None or value == "" else value
 
     def clean_type(self):
         # Left out (an older form, a script): a single-choice question, as before types existed.

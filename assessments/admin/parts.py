@@ -158,6 +158,8 @@ class QuestionAdmin(PartAdmin):
                 ]
             },
         ),
+        # Checked on publication by the same rules as a file (docs/questionnaire-format.md).
+        (_("Show if"), {"fields": [("show_if_question", "show_if_answers")]}),
     ]
 
     def get_queryset(self, request):

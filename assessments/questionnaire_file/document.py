@@ -57,6 +57,15 @@ class TaxonDoc:
 
 
 @dataclass
+class ShowIfDoc:
+    """Asked only when an earlier question was answered one of `answers` ways: scores of a
+    single-choice question, box labels of a checklist (docs/questionnaire-format.md, "Show if")."""
+
+    question: str
+    answers: list[int | str]
+
+
+@dataclass
 class QuestionDoc:
     key: str
     text: str
@@ -70,6 +79,7 @@ class QuestionDoc:
     recommendation: str
     options: list[OptionDoc]
     type: str = rules.SINGLE  # single, checklist or text (docs/questionnaire-format.md)
+    show_if: ShowIfDoc | None = None
 
 
 @dataclass
@@ -314,7 +324,27 @@ _QUESTION_FIELDS = {
     "recommendation",
     "options",
     "type",
+    "show_if",
 }
+
+
+def _show_if(r: _Reader, data: dict, where: str) -> ShowIfDoc | None:
+    """`show_if: {question: KEY, answers: [...]}`; what the answers must be is a rule."""
+    if "show_if" not in data:
+        return None
+    at = f"{where}.show_if"
+    raw = r.mapping(data["show_if"], at, {"question", "answers"})
+    question = r.text(raw, "question", at, required=True)
+    answers = []
+    for index, value in enumerate(r.items(raw, "answers", at) if raw else []):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            r.problem(
+                f"{at}.answers[{index}]",
+                f"must be a score (a whole number) or a box label (text), not {value!r}",
+            )
+            continue
+        answers.append(value)
+    return ShowIfDoc(question, answers)
 
 
 def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> QuestionDoc:
@@ -348,6 +378,7 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
         recommendation=r.text(data, "recommendation", where, required=False),
         options=options,
         type=kind,
+        show_if=_show_if(r, data, where),
     )
 
 
@@ -467,7 +498,11 @@ class _Pair(tuple):
     """Written on one line, `[0, 20]`, as a band reads best."""
 
 
-def _represent_pair(dumper: yaml.SafeDumper, value: _Pair) -> yaml.Node:
+class _Flow(list):
+    """A short list written on one line, `[3, 4]`: a condition's answers."""
+
+
+def _represent_pair(dumper: yaml.SafeDumper, value: _Pair | _Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", list(value), flow_style=True)
 
 
@@ -478,6 +513,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Pair, _represent_pair)
+_Dumper.add_representer(_Flow, _represent_pair)
 
 
 def _weight_value(weight: Decimal) -> int | float:
@@ -550,6 +586,12 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
         item["not_applicable"] = True
     if question.recommendation:
         item["recommendation"] = question.recommendation
+    # Written only when set, so files from before conditions export unchanged.
+    if question.show_if is not None:
+        item["show_if"] = {
+            "question": question.show_if.question,
+            "answers": _Flow(question.show_if.answers),
+        }
     if question.type == rules.CHECKLIST:
         item["options"] = _box_data(question.options)
     elif question.type == rules.TEXT:
