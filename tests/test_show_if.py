@@ -298,3 +298,56 @@ def test_exports_and_the_pdf_appendix_say_not_asked(client, owner, shown):
     assert table["policy-review"]["answer"] == "Not asked"
     appendix = {r.question_key: r for g in _answer_groups(answer_rows(shown)) for r in g.rows}
     assert appendix["policy-review"].answer == "Not asked"
+
+
+# --- Admin, preview and a new version --------------------------------------------------------
+
+
+def test_the_admin_publication_names_a_bad_condition(client, questionnaire):
+    from django.contrib.auth import get_user_model
+
+    from assessments import authoring
+
+    staff = get_user_model().objects.create_superuser("root", password="a-long-pass-phrase-1")
+    draft = authoring.new_draft_from(questionnaire, staff)
+    question = draft.questions.get(key="inventory")
+    question.show_if_question, question.show_if_answers = "policy", [4]
+    question.save()
+    client.force_login(staff)
+    page = client.get(reverse("admin:assessments_questionnaire_publish", args=[draft.pk]))
+    assert (
+        "Question 'inventory' (section 'basics'): show if: question 'policy' comes after this "
+        "one; a question can only depend on an earlier question"
+    ) in page.context["problems"]
+    change = client.get(reverse("admin:assessments_question_change", args=[question.pk]))
+    assert b'name="show_if_question"' in change.content
+    assert b'name="show_if_answers"' in change.content
+
+
+def test_the_preview_applies_the_conditions(client, show_if_questionnaire):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_superuser("root", password="a-long-pass-phrase-1")
+    client.force_login(staff)
+    has_policy = show_if_questionnaire.questions.get(key="has-policy")
+    section = reverse("assessments:preview_section", args=[show_if_questionnaire.pk, "basics"])
+    assert _marker_hidden(client.get(section).content.decode(), "policy-review")
+    option = has_policy.options.get(score=4)
+    client.post(section, {f"q-{has_policy.pk}-choice": str(option.pk)})
+    assert not _marker_hidden(client.get(section).content.decode(), "policy-review")
+
+
+def test_a_new_version_carries_an_answer_to_a_question_not_asked(client, owner, shown):
+    import yaml
+
+    from assessments.versioning import plan_upgrade
+
+    client.force_login(owner)
+    choose(client, shown, "has-policy", 4)
+    choose(client, shown, "policy-review", 3)
+    choose(client, shown, "has-policy", 1)
+    data = yaml.safe_load(SHOW_IF_TEXT)
+    data["version"] = 2
+    target = load_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), publish=True)
+    plan = plan_upgrade(shown, target)
+    assert {c.answer.question.key for c in plan.carried} == {"has-policy", "policy-review"}
