@@ -25,7 +25,7 @@ from assessments.scoring import (
     assess,
 )
 from assessments.scoring_methods.conditions import Chosen, Condition, chosen_of, hidden_questions
-from assessments.scoring_methods.question_types import checklist_fraction, on_scale
+from assessments.scoring_methods.question_types import checklist_fraction, on_scale, own_fraction
 
 
 def model_spec(questionnaire: Questionnaire) -> ModelSpec:
@@ -75,6 +75,7 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             "pk",
             "show_if_question",
             "show_if_answers",
+            "own_scale",
         )
     )
     rows = [row for row in every if row["type"] != Question.Type.TEXT]
@@ -82,8 +83,9 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
     boxes: dict[int, list[tuple[int, int]]] = defaultdict(list)
     labels: dict[int, dict[str, int]] = defaultdict(dict)  # a checklist's box ids by label
     top = 0
-    if any(row["type"] == Question.Type.CHECKLIST for row in rows):
+    if any(row["type"] == Question.Type.CHECKLIST or row["own_scale"] for row in rows):
         top = questionnaire.scale_levels.aggregate(top=Max("score"))["top"] or 0
+    if any(row["type"] == Question.Type.CHECKLIST for row in rows):
         for box in (
             AnswerOption.objects.filter(
                 question__questionnaire=questionnaire, question__type=Question.Type.CHECKLIST
@@ -101,7 +103,14 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             layer=row["layer__key"],
             weight=float(row["weight"]),
             core=row["is_core"],
-            max_score=(top if row["type"] == Question.Type.CHECKLIST else row["max_score"]) or 0,
+            # A checklist and a question on its own scale score on the version's scale.
+            max_score=(
+                top
+                if row["type"] == Question.Type.CHECKLIST or row["own_scale"]
+                else row["max_score"]
+            )
+            or 0,
+            own_max=(row["max_score"] or 0) if row["own_scale"] else 0,
             text=row["text"],
             recommendation=row["recommendation"],
             section=row["section__key"],
@@ -175,6 +184,10 @@ def answer_spec(
     """One stored answer as the engine takes it: a checklist's boxes become a score."""
     if kind == Answer.Kind.CHECKED:
         fraction = checklist_fraction(boxes or [], dict(question.boxes))
+        return AnswerSpec(question.key, AnswerKind.OPTION, on_scale(fraction, question.max_score))
+    if kind == Answer.Kind.OPTION and question.own_max:
+        # Its own scale: the share of its own highest score, on the version's scale.
+        fraction = own_fraction(score or 0, question.own_max)
         return AnswerSpec(question.key, AnswerKind.OPTION, on_scale(fraction, question.max_score))
     return AnswerSpec(question.key, AnswerKind(kind), score or 0)
 

@@ -117,6 +117,7 @@ class QuestionForm(PartForm):
             "weight",
             "is_core",
             "allows_not_applicable",
+            "own_scale",
             "show_if_question",
             "show_if_answers",
         ]
@@ -224,7 +225,12 @@ class AnswerOptionForm(forms.ModelForm):
             )
         scale = sorted(questionnaire.scale_levels.values_list("score", flat=True))
         # A checklist's box is not on the scale: its score only tells it apart.
-        if scale and score not in scale and question.type == Question.Type.SINGLE:
+        if (
+            scale
+            and score not in scale
+            and question.type == Question.Type.SINGLE
+            and not question.own_scale
+        ):
             self.add_error(
                 "score",
                 _("Score %(score)s is not a score of the scale (%(scale)s).")
@@ -292,7 +298,12 @@ class AnswerOptionFormSet(SwapSafeInlineFormSet):
         question = self.instance
         scale = []
         # A checklist's boxes are not on the scale; their scores only tell them apart.
-        if question.questionnaire_id and question.type == Question.Type.SINGLE:
+        # Nor are the options of a question on its own scale (`own_scale`).
+        if (
+            question.questionnaire_id
+            and question.type == Question.Type.SINGLE
+            and not question.own_scale
+        ):
             scale = sorted(
                 ScaleLevel.objects.filter(questionnaire_id=question.questionnaire_id).values_list(
                     "score", flat=True

@@ -154,7 +154,7 @@ class QuestionAdmin(PartAdmin):
             {
                 "fields": [
                     ("stage", "pillar", "layer"),
-                    ("weight", "is_core", "allows_not_applicable"),
+                    ("weight", "is_core", "allows_not_applicable", "own_scale"),
                 ]
             },
         ),

@@ -80,6 +80,8 @@ class QuestionDoc:
     options: list[OptionDoc]
     type: str = rules.SINGLE  # single, checklist or text (docs/questionnaire-format.md)
     show_if: ShowIfDoc | None = None
+    # `scale: own` in the file: a single choice whose options score on their own range.
+    own_scale: bool = False
 
 
 @dataclass
@@ -325,6 +327,7 @@ _QUESTION_FIELDS = {
     "options",
     "type",
     "show_if",
+    "scale",
 }
 
 
@@ -355,13 +358,23 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
     pillar = r.text(data, "pillar", where, required=False) or None
     layer = r.text(data, "layer", where, required=False) or ALL_LAYERS
     kind = r.text(data, "type", where, required=False) or rules.SINGLE
+    own_scale = False
+    if "scale" in data:
+        own_scale = data["scale"] == rules.OWN_SCALE
+        if not own_scale:
+            r.problem(
+                where,
+                f"'scale' must be {rules.OWN_SCALE!r} (options on the question's own range) or "
+                f"left out, not {data['scale']!r}",
+                guessed=False,
+            )
     if kind == rules.CHECKLIST:
         options = _boxes(r, r.items(data, "options", where), f"{where}.options")
     elif kind not in rules.TYPES:
         options = []  # an unknown type is a rule's problem, named there
     elif "options" in data:
         options = _options(r, r.items(data, "options", where), f"{where}.options")
-    elif kind == rules.TEXT:
+    elif kind == rules.TEXT or own_scale:  # an own scale has no default options
         options = []  # free text has none
     else:
         options = [OptionDoc(o.score, o.label, o.description) for o in doc.scale]
@@ -379,6 +392,7 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
         options=options,
         type=kind,
         show_if=_show_if(r, data, where),
+        own_scale=own_scale,
     )
 
 
@@ -570,6 +584,8 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
     # Written only when not the default, so files from before question types export unchanged.
     if question.type != rules.SINGLE:
         item["type"] = question.type
+    if question.own_scale:
+        item["scale"] = rules.OWN_SCALE
     if question.help:
         item["help"] = question.help
     item["stage"] = question.stage
@@ -597,7 +613,7 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
     elif question.type == rules.TEXT:
         if question.options:  # refused by the rules; written so that the problem shows
             item["options"] = _option_data(question.options)
-    elif question.options != scale:
+    elif question.options != scale or question.own_scale:  # an own scale's are always written
         item["options"] = _option_data(question.options)
     return item
 

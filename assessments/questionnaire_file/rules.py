@@ -60,6 +60,8 @@ NAME_WORD_LENGTH = 60
 SINGLE, CHECKLIST, TEXT = "single", "checklist", "text"
 TYPES = (SINGLE, CHECKLIST, TEXT)
 MAX_BOX_WEIGHT = 100
+# `scale: own`: a single-choice question whose options score on their own range, from 0.
+OWN_SCALE = "own"
 
 DEFAULT_THRESHOLD = 70
 DEFAULT_CORE_MINIMUM = 2
@@ -381,10 +383,40 @@ def _question_rules(
         _box_rules(c, question.options, path, item)
     elif question.type == TEXT:
         _text_question_rules(c, question, path, item)
+    elif question.type == SINGLE and question.own_scale:
+        _own_scale_rules(c, question.options, path, item)
     elif question.type == SINGLE:
         _question_option_rules(c, scale, question.options, path, item)
     else:
         c.add(path, item, f"type {question.type!r} is not one of: {', '.join(TYPES)}")
+    if question.own_scale and question.type != SINGLE:
+        c.add(
+            path,
+            item,
+            f"scale {OWN_SCALE!r} is for single-choice questions only, not type {question.type!r}",
+        )
+
+
+def _own_scale_rules(c: _Collector, options: list[OptionDoc], path: str, item: str) -> None:
+    """Options on the question's own range: at least 2, from 0, the highest at most MAX_SCORE."""
+    if not options:
+        c.add(
+            path,
+            item,
+            f"scale {OWN_SCALE!r} but no options; list at least 2, scored from 0 (0–2, 0–10…)",
+        )
+        return
+    o_path = f"{path}.options"
+    _option_list_rules(c, o_path, item, options, what="option")
+    scores = sorted(option.score for option in options)
+    if len(options) < 2:
+        c.add(o_path, item, f"1 answer option (score {scores[0]}); a question needs at least 2")
+    elif scores[0] != 0:
+        c.add(
+            o_path,
+            item,
+            f"scores {_numbers(scores)}: on its own scale a question's lowest score is 0",
+        )
 
 
 def _show_if_rules(c: _Collector, doc: QuestionnaireDoc) -> None:

@@ -140,6 +140,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             allows_not_applicable=q.not_applicable,
             recommendation=q.recommendation,
             type=q.type,
+            own_scale=q.own_scale,
             show_if_question=q.show_if.question if q.show_if else "",
             show_if_answers=list(q.show_if.answers) if q.show_if else [],
         )
@@ -203,6 +204,7 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
                 options=options_by_question[q.pk],
                 type=q.type,
                 show_if=_show_if(q),
+                own_scale=q.own_scale,
             )
         )
     return QuestionnaireDoc(

@@ -65,6 +65,10 @@ class QuestionSpec:
     # A checklist's boxes as (box id, weight): what `question_types.checklist_fraction` reads to
     # turn the boxes checked into a score. Empty for a single-choice question.
     boxes: tuple[tuple[int, int], ...] = ()
+    # A single choice on its own scale (`scale: own`): its options' highest score. Its answers
+    # reach the engine as the same share of `max_score`, the version's (`question_types`). 0: on
+    # the version's scale.
+    own_max: int = 0
 
 
 @dataclass(frozen=True, slots=True)
