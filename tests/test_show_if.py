@@ -202,6 +202,7 @@ def test_a_save_shows_its_dependents_out_of_band_without_their_inputs(client, ow
     assert 'id="q-policy-review"' not in html
     assert "shown-q-no-policy-why" not in html
     assert "1 of 4 answered" in html  # policy-review is now asked
+    assert "This answer asks question 2 below." in html  # said, for a screen reader too
     html = choose(client, shown, "has-policy", 1).content.decode()
     assert _marker_hidden(html, "policy-review")
     html = client.get(section_url(shown, "program")).content.decode()

@@ -65,6 +65,9 @@ class QuestionRow:
     confirm_url: str = ""  # an assessment's only: confirm a carried-over answer as it is
     # Not asked, by a condition on an earlier answer: on the page but out of sight.
     hidden: bool = False
+    # After a save: the numbers of this page's questions its answer asks, said in the status line
+    # (a screen reader hears that they appeared).
+    brings_up: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -367,11 +370,13 @@ def answer_question(request, answering: Answering, question: Question) -> HttpRe
     sections = answering.sidebar(question.section, tally)
     # The questions of this page whose being asked hangs on this answer: shown or hidden now,
     # out of band, by a marker beside each (their inputs are never replaced).
-    dependents = [
-        (dependent.key, dependent.pk in tally.hidden)
+    on_page = [
+        dependent
         for dependent in answering.structure.dependents(question)
         if dependent.section_id == question.section_id
     ]
+    dependents = [(dependent.key, dependent.pk in tally.hidden) for dependent in on_page]
+    row.brings_up = [answering.structure.numbers[d.pk] for d in on_page if d.pk not in tally.hidden]
     context.update(sections=sections, progress=progress(sections), oob=True, dependents=dependents)
     return render(request, "assessments/section.html#question_saved", context)
 
