@@ -8,17 +8,18 @@ preview's, in the session. The answering views work on either through the same f
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import transaction
 
 from assessments import caches
-from assessments.evaluation import answer_spec
+from assessments.evaluation import answer_spec, chosen_answer, conditions
 from assessments.forms.answers import BOXES_PREFIX, Start, boxes_choice
 from assessments.models import Answer, Assessment, Question, Questionnaire, ResumePoint, Section
 from assessments.scoring import AnswerSpec, ModelSpec
+from assessments.scoring_methods.conditions import Chosen, Condition, hidden_questions
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,44 @@ class Structure:
     questions: dict[int, Question]
     section_questions: dict[int, tuple[Question, ...]]
     numbers: dict[int, int]  # by question pk: numbers run on across sections, from 1
+    # Questions asked only on a condition, in order (`scoring_methods.conditions`).
+    conditions: tuple[Condition, ...] = ()
 
-    def total(self, section: Section) -> int:
-        """How many of the section's questions count as answerable: free text does not."""
-        return sum(question.is_scored for question in self.section_questions[section.pk])
+    def total(self, section: Section, hidden: Collection[int] = ()) -> int:
+        """How many of the section's questions count as answerable: free text does not, nor a
+        question not asked (`hidden`, question pks)."""
+        return sum(
+            question.is_scored and question.pk not in hidden
+            for question in self.section_questions[section.pk]
+        )
+
+    def hidden(self, chosen: Mapping[int, Chosen]) -> frozenset[int]:
+        """The pks of the questions not asked, given what each answered question (by pk) chose."""
+        if not self.conditions:
+            return frozenset()
+        by_key = {self.questions[pk].key: value for pk, value in chosen.items()}
+        keys = hidden_questions(self.conditions, by_key)
+        return frozenset(q.pk for q in self.questions.values() if q.key in keys)
+
+    def hidden_by(self, answers: Mapping[int, Answer]) -> frozenset[int]:
+        """`hidden` from answers already read (by question pk), without a query."""
+        if not self.conditions:
+            return frozenset()
+        chosen = {}
+        for pk, answer in answers.items():
+            value = chosen_answer(answer.kind, getattr(answer.option, "score", None), answer.boxes)
+            if value is not None:
+                chosen[pk] = value
+        return self.hidden(chosen)
+
+    def dependents(self, question: Question) -> list[Question]:
+        """The questions whose being asked hangs on `question`'s answer, directly or not."""
+        keys = {question.key}
+        for condition in self.conditions:
+            if condition.on in keys:
+                keys.add(condition.question)
+        keys.discard(question.key)
+        return [q for q in self.questions.values() if q.key in keys]
 
     def following(self, section: Section) -> Section | None:
         return next((s for s in self.sections if s.order > section.order), None)
@@ -65,6 +100,13 @@ def _build_structure(questionnaire: Questionnaire) -> Structure:
         question.section = by_pk[question.section_id]
         section_questions[question.section_id].append(question)
     return Structure(
+        conditions=conditions(
+            [(q.key, q.show_if_question, q.show_if_answers) for q in questions],
+            {
+                q.key: (q.type, {o.label: o.pk for o in q.options.all()} if q.is_checklist else {})
+                for q in questions
+            },
+        ),
         sections=sections,
         section_by_key={section.key: section for section in sections},
         questions={question.pk: question for question in questions},
@@ -167,6 +209,8 @@ class Tally:
 
     answered: Counter[int]
     unreviewed: Counter[int]
+    # The questions not asked (pks), by the answers' conditions: neither counted nor answered.
+    hidden: frozenset[int] = frozenset()
 
 
 class AnswerStore(Protocol):
@@ -177,7 +221,12 @@ class AnswerStore(Protocol):
         ...
 
     def tally(self) -> Tally:
-        """How many questions of each section are answered, and how many await review."""
+        """How many questions of each section are answered, and how many await review; and
+        which questions are not asked, by the answers' conditions."""
+        ...
+
+    def hidden(self) -> frozenset[int]:
+        """The questions not asked (pks), by the answers' conditions."""
         ...
 
     def record(
@@ -211,18 +260,26 @@ class AssessmentAnswers:
         questions = self.structure.questions
         answered: Counter[int] = Counter()
         unreviewed: Counter[int] = Counter()
-        rows = (
-            Answer.objects.chosen()
+        rows = [
+            row
+            for row in Answer.objects.chosen()
             .filter(assessment=self.assessment, respondent__isnull=True)
-            .values_list("question_id", "needs_review")
+            .values_list("question_id", "needs_review", "kind", "option__score", "boxes")
+            if row[0] in questions
+        ]
+        hidden = self.structure.hidden(
+            {row[0]: chosen for row in rows if (chosen := chosen_answer(*row[2:])) is not None}
         )
-        for question_id, needs_review in rows:
-            if question_id in questions:
+        for question_id, needs_review, *_choice in rows:
+            if question_id not in hidden:
                 section_id = questions[question_id].section_id
                 answered[section_id] += 1
                 if needs_review:
                     unreviewed[section_id] += 1
-        return Tally(answered, unreviewed)
+        return Tally(answered, unreviewed, hidden)
+
+    def hidden(self) -> frozenset[int]:
+        return self.tally().hidden if self.structure.conditions else frozenset()
 
     def record(
         self, answers: Sequence[tuple[Question, dict]], user, starts: Sequence[Start | None] = ()
@@ -357,12 +414,16 @@ class SessionAnswers:
         return {q.pk: self.by_question[q.pk] for q in questions if q.pk in self.by_question}
 
     def tally(self) -> Tally:
+        hidden = self.hidden()
         answered = Counter(
             self.structure.questions[pk].section_id
             for pk, answer in self.by_question.items()
-            if answer.kind != Answer.Kind.NOTE
+            if answer.kind != Answer.Kind.NOTE and pk not in hidden
         )
-        return Tally(answered, Counter())  # nothing in a preview is carried over
+        return Tally(answered, Counter(), hidden)  # nothing in a preview is carried over
+
+    def hidden(self) -> frozenset[int]:
+        return self.structure.hidden_by(self.by_question)
 
     def record(
         self, answers: Sequence[tuple[Question, dict]], user=None, starts: Sequence = ()
@@ -382,6 +443,14 @@ class SessionAnswers:
         # Reassigned whole, so the session knows it changed.
         self.session[session_key(self.questionnaire.pk)] = dict(self.entries)
         return written
+
+    def hidden_keys(self, model: ModelSpec) -> frozenset[str]:
+        """The keys of the scored questions not asked, as `assess(hidden=...)` takes them."""
+        scored = {question.key for question in model.questions}
+        hidden = self.hidden()
+        return frozenset(
+            q.key for q in self.structure.questions.values() if q.pk in hidden and q.key in scored
+        )
 
     def answer_specs(self, model: ModelSpec) -> list[AnswerSpec]:
         """The answers as the scoring engine takes them, for `model` (this version's)."""

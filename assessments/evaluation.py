@@ -24,7 +24,8 @@ from assessments.scoring import (
     StageSpec,
     assess,
 )
-from assessments.scoring_methods.question_types import checklist_fraction, on_scale
+from assessments.scoring_methods.conditions import Chosen, Condition, chosen_of, hidden_questions
+from assessments.scoring_methods.question_types import checklist_fraction, on_scale, own_fraction
 
 
 def model_spec(questionnaire: Questionnaire) -> ModelSpec:
@@ -54,10 +55,10 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
     )
     layers = tuple(questionnaire.layers.order_by("order").values_list("key", flat=True))
     pillars = tuple(questionnaire.pillars.order_by("order").values_list("key", flat=True))
-    # Free text is never scored: the engine never sees it, so it is in no denominator.
-    rows = list(
-        questionnaire.questions.exclude(type=Question.Type.TEXT)
-        .order_by("order")
+    # Free text is never scored: the engine never sees it, so it is in no denominator. It is read
+    # all the same, as it may be asked only on a condition.
+    every = list(
+        questionnaire.questions.order_by("order")
         .annotate(max_score=Max("options__score"))
         .values(
             "key",
@@ -72,21 +73,28 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             "section__key",
             "type",
             "pk",
+            "show_if_question",
+            "show_if_answers",
+            "own_scale",
         )
     )
+    rows = [row for row in every if row["type"] != Question.Type.TEXT]
     # A checklist scores on the version's scale: up to its highest score (`question_types`).
     boxes: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    labels: dict[int, dict[str, int]] = defaultdict(dict)  # a checklist's box ids by label
     top = 0
-    if any(row["type"] == Question.Type.CHECKLIST for row in rows):
+    if any(row["type"] == Question.Type.CHECKLIST or row["own_scale"] for row in rows):
         top = questionnaire.scale_levels.aggregate(top=Max("score"))["top"] or 0
+    if any(row["type"] == Question.Type.CHECKLIST for row in rows):
         for box in (
             AnswerOption.objects.filter(
                 question__questionnaire=questionnaire, question__type=Question.Type.CHECKLIST
             )
             .order_by("question_id", "order", "pk")
-            .values("question_id", "pk", "weight")
+            .values("question_id", "pk", "weight", "label")
         ):
             boxes[box["question_id"]].append((box["pk"], box["weight"]))
+            labels[box["question_id"]][box["label"]] = box["pk"]
     questions = tuple(
         QuestionSpec(
             key=row["key"],
@@ -95,7 +103,14 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             layer=row["layer__key"],
             weight=float(row["weight"]),
             core=row["is_core"],
-            max_score=(top if row["type"] == Question.Type.CHECKLIST else row["max_score"]) or 0,
+            # A checklist and a question on its own scale score on the version's scale.
+            max_score=(
+                top
+                if row["type"] == Question.Type.CHECKLIST or row["own_scale"]
+                else row["max_score"]
+            )
+            or 0,
+            own_max=(row["max_score"] or 0) if row["own_scale"] else 0,
             text=row["text"],
             recommendation=row["recommendation"],
             section=row["section__key"],
@@ -114,7 +129,53 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
         sections=tuple(questionnaire.sections.order_by("order").values_list("key", flat=True))
         if method is ScoringMethod.PROGRESS
         else (),
+        conditions=conditions(
+            [(r["key"], r["show_if_question"], r["show_if_answers"]) for r in every],
+            {r["key"]: (r["type"], labels.get(r["pk"], {})) for r in every},
+        ),
     )
+
+
+def conditions(
+    shows: list[tuple[str, str, list]], governing: dict[str, tuple[str, dict[str, int]]]
+) -> tuple[Condition, ...]:
+    """The version's conditions, in order, from each question's (key, `show_if_question`,
+    `show_if_answers`) and each question's (type, box ids by label). What names nothing (a
+    draft's slip, which the rules refuse on publication) shows the question never."""
+    out = []
+    for key, on, answers in shows:
+        if not on:
+            continue
+        kind, boxes = governing.get(on, ("", {}))
+        values = answers if isinstance(answers, list) else []
+        if kind == Question.Type.CHECKLIST:
+            ids = frozenset(boxes[v] for v in values if isinstance(v, str) and v in boxes)
+            out.append(Condition(key, on, boxes=ids))
+        else:
+            scores = frozenset(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+            out.append(Condition(key, on, scores=scores))
+    return tuple(out)
+
+
+def chosen_answer(kind: str, score: int | None, boxes) -> Chosen | None:
+    """What an answer chose, as a condition reads it: an option's score or the boxes checked."""
+    if kind == Answer.Kind.OPTION and score is not None:
+        return Chosen(score=score)
+    if kind == Answer.Kind.CHECKED:
+        return Chosen(boxes=frozenset(boxes or ()))
+    return None
+
+
+def hidden_keys(model: ModelSpec, rows) -> frozenset[str]:
+    """The questions not asked, from (question key, kind, option score, boxes) answer rows."""
+    if not model.conditions:
+        return frozenset()
+    return hidden_questions(model.conditions, chosen_of(rows))
+
+
+def _hidden_scored(model: ModelSpec, rows) -> frozenset[str]:
+    scored = {question.key for question in model.questions}
+    return frozenset(key for key in hidden_keys(model, rows) if key in scored)
 
 
 def answer_spec(
@@ -123,6 +184,10 @@ def answer_spec(
     """One stored answer as the engine takes it: a checklist's boxes become a score."""
     if kind == Answer.Kind.CHECKED:
         fraction = checklist_fraction(boxes or [], dict(question.boxes))
+        return AnswerSpec(question.key, AnswerKind.OPTION, on_scale(fraction, question.max_score))
+    if kind == Answer.Kind.OPTION and question.own_max:
+        # Its own scale: the share of its own highest score, on the version's scale.
+        fraction = own_fraction(score or 0, question.own_max)
         return AnswerSpec(question.key, AnswerKind.OPTION, on_scale(fraction, question.max_score))
     return AnswerSpec(question.key, AnswerKind(kind), score or 0)
 
@@ -143,19 +208,49 @@ def _excluded(spec: ModelSpec, assessment: Assessment) -> frozenset[str]:
     return excluded_questions(spec, read_exclusions(assessment.scope_exclusions))
 
 
-def answer_specs(assessment: Assessment, model: ModelSpec | None = None) -> list[AnswerSpec]:
-    model = model or model_spec(assessment.questionnaire)
-    rows = (
+def _rows(assessment: Assessment) -> list[tuple]:
+    return list(
         Answer.objects.chosen()
         .filter(assessment=assessment, respondent__isnull=True)
         .values_list("question__key", "kind", "option__score", "boxes")
     )
-    return _scored(model, rows)
+
+
+def answer_specs(assessment: Assessment, model: ModelSpec | None = None) -> list[AnswerSpec]:
+    model = model or model_spec(assessment.questionnaire)
+    return _scored(model, _rows(assessment))
+
+
+def hidden_of(model: ModelSpec, answers: dict[str, Answer]) -> frozenset[str]:
+    """The keys of the questions not asked, from answers already read (by question key)."""
+    if not model.conditions:
+        return frozenset()
+    chosen = {}
+    for key, answer in answers.items():
+        value = chosen_answer(answer.kind, getattr(answer.option, "score", None), answer.boxes)
+        if value is not None:
+            chosen[key] = value
+    return hidden_questions(model.conditions, chosen)
+
+
+def hidden(assessment: Assessment, model: ModelSpec | None = None) -> frozenset[str]:
+    """The keys of the assessment's questions not asked, by its answers (free text too)."""
+    model = model or model_spec(assessment.questionnaire)
+    return hidden_keys(model, _rows(assessment)) if model.conditions else frozenset()
+
+
+def _assess(model: ModelSpec, rows: list[tuple], assessment: Assessment) -> AssessmentResult:
+    return assess(
+        model,
+        _scored(model, rows),
+        excluded=_excluded(model, assessment),
+        hidden=_hidden_scored(model, rows),
+    )
 
 
 def evaluate(assessment: Assessment) -> AssessmentResult:
     model = model_spec(assessment.questionnaire)
-    return assess(model, answer_specs(assessment, model), excluded=_excluded(model, assessment))
+    return _assess(model, _rows(assessment), assessment)
 
 
 def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
@@ -168,13 +263,7 @@ def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
     )
     for assessment_id, *row in rows:
         by_assessment[assessment_id].append(tuple(row))
-    results = {}
-    for a in assessments:
-        model = model_spec(a.questionnaire)
-        results[a.pk] = assess(
-            model, _scored(model, by_assessment[a.pk]), excluded=_excluded(model, a)
-        )
-    return results
+    return {a.pk: _assess(model_spec(a.questionnaire), by_assessment[a.pk], a) for a in assessments}
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@ import csv
 
 from django.http import HttpResponse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from assessments import answer_history
+from assessments.evaluation import hidden_of, model_spec
 from assessments.models import Answer, AnswerChange, Assessment
 from assessments.reporting import OutOfScope, Report
 from assessments.scoring import ScopeResult
@@ -48,10 +50,17 @@ def answer_rows(assessment: Assessment, *, with_history: bool = False) -> list[d
             assessment=assessment, respondent__isnull=True
         ).select_related("option", "answered_by")
     }
+    questions = list(questions)
+    # Questions not asked, by a condition on an earlier answer: listed as such, never scored.
+    hidden = hidden_of(
+        model_spec(assessment.questionnaire),
+        {q.key: answers[q.pk] for q in questions if q.pk in answers},
+    )
     rows = []
     top = None
     for question in questions:
         answer = answers.get(question.pk)
+        asked = question.key not in hidden
         checked = _checked_labels(question, answer)
         if question.is_checklist and top is None:
             top = max(assessment.questionnaire.scale_levels.values_list("score", flat=True))
@@ -66,10 +75,11 @@ def answer_rows(assessment: Assessment, *, with_history: bool = False) -> list[d
                 "layer": question.layer.key if question.layer else "all",
                 "core": question.is_core,
                 "weight": float(question.weight),
-                "answer": _answer_label(question, answer),
+                "asked": asked,
+                "answer": _answer_label(question, answer) if asked else str(NOT_ASKED),
                 # A checklist's boxes checked, by label; [] for the other types.
                 "checked": checked,
-                "score": _score(question, answer, top),
+                "score": _score(question, answer, top) if asked else None,
                 "max_score": _max_score(question, top),
                 "reason": answer.reason if answer else "",
                 "comment": answer.comment if answer else "",
@@ -145,6 +155,10 @@ _CHANGE_COLUMNS = [
     "evidence_url",
     "changed",
 ]
+
+
+# What a question not asked shows where its answer would be (its stored answer is kept).
+NOT_ASKED = _("Not asked")
 
 
 def _checked_labels(question, answer: Answer | None) -> list[str]:

@@ -200,7 +200,11 @@ def _without(
 
 
 def assess(
-    model: ModelSpec, answers: Iterable[AnswerSpec], *, excluded: Collection[str] = ()
+    model: ModelSpec,
+    answers: Iterable[AnswerSpec],
+    *,
+    excluded: Collection[str] = (),
+    hidden: Collection[str] = (),
 ) -> AssessmentResult:
     """Score every scope (overall, each layer, each pillar, each cell, and for `progress` each
     section) of one assessment, by the model's method.
@@ -208,11 +212,15 @@ def assess(
     `excluded`: keys of questions the organization put out of scope (docs/scoring.md, "Out of
     scope"). They leave every gate and denominator: the result is the one of the model without
     them, their answers ignored. The whole model and every answer are still validated.
+
+    `hidden`: keys of questions not asked of this assessment, as a condition on an earlier answer
+    says (`scoring_methods.conditions`, docs/scoring.md "Show if"). Scored exactly as `excluded`:
+    the model without them, their stored answers kept but ignored.
     """
     _validate_model(model)
     by_question = _index_answers(model, answers)
     _validate_questions(model)
-    model, by_question = _without(model, by_question, excluded)
+    model, by_question = _without(model, by_question, frozenset(excluded) | frozenset(hidden))
     method = ScoringMethod(model.method)
     # Only progress reports sections: the other methods skip their scopes entirely.
     n_sections = len(model.sections) if method is ScoringMethod.PROGRESS else 0

@@ -13,7 +13,12 @@ version still asks the question (same key) and the answer still means the same t
   every box checked (other boxes may be added, removed or reweighted); the dropped answer names
   the boxes that are gone;
 - an answer never moves to a question of another type (a choice to a checklist, say), except a
-  note, which is only a comment.
+  note, which is only a comment;
+- a chosen option of a question on its own scale (`scale: own`) in either version does only when
+  the question's highest score is unchanged (0–2 to 0–10 counts 2 differently);
+- a condition ("show if") never decides: it changes whether a question is asked, not what its
+  answer means. An answer carried to a question the new version does not ask (by the carried
+  answers) is kept, neither scored nor counted, as any answer to a question not asked.
 
 Everything else is dropped, with the reason, and has to be answered again. Carried answers keep
 their comment, evidence link, reason, who answered them and when: they are re-pointed, not copied.
@@ -47,6 +52,7 @@ class DropReason(StrEnum):
     NOT_APPLICABLE_NOT_ALLOWED = "not_applicable_not_allowed"
     BOXES_CHANGED = "boxes_changed"
     TYPE_CHANGED = "type_changed"
+    SCALE_CHANGED = "scale_changed"
 
     @property
     def label(self) -> str:
@@ -65,6 +71,10 @@ _DROP_LABELS = {
         "Some boxes checked are worded differently or gone in the new version."
     ),
     DropReason.TYPE_CHANGED: _("The new version asks this question in another way."),
+    DropReason.SCALE_CHANGED: _(
+        "The new version scores this question on another range, so the same option counts "
+        "differently."
+    ),
 }
 
 
@@ -108,6 +118,8 @@ def match_answer(answer: Answer, question: Question) -> Match:
         return Match()
     if answer.question.type != question.type:
         return Match(reason=DropReason.TYPE_CHANGED)
+    if kind == Answer.Kind.OPTION and _range_changed(answer.question, question):
+        return Match(reason=DropReason.SCALE_CHANGED)
     if kind == Answer.Kind.OPTION:
         option = matching_option(answer.option, question.options.all())
         return Match(option=option) if option else Match(reason=DropReason.OPTION_CHANGED)
@@ -215,6 +227,15 @@ def plan_upgrade(assessment: Assessment, target: Questionnaire) -> UpgradePlan:
     known = set(source.questions.values_list("key", flat=True))
     plan.new_questions = [q for key, q in targets.items() if key not in known]
     return plan
+
+
+def _range_changed(old: Question, new: Question) -> bool:
+    """A question on its own scale in either version whose highest score differs: the same
+    option would count as another share of the scale, so its answer no longer means the same."""
+    if not (old.own_scale or new.own_scale):
+        return False
+    top = max((o.score for o in old.options.all()), default=0)
+    return top != max((o.score for o in new.options.all()), default=0)
 
 
 def matching_option(

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import caches
+from assessments import caches, evaluation
 from assessments.models import Answer, AnswerChange, Assessment
 from assessments.questionnaire_file.store import save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
@@ -16,9 +16,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def answered_assessment(
-    organization, size: int, key: str = "", *, mixed: bool = False
+    organization, size: int, key: str = "", *, mixed: bool = False, conditional: bool = False
 ) -> Assessment:
-    document = synthetic_document(size, key=key or f"q{size}", mixed=mixed)
+    document = synthetic_document(size, key=key or f"q{size}", mixed=mixed, conditional=conditional)
     questionnaire = save_document(document, publish=True)
     assessment = Assessment.objects.create(
         organization=organization, questionnaire=questionnaire, title=f"{size} questions"
@@ -134,6 +134,22 @@ def test_query_counts_of_a_mixed_questionnaire_do_not_grow_with_its_questions(
     assert {page: large[page] for page in plain} == plain | {
         "answers_json": plain["answers_json"] + 1
     }, (large, plain)
+
+
+def test_query_counts_with_conditions_do_not_grow_with_its_questions(client, owner, organization):
+    """Questions asked only after some answers ("show if"), some hidden by the answers given:
+    still a fixed number of queries, the same as without conditions."""
+    client.force_login(owner)
+    caches.clear()
+    small = measure(
+        client, answered_assessment(organization, 20, "c20", mixed=True, conditional=True)
+    )
+    conditional = answered_assessment(organization, 200, "c200", mixed=True, conditional=True)
+    assert evaluation.hidden(conditional)  # the answers leave some questions out
+    large = measure(client, conditional)
+    assert small == large, (small, large)
+    plain = measure(client, answered_assessment(organization, 200, "n200", mixed=True))
+    assert large == plain, (large, plain)
 
 
 @pytest.mark.parametrize(

@@ -117,6 +117,9 @@ class QuestionForm(PartForm):
             "weight",
             "is_core",
             "allows_not_applicable",
+            "own_scale",
+            "show_if_question",
+            "show_if_answers",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3, "cols": 80}),
@@ -139,6 +142,10 @@ class QuestionForm(PartForm):
         super().__init__(*args, **kwargs)
         if "type" in self.fields:
             self.fields["type"].required = False
+        if "show_if_answers" in self.fields:
+            # Its default is a callable (list), which would add a hidden "initial" input; an
+            # empty list is the default either way.
+            self.fields["show_if_answers"].show_hidden_initial = False
         version_id = self._version_id()
         if "questionnaire" in self.fields:
             self.fields["questionnaire"].queryset = Questionnaire.objects.filter(
@@ -158,6 +165,11 @@ class QuestionForm(PartForm):
                 "Choose a %(name)s of this questionnaire version; "
                 "the one sent belongs to another version or does not exist."
             ) % {"name": model._meta.verbose_name}
+
+    def clean_show_if_answers(self):
+        # Left empty: no answers (the column holds a list, never null).
+        value = self.cleaned_data.get("show_if_answers")
+        return [] if value is None or value == "" else value
 
     def clean_type(self):
         # Left out (an older form, a script): a single-choice question, as before types existed.
@@ -213,7 +225,12 @@ class AnswerOptionForm(forms.ModelForm):
             )
         scale = sorted(questionnaire.scale_levels.values_list("score", flat=True))
         # A checklist's box is not on the scale: its score only tells it apart.
-        if scale and score not in scale and question.type == Question.Type.SINGLE:
+        if (
+            scale
+            and score not in scale
+            and question.type == Question.Type.SINGLE
+            and not question.own_scale
+        ):
             self.add_error(
                 "score",
                 _("Score %(score)s is not a score of the scale (%(scale)s).")
@@ -281,7 +298,12 @@ class AnswerOptionFormSet(SwapSafeInlineFormSet):
         question = self.instance
         scale = []
         # A checklist's boxes are not on the scale; their scores only tell them apart.
-        if question.questionnaire_id and question.type == Question.Type.SINGLE:
+        # Nor are the options of a question on its own scale (`own_scale`).
+        if (
+            question.questionnaire_id
+            and question.type == Question.Type.SINGLE
+            and not question.own_scale
+        ):
             scale = sorted(
                 ScaleLevel.objects.filter(questionnaire_id=question.questionnaire_id).values_list(
                     "score", flat=True

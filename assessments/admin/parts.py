@@ -154,10 +154,12 @@ class QuestionAdmin(PartAdmin):
             {
                 "fields": [
                     ("stage", "pillar", "layer"),
-                    ("weight", "is_core", "allows_not_applicable"),
+                    ("weight", "is_core", "allows_not_applicable", "own_scale"),
                 ]
             },
         ),
+        # Checked on publication by the same rules as a file (docs/questionnaire-format.md).
+        (_("Show if"), {"fields": [("show_if_question", "show_if_answers")]}),
     ]
 
     def get_queryset(self, request):

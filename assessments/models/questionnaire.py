@@ -438,6 +438,34 @@ class Question(QuestionnairePart):
     is_core = models.BooleanField(_("core practice"), default=False)
     allows_not_applicable = models.BooleanField(_("'not applicable' allowed"), default=False)
     recommendation = models.TextField(_("recommendation"), blank=True)
+    # Options on the question's own range (0–2, 0–10…) instead of the version's scale; its
+    # answers are scored as the fraction of its own highest score (docs/scoring.md).
+    own_scale = models.BooleanField(
+        _("own scale"),
+        default=False,
+        help_text=_(
+            "Single choice only: the options score on their own range (from 0), not the "
+            "version's scale; answers count as the same share of the version's highest score."
+        ),
+    )
+    # Asked only when an earlier question was answered a certain way (docs/questionnaire-format.md,
+    # "Show if"): that question's key, and the answers that show this one (scores of a single
+    # choice, box labels of a checklist). Empty: always asked.
+    show_if_question = models.CharField(
+        _("show if question"),
+        max_length=80,
+        blank=True,
+        help_text=_("Key of an earlier question; empty: always asked."),
+    )
+    show_if_answers = models.JSONField(
+        _("show if answers"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The answers to that question that show this one: scores of a single-choice "
+            'question ([3, 4]), box labels of a checklist (["GitHub"]), any of them.'
+        ),
+    )
 
     class Meta:
         ordering = ["questionnaire", "order"]

@@ -57,6 +57,15 @@ class TaxonDoc:
 
 
 @dataclass
+class ShowIfDoc:
+    """Asked only when an earlier question was answered one of `answers` ways: scores of a
+    single-choice question, box labels of a checklist (docs/questionnaire-format.md, "Show if")."""
+
+    question: str
+    answers: list[int | str]
+
+
+@dataclass
 class QuestionDoc:
     key: str
     text: str
@@ -70,6 +79,9 @@ class QuestionDoc:
     recommendation: str
     options: list[OptionDoc]
     type: str = rules.SINGLE  # single, checklist or text (docs/questionnaire-format.md)
+    show_if: ShowIfDoc | None = None
+    # `scale: own` in the file: a single choice whose options score on their own range.
+    own_scale: bool = False
 
 
 @dataclass
@@ -314,7 +326,28 @@ _QUESTION_FIELDS = {
     "recommendation",
     "options",
     "type",
+    "show_if",
+    "scale",
 }
+
+
+def _show_if(r: _Reader, data: dict, where: str) -> ShowIfDoc | None:
+    """`show_if: {question: KEY, answers: [...]}`; what the answers must be is a rule."""
+    if "show_if" not in data:
+        return None
+    at = f"{where}.show_if"
+    raw = r.mapping(data["show_if"], at, {"question", "answers"})
+    question = r.text(raw, "question", at, required=True)
+    answers = []
+    for index, value in enumerate(r.items(raw, "answers", at) if raw else []):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            r.problem(
+                f"{at}.answers[{index}]",
+                f"must be a score (a whole number) or a box label (text), not {value!r}",
+            )
+            continue
+        answers.append(value)
+    return ShowIfDoc(question, answers)
 
 
 def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> QuestionDoc:
@@ -325,13 +358,23 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
     pillar = r.text(data, "pillar", where, required=False) or None
     layer = r.text(data, "layer", where, required=False) or ALL_LAYERS
     kind = r.text(data, "type", where, required=False) or rules.SINGLE
+    own_scale = False
+    if "scale" in data:
+        own_scale = data["scale"] == rules.OWN_SCALE
+        if not own_scale:
+            r.problem(
+                where,
+                f"'scale' must be {rules.OWN_SCALE!r} (options on the question's own range) or "
+                f"left out, not {data['scale']!r}",
+                guessed=False,
+            )
     if kind == rules.CHECKLIST:
         options = _boxes(r, r.items(data, "options", where), f"{where}.options")
     elif kind not in rules.TYPES:
         options = []  # an unknown type is a rule's problem, named there
     elif "options" in data:
         options = _options(r, r.items(data, "options", where), f"{where}.options")
-    elif kind == rules.TEXT:
+    elif kind == rules.TEXT or own_scale:  # an own scale has no default options
         options = []  # free text has none
     else:
         options = [OptionDoc(o.score, o.label, o.description) for o in doc.scale]
@@ -348,6 +391,8 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
         recommendation=r.text(data, "recommendation", where, required=False),
         options=options,
         type=kind,
+        show_if=_show_if(r, data, where),
+        own_scale=own_scale,
     )
 
 
@@ -467,7 +512,11 @@ class _Pair(tuple):
     """Written on one line, `[0, 20]`, as a band reads best."""
 
 
-def _represent_pair(dumper: yaml.SafeDumper, value: _Pair) -> yaml.Node:
+class _Flow(list):
+    """A short list written on one line, `[3, 4]`: a condition's answers."""
+
+
+def _represent_pair(dumper: yaml.SafeDumper, value: _Pair | _Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", list(value), flow_style=True)
 
 
@@ -478,6 +527,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Pair, _represent_pair)
+_Dumper.add_representer(_Flow, _represent_pair)
 
 
 def _weight_value(weight: Decimal) -> int | float:
@@ -534,6 +584,8 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
     # Written only when not the default, so files from before question types export unchanged.
     if question.type != rules.SINGLE:
         item["type"] = question.type
+    if question.own_scale:
+        item["scale"] = rules.OWN_SCALE
     if question.help:
         item["help"] = question.help
     item["stage"] = question.stage
@@ -550,12 +602,18 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
         item["not_applicable"] = True
     if question.recommendation:
         item["recommendation"] = question.recommendation
+    # Written only when set, so files from before conditions export unchanged.
+    if question.show_if is not None:
+        item["show_if"] = {
+            "question": question.show_if.question,
+            "answers": _Flow(question.show_if.answers),
+        }
     if question.type == rules.CHECKLIST:
         item["options"] = _box_data(question.options)
     elif question.type == rules.TEXT:
         if question.options:  # refused by the rules; written so that the problem shows
             item["options"] = _option_data(question.options)
-    elif question.options != scale:
+    elif question.options != scale or question.own_scale:  # an own scale's are always written
         item["options"] = _option_data(question.options)
     return item
 

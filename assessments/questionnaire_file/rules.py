@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         QuestionDoc,
         QuestionnaireDoc,
         SectionDoc,
+        ShowIfDoc,
         TaxonDoc,
     )
 
@@ -59,6 +60,8 @@ NAME_WORD_LENGTH = 60
 SINGLE, CHECKLIST, TEXT = "single", "checklist", "text"
 TYPES = (SINGLE, CHECKLIST, TEXT)
 MAX_BOX_WEIGHT = 100
+# `scale: own`: a single-choice question whose options score on their own range, from 0.
+OWN_SCALE = "own"
 
 DEFAULT_THRESHOLD = 70
 DEFAULT_CORE_MINIMUM = 2
@@ -144,6 +147,7 @@ def problems(doc: QuestionnaireDoc) -> list[Problem]:
             item = f"Question '{question.key}' (section '{section.key}')"
             _question_rules(c, doc, scale, question, q_path, item)
     _unique(c, "questions", "Question", [q.key for q in doc.questions()])
+    _show_if_rules(c, doc)
     _empty_part_rules(c, doc)
     _scoring_rules(c, doc, scale)
     return c.problems
@@ -379,10 +383,122 @@ def _question_rules(
         _box_rules(c, question.options, path, item)
     elif question.type == TEXT:
         _text_question_rules(c, question, path, item)
+    elif question.type == SINGLE and question.own_scale:
+        _own_scale_rules(c, question.options, path, item)
     elif question.type == SINGLE:
         _question_option_rules(c, scale, question.options, path, item)
     else:
         c.add(path, item, f"type {question.type!r} is not one of: {', '.join(TYPES)}")
+    if question.own_scale and question.type != SINGLE:
+        c.add(
+            path,
+            item,
+            f"scale {OWN_SCALE!r} is for single-choice questions only, not type {question.type!r}",
+        )
+
+
+def _own_scale_rules(c: _Collector, options: list[OptionDoc], path: str, item: str) -> None:
+    """Options on the question's own range: at least 2, from 0, the highest at most MAX_SCORE."""
+    if not options:
+        c.add(
+            path,
+            item,
+            f"scale {OWN_SCALE!r} but no options; list at least 2, scored from 0 (0–2, 0–10…)",
+        )
+        return
+    o_path = f"{path}.options"
+    _option_list_rules(c, o_path, item, options, what="option")
+    scores = sorted(option.score for option in options)
+    if len(options) < 2:
+        c.add(o_path, item, f"1 answer option (score {scores[0]}); a question needs at least 2")
+    elif scores[0] != 0:
+        c.add(
+            o_path,
+            item,
+            f"scores {_numbers(scores)}: on its own scale a question's lowest score is 0",
+        )
+
+
+def _show_if_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
+    """A condition names an earlier question that has answers (not free text), and answers it
+    has: scores of its options for a single choice, labels of its boxes for a checklist. As the
+    question it hangs on always comes earlier, conditions never go round in a cycle."""
+    earlier: dict[str, QuestionDoc] = {}
+    every = {q.key: q for q in doc.questions()}
+    for s_index, section in enumerate(doc.sections):
+        s_path = located("sections", s_index, section.key)
+        for q_index, question in enumerate(section.questions):
+            show_if = question.show_if
+            if show_if is not None:
+                path = f"{s_path}.{located('questions', q_index, question.key)}.show_if"
+                item = f"Question '{question.key}' (section '{section.key}')"
+                _show_if_rule(c, show_if, question.key, earlier, every, path, item)
+            earlier.setdefault(question.key, question)
+
+
+def _show_if_rule(
+    c: _Collector,
+    show_if: ShowIfDoc,
+    key: str,
+    earlier: dict[str, QuestionDoc],
+    every: dict[str, QuestionDoc],
+    path: str,
+    item: str,
+) -> None:
+    on = show_if.question
+    if not on:
+        c.add(path, item, "show if: 'question' is missing; name the key of an earlier question")
+        return
+    governing = earlier.get(on)
+    if governing is None:
+        if on == key:
+            message = f"show if: question {on!r} is this question; name an earlier question"
+        elif on in every:
+            message = (
+                f"show if: question {on!r} comes after this one; a question can only depend "
+                "on an earlier question"
+            )
+        else:
+            message = f"show if: question {on!r} is not a question of this questionnaire"
+        c.add(path, item, message)
+        return
+    if governing.type == TEXT:
+        c.add(
+            path,
+            item,
+            f"show if: question {on!r} is a text question, never scored; depend on a single "
+            "choice or a checklist",
+        )
+        return
+    if not show_if.answers:
+        c.add(path, item, f"show if: no answers given; name at least 1 answer of {on!r}")
+        return
+    if governing.type == CHECKLIST:
+        labels = [box.label for box in governing.options]
+        unknown = [a for a in show_if.answers if not isinstance(a, str) or a not in labels]
+        if unknown:
+            c.add(
+                path,
+                item,
+                f"show if: {', '.join(repr(a) for a in unknown)} "
+                f"{'is' if len(unknown) == 1 else 'are'} not a box of "
+                f"checklist {on!r} (its boxes: {_keys(labels)})",
+            )
+        return
+    scores = sorted(option.score for option in governing.options)
+    unknown = [
+        a
+        for a in show_if.answers
+        if isinstance(a, bool) or not isinstance(a, int) or a not in scores
+    ]
+    if unknown:
+        shown = ", ".join(repr(a) if not isinstance(a, int) else str(a) for a in unknown)
+        c.add(
+            path,
+            item,
+            f"show if: {shown} {'is' if len(unknown) == 1 else 'are'} not a score of question "
+            f"{on!r} (its scores: {_numbers(scores)})",
+        )
 
 
 def _box_rules(c: _Collector, boxes: list[OptionDoc], path: str, item: str) -> None:

@@ -23,6 +23,7 @@ from assessments.questionnaire_file.document import (
     QuestionnaireDoc,
     ResourceDoc,
     SectionDoc,
+    ShowIfDoc,
     TaxonDoc,
     dump_document,
 )
@@ -139,6 +140,9 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             allows_not_applicable=q.not_applicable,
             recommendation=q.recommendation,
             type=q.type,
+            own_scale=q.own_scale,
+            show_if_question=q.show_if.question if q.show_if else "",
+            show_if_answers=list(q.show_if.answers) if q.show_if else [],
         )
         for order, (section, q) in enumerate(question_docs)
     )
@@ -158,6 +162,15 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
     if publish:
         questionnaire.publish()
     return questionnaire
+
+
+def _show_if(question: Question) -> ShowIfDoc | None:
+    """A question's condition as the file writes it; answers without a question are kept, for
+    the rules to name."""
+    answers = question.show_if_answers
+    if not question.show_if_question and not answers:
+        return None
+    return ShowIfDoc(question.show_if_question, list(answers) if isinstance(answers, list) else [])
 
 
 def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
@@ -190,6 +203,8 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
                 recommendation=q.recommendation,
                 options=options_by_question[q.pk],
                 type=q.type,
+                show_if=_show_if(q),
+                own_scale=q.own_scale,
             )
         )
     return QuestionnaireDoc(

@@ -9,6 +9,7 @@ from assessments.questionnaire_file.document import (
     QuestionDoc,
     QuestionnaireDoc,
     SectionDoc,
+    ShowIfDoc,
     TaxonDoc,
 )
 
@@ -38,6 +39,17 @@ def _question_type(index: int, mixed: bool) -> str:
     return {1: "checklist", 4: "text"}.get(index % 6, "single")
 
 
+def _show_if(index: int, mixed: bool) -> ShowIfDoc | None:
+    """Every fifth question depends on the one before: its higher scores, or its first box."""
+    if index % 5 != 2:
+        return None
+    governing = _question_type(index - 1, mixed)
+    if governing == "text":
+        return None
+    answers: list[int | str] = [BOXES[0].label] if governing == "checklist" else [2, 3, 4]
+    return ShowIfDoc(f"q-{index}", answers)
+
+
 def synthetic_document(
     questions: int,
     *,
@@ -45,9 +57,11 @@ def synthetic_document(
     version: int = 1,
     per_section: int = 10,
     mixed: bool = False,
+    conditional: bool = False,
 ) -> QuestionnaireDoc:
     """A valid questionnaire of `questions` questions spread over every stage, layer, pillar;
-    with `mixed`, a sixth of them checklists and a sixth free text."""
+    with `mixed`, a sixth of them checklists and a sixth free text; with `conditional`, every
+    fifth question asked only after some answers to the one before it."""
     scale = [OptionDoc(score, label) for score, label in enumerate(SCALE)]
     sections: list[SectionDoc] = []
     for index in range(questions):
@@ -70,6 +84,7 @@ def synthetic_document(
                 recommendation=f"Improve practice {index + 1}.",
                 options=options,
                 type=kind,
+                show_if=_show_if(index, mixed) if conditional else None,
             )
         )
     return QuestionnaireDoc(

@@ -6,6 +6,9 @@ so the methods need not know a question's type (docs/scoring.md, "Question types
 - single choice: the chosen option's score, as it is;
 - checklist: the weights of the boxes checked, as a fraction of the weights of all its boxes,
   times the scale's highest score ("none of these" weighs nothing);
+- single choice on its own scale (`scale: own`, options 0..its own highest): the chosen score as
+  a fraction of its own highest, times the scale's highest score. 1 of 0–2 on a 0–4 scale is 2;
+  so a core minimum of 2 (of 4) asks 1 of 2: it is mapped proportionally;
 - free text: never scored, and never in a denominator.
 """
 
@@ -29,3 +32,8 @@ def checklist_fraction(checked: Iterable[int], weights: Mapping[int, int]) -> fl
 def on_scale(fraction: float, top: int) -> float:
     """A fraction (0..1) as a score on a scale that runs 0..`top`."""
     return min(max(fraction, 0.0), 1.0) * top
+
+
+def own_fraction(score: float, own_max: int) -> float:
+    """A score on a question's own scale (0..`own_max`) as a fraction (0..1)."""
+    return score / own_max if own_max > 0 else 0.0

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from assessments.scoring_methods.conditions import Condition
+
 # Coverages are sums of float fractions: 0.7 must count as 0.7 even when it comes out 0.6999...
 TOLERANCE = 1e-9
 
@@ -63,6 +65,10 @@ class QuestionSpec:
     # A checklist's boxes as (box id, weight): what `question_types.checklist_fraction` reads to
     # turn the boxes checked into a score. Empty for a single-choice question.
     boxes: tuple[tuple[int, int], ...] = ()
+    # A single choice on its own scale (`scale: own`): its options' highest score. Its answers
+    # reach the engine as the same share of `max_score`, the version's (`question_types`). 0: on
+    # the version's scale.
+    own_max: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,10 @@ class ModelSpec:
     questions: tuple[QuestionSpec, ...]
     method: ScoringMethod = ScoringMethod.GATED
     sections: tuple[str, ...] = ()  # section keys in order; only progress scores them
+    # Questions asked only on a condition, in order (free text ones too). The engine never reads
+    # them: callers work out the hidden keys (`conditions.hidden_questions`) and pass them to
+    # `assess(hidden=...)`.
+    conditions: tuple[Condition, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from assessments.answering import (
     AssessmentAnswers,
     Conflict,
     Structure,
+    Tally,
     answer_label,
     choice_of,
     questionnaire_structure,
@@ -62,6 +63,11 @@ class QuestionRow:
     kept_value: str = ""  # that choice as the radios name it, for app.js to check it on screen
     history_url: str = ""  # an assessment's only: every change of the answer
     confirm_url: str = ""  # an assessment's only: confirm a carried-over answer as it is
+    # Not asked, by a condition on an earlier answer: on the page but out of sight.
+    hidden: bool = False
+    # After a save: the numbers of this page's questions its answer asks, said in the status line
+    # (a screen reader hears that they appeared).
+    brings_up: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -125,16 +131,26 @@ class Answering:
             raise Http404("No such question in this questionnaire.")
         return question
 
-    def rows(self, questions, data=None) -> list[QuestionRow]:
-        """The questions with their stored answers, and with `data` if posted."""
+    def rows(self, questions, data=None, hidden: frozenset[int] = frozenset()) -> list[QuestionRow]:
+        """The questions with their stored answers, and with `data` if posted; those `hidden`
+        (pks) not asked."""
         answers = self.store.answers(questions)
         return [
-            self.row(question, data, answers.get(question.pk), bound=data is not None)
+            self.row(
+                question,
+                data,
+                answers.get(question.pk),
+                bound=data is not None,
+                hidden=question.pk in hidden,
+            )
             for question in questions
         ]
 
-    def row(self, question: Question, data=None, answer=None, bound=True) -> QuestionRow:
+    def row(
+        self, question: Question, data=None, answer=None, bound=True, hidden=False
+    ) -> QuestionRow:
         return QuestionRow(
+            hidden=hidden,
             question=question,
             number=self.structure.numbers[question.pk],
             answer=answer,
@@ -173,12 +189,14 @@ class Answering:
             ),
         )
 
-    def sidebar(self, current: Section | None = None) -> list[SectionProgress]:
-        tally = self.store.tally()
+    def sidebar(
+        self, current: Section | None = None, tally: Tally | None = None
+    ) -> list[SectionProgress]:
+        tally = tally or self.store.tally()
         return [
             SectionProgress(
                 section,
-                self.structure.total(section),
+                self.structure.total(section, tally.hidden),
                 tally.answered.get(section.pk, 0),
                 url=self.section_url(section.key),
                 current=current is not None and section.pk == current.pk,
@@ -223,8 +241,10 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
     """A section's page; its POST is the form of every question, what a browser without
     JavaScript submits: all of it is saved, or none if any answer is wrong."""
     status = 200
+    questions = answering.structure.section_questions[section.pk]
     if request.method == "POST":
-        rows = answering.rows(answering.structure.section_questions[section.pk], request.POST)
+        hidden_before = answering.store.hidden()
+        rows = answering.rows(questions, request.POST, hidden_before)
         resolve = {
             row.question.pk: request.POST.get(row.form.add_prefix("resolve")) for row in rows
         }
@@ -259,20 +279,28 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
                 messages.success(request, answering.saved_message)
                 if any(value == "theirs" for value in resolve.values()):
                     return redirect(answering.section_url(section.key))
+                # An answer that brought up a question of this section: back to it, to answer.
+                shown = [q for q in questions if q.pk in hidden_before - answering.store.hidden()]
+                if shown:
+                    return redirect(f"{answering.section_url(section.key)}#q-{shown[0].key}")
                 return redirect(answering.after(section))
         else:
             status = 400
         # Only the answers sent are checked; the others show what is stored.
         for index, row in enumerate(rows):
             if row not in posted:
-                rows[index] = answering.row(row.question, answer=row.answer, bound=False)
+                rows[index] = answering.row(
+                    row.question, answer=row.answer, bound=False, hidden=row.hidden
+                )
+        tally = answering.store.tally()
     else:
-        rows = answering.rows(answering.structure.section_questions[section.pk])
+        tally = answering.store.tally()
+        rows = answering.rows(questions, hidden=tally.hidden)
     # The filter "carried over, not yet reviewed": only those questions, to go through them.
     only_unreviewed = request.GET.get("show") == "unreviewed" and answering.confirm_url is not None
     if only_unreviewed:
         rows = [row for row in rows if row.answer is not None and row.answer.needs_review]
-    sections = answering.sidebar(section)
+    sections = answering.sidebar(section, tally)
     index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
     context = {
         **answering.context,
@@ -342,8 +370,18 @@ def answer_question(request, answering: Answering, question: Question) -> HttpRe
         row.kept_value = stored_choice
     # The next save starts from what this one wrote (`question_start`, out of band).
     row.form = AnswerForm(question=question, initial=AnswerForm.initial_for(row.answer))
-    sections = answering.sidebar(question.section)
-    context.update(sections=sections, progress=progress(sections), oob=True)
+    tally = answering.store.tally()
+    sections = answering.sidebar(question.section, tally)
+    # The questions of this page whose being asked hangs on this answer: shown or hidden now,
+    # out of band, by a marker beside each (their inputs are never replaced).
+    on_page = [
+        dependent
+        for dependent in answering.structure.dependents(question)
+        if dependent.section_id == question.section_id
+    ]
+    dependents = [(dependent.key, dependent.pk in tally.hidden) for dependent in on_page]
+    row.brings_up = [answering.structure.numbers[d.pk] for d in on_page if d.pk not in tally.hidden]
+    context.update(sections=sections, progress=progress(sections), oob=True, dependents=dependents)
     return render(request, "assessments/section.html#question_saved", context)
 
 
@@ -416,9 +454,13 @@ def assessment_resume(request, org_slug, pk):
     answers = AssessmentAnswers(assessment, structure)
     target = answers.resume_section(request.user)
     if target is None:
-        answered = answers.tally().answered
+        tally = answers.tally()
         target = next(
-            (s for s in structure.sections if answered.get(s.pk, 0) < structure.total(s)),
+            (
+                s
+                for s in structure.sections
+                if tally.answered.get(s.pk, 0) < structure.total(s, tally.hidden)
+            ),
             structure.sections[0],
         )
     return redirect("assessments:section", org_slug=org_slug, pk=pk, section_key=target.key)
@@ -462,16 +504,20 @@ def answer_save(request, org_slug, pk, question_pk):
 
 @dataclass
 class ReviewItem:
-    """A question the review points at: unanswered, "don't know", "not applicable", or carried
-    over from an earlier assessment and not yet reviewed."""
+    """A question the review points at: unanswered, "don't know", "not applicable", carried
+    over from an earlier assessment and not yet reviewed, or not asked (by a condition on an
+    earlier answer)."""
 
     question: Question
     number: int
     url: str  # the question on its section page
     answer: Answer | None
+    not_asked: bool = False
 
     @property
     def kind(self) -> str:
+        if self.not_asked:
+            return "not_asked"
         if self.answer is None or self.answer.kind == Answer.Kind.NOTE:
             return "unanswered"
         if self.answer.kind == Answer.Kind.CHECKED:
@@ -488,14 +534,14 @@ class ReviewItem:
 
     @property
     def unreviewed(self) -> bool:
-        return self.answer is not None and self.answer.needs_review
+        return not self.not_asked and self.answer is not None and self.answer.needs_review
 
     def shown_by(self, show: str) -> bool:
         return not show or (self.unreviewed if show == "unreviewed" else self.kind == show)
 
 
 # What the review can be narrowed to (`?show=`).
-REVIEW_FILTERS = ("unanswered", "dont_know", "not_applicable", "unreviewed")
+REVIEW_FILTERS = ("unanswered", "dont_know", "not_applicable", "unreviewed", "not_asked")
 
 
 @dataclass
@@ -511,10 +557,15 @@ def review(answering: Answering, show: str = "") -> tuple[list[ReviewSection], d
     yet reviewed (only those `show` names, if it names some); and how many of each."""
     structure = answering.structure
     answers = answering.store.answers(list(structure.questions.values()))
+    hidden = structure.hidden_by(answers)
     sections = []
     counts = dict.fromkeys(REVIEW_FILTERS, 0)
-    # Free text is never scored: it is neither counted nor listed as open.
-    counts["total"] = sum(question.is_scored for question in structure.questions.values())
+    # Free text is never scored: it is neither counted nor listed as open. A question not asked
+    # is not counted either; it is listed as such.
+    counts["total"] = sum(
+        question.is_scored and question.pk not in hidden
+        for question in structure.questions.values()
+    )
     for section in structure.sections:
         url = answering.section_url(section.key)
         items = []
@@ -523,7 +574,9 @@ def review(answering: Answering, show: str = "") -> tuple[list[ReviewSection], d
                 continue
             number = structure.numbers[question.pk]
             answer = answers.get(question.pk)
-            item = ReviewItem(question, number, f"{url}#q-{question.key}", answer)
+            item = ReviewItem(
+                question, number, f"{url}#q-{question.key}", answer, question.pk in hidden
+            )
             if item.kind == Answer.Kind.OPTION and not item.unreviewed:
                 continue
             if item.kind != Answer.Kind.OPTION:
@@ -531,7 +584,7 @@ def review(answering: Answering, show: str = "") -> tuple[list[ReviewSection], d
             counts["unreviewed"] += item.unreviewed
             if item.shown_by(show):
                 items.append(item)
-        sections.append(ReviewSection(section, url, structure.total(section), items))
+        sections.append(ReviewSection(section, url, structure.total(section, hidden), items))
     counts["answered"] = counts["total"] - counts["unanswered"]
     return sections, counts
 

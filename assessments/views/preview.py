@@ -100,7 +100,8 @@ def preview_results(request, questionnaire_pk):
     }
     try:
         model = model_spec(questionnaire)
-        result = assess(model, answering.store.answer_specs(model))
+        store = answering.store
+        result = assess(model, store.answer_specs(model), hidden=store.hidden_keys(model))
     except ValueError as error:
         # A draft may be unfinished (a stage without a level, a question without options...).
         context["error"] = str(error)
