@@ -343,6 +343,9 @@ def _shown_score(row: ScopeRow) -> float | None:
     return None if row.excluded else row.scope.score
 
 
+RADAR_MINIMUM = 3
+
+
 def _charts(report: Report, layers, pillars) -> dict:
     from assessments import charts
 
@@ -366,15 +369,16 @@ def _charts(report: Report, layers, pillars) -> dict:
             [(r.name, _shown_score(r), None) for r in report.sections],
             stage_word=word,
         )
-    # An axis with a single value has no profile to draw: its one score is in the tables.
-    if len(report.pillars) > 1:
+    # A radar needs three values to draw a shape (two make a line, one a dot): an axis with
+    # fewer has no profile to draw, and its scores are in the tables.
+    if len(report.pillars) >= RADAR_MINIMUM:
         out["pillars"] = charts.radar(
             "pillar-radar",
             _("Score per %(pillar)s") % {"pillar": names.pillar_lower},
             [(r.name, _shown_score(r), r.scope.stage) for r in report.pillars],
             stage_word=word,
         )
-    if len(report.layers) > 1:
+    if len(report.layers) >= RADAR_MINIMUM:
         out["layers"] = charts.radar(
             "layer-radar",
             _("Score per %(layer)s") % {"layer": names.layer_lower},

@@ -2,7 +2,6 @@
 of ours anywhere, and the shipped model still says what it said."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.test import override_settings
@@ -15,43 +14,9 @@ from strategy.models import Strategy
 from strategy.pdf import document_html
 from tests.conftest import FIXTURES
 from tests.questionnaires import load_text
+from tests.visible_text import ours_in, visible_text
 
 pytestmark = pytest.mark.django_db
-
-# The shipped model's words, which a model that names its axes otherwise must never show.
-OURS = re.compile(r"\b(stages?|layers?|pillars?|ospo|five)\b", re.IGNORECASE)
-
-
-class _VisibleText(HTMLParser):
-    """The text a reader sees: element content, not attributes, scripts or styles."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self._hidden += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "template"):
-            self._hidden -= 1
-
-    def handle_data(self, data):
-        if not self._hidden:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _VisibleText()
-    parser.feed(html)
-    return " ".join(parser.parts)
-
-
-def ours_in(text: str) -> list[str]:
-    """Each of our words found, with some context, for a readable failure."""
-    return [text[max(0, m.start() - 40) : m.end() + 40] for m in OURS.finditer(text)]
 
 
 def _answer(questionnaire, organization, owner, scores, title):

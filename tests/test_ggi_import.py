@@ -14,7 +14,7 @@ from assessments.ggi_import import plain, sections_of, verification_points
 from assessments.models import Answer, Assessment, Questionnaire
 from assessments.questionnaire_file.document import dump_document, parse_document
 from tests.conftest import FIXTURES
-from tests.test_axis_names import visible_text
+from tests.visible_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +245,8 @@ def test_an_assessment_on_it_is_started_answered_and_shows_progress_per_activity
     ):
         assert re.search(rf"{re.escape(title)} {percent}\b", results_text), (title, percent)
     assert "Scored 66.7 of 100." in results_text  # the scale of 0 to 100 reads as a share
-    assert "Score per role" in results_text and "Score per goal" in results_text
+    # Scores per role and per goal: tables always, a radar only for three values or more.
+    assert "Per role" in results_text and "Per goal" in results_text
     # Where the budget is held back, its activity's recommendations show.
     assert "Start small and review each year." in results_text
     model = client.get(reverse("assessments:model_version", args=["ggi", ggi.version]))
