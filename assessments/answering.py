@@ -18,6 +18,7 @@ from assessments import caches
 from assessments.evaluation import answer_spec, chosen_answer, conditions
 from assessments.forms.answers import BOXES_PREFIX, Start, boxes_choice
 from assessments.models import Answer, Assessment, Question, Questionnaire, ResumePoint, Section
+from assessments.scopes import Exclusion, find
 from assessments.scoring import AnswerSpec, ModelSpec
 from assessments.scoring_methods.conditions import Chosen, Condition, hidden_questions
 
@@ -211,6 +212,12 @@ class Tally:
     unreviewed: Counter[int]
     # The questions not asked (pks), by the answers' conditions: neither counted nor answered.
     hidden: frozenset[int] = frozenset()
+    # The questions of scopes the organization put out of scope (pks): shown, never counted.
+    excluded: frozenset[int] = frozenset()
+
+    @property
+    def uncounted(self) -> frozenset[int]:
+        return self.hidden | self.excluded
 
 
 class AnswerStore(Protocol):
@@ -270,13 +277,35 @@ class AssessmentAnswers:
         hidden = self.structure.hidden(
             {row[0]: chosen for row in rows if (chosen := chosen_answer(*row[2:])) is not None}
         )
+        excluded = self.excluded()
         for question_id, needs_review, *_choice in rows:
-            if question_id not in hidden:
+            if question_id not in hidden and question_id not in excluded:
                 section_id = questions[question_id].section_id
                 answered[section_id] += 1
                 if needs_review:
                     unreviewed[section_id] += 1
-        return Tally(answered, unreviewed, hidden)
+        return Tally(answered, unreviewed, hidden, excluded)
+
+    def exclusion_of(self, question: Question) -> Exclusion | None:
+        """What puts `question` out of scope for this assessment: its section, its layer or its
+        pillar (a question for every layer stays in), or None."""
+        exclusions = self.assessment.exclusions
+        if not exclusions:
+            return None
+        layer, pillar = question.layer, question.pillar
+        return (
+            find(exclusions, "section", question.section.key)
+            or (find(exclusions, "layer", layer.key) if layer is not None else None)
+            or (find(exclusions, "pillar", pillar.key) if pillar is not None else None)
+        )
+
+    def excluded(self) -> frozenset[int]:
+        """The questions (pks) of the scopes this assessment put out of scope; no query."""
+        if not self.assessment.exclusions:
+            return frozenset()
+        return frozenset(
+            pk for pk, question in self.structure.questions.items() if self.exclusion_of(question)
+        )
 
     def hidden(self) -> frozenset[int]:
         return self.tally().hidden if self.structure.conditions else frozenset()

@@ -4,6 +4,7 @@ results, exports and strategy say of them."""
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -199,3 +200,24 @@ def test_the_strategy_says_what_is_out_of_scope(assessment, owner):
         for item in strategy.roadmap.all()
         for k in item.question_keys
     )
+
+
+def test_the_section_page_marks_each_question_out_of_scope_and_counts_none_of_them(
+    client, owner, assessment
+):
+    client.force_login(owner)
+    exclude(client, assessment)  # the pillar 'advocate': champion and contribution-ok in basics
+    page = client.get(
+        reverse("assessments:section", args=[assessment.organization.slug, assessment.pk, "basics"])
+    ).content.decode()
+    marked = re.findall(r'<fieldset id="q-([\w-]+)".*?</fieldset>', page, re.S)
+    assert marked == ["inventory", "champion", "contribution-ok"]
+    assert page.count('data-testid="question-out-of-scope"') == 2
+    assert REASON.replace("'", "&#x27;") in page or REASON in page
+    # Five questions, two of them out of scope: three to answer.
+    assert "0 of 3 answered" in page
+    review = client.get(
+        reverse("assessments:assessment_review", args=[assessment.organization.slug, assessment.pk])
+    ).content.decode()
+    assert "0 of 3 questions answered" in " ".join(review.split())
+    assert "champion" not in re.findall(r'#q-([\w-]+)"', review)

@@ -65,6 +65,8 @@ class QuestionRow:
     confirm_url: str = ""  # an assessment's only: confirm a carried-over answer as it is
     # Not asked, by a condition on an earlier answer: on the page but out of sight.
     hidden: bool = False
+    # The section, layer or pillar exclusion that keeps this question out of the counts.
+    out_of_scope: Exclusion | None = None
     # After a save: the numbers of this page's questions its answer asks, said in the status line
     # (a screen reader hears that they appeared).
     brings_up: list[int] = field(default_factory=list)
@@ -164,7 +166,13 @@ class Answering:
             description=self.description(question),
             history_url=self.history_url(question) if self.history_url else "",
             confirm_url=self.confirm_url(question) if self.confirm_url else "",
+            out_of_scope=self.out_of_scope(question),
         )
+
+    def out_of_scope(self, question: Question):
+        """The exclusion that puts `question` out of scope (an assessment's only), or None."""
+        exclusion_of = getattr(self.store, "exclusion_of", None)
+        return exclusion_of(question) if exclusion_of is not None else None
 
     def description(self, question: Question) -> SafeString:
         # A tenth of a millisecond or more per question, every time: a section page of ten
@@ -196,7 +204,7 @@ class Answering:
         return [
             SectionProgress(
                 section,
-                self.structure.total(section, tally.hidden),
+                self.structure.total(section, tally.uncounted),
                 tally.answered.get(section.pk, 0),
                 url=self.section_url(section.key),
                 current=current is not None and section.pk == current.pk,
@@ -459,7 +467,7 @@ def assessment_resume(request, org_slug, pk):
             (
                 s
                 for s in structure.sections
-                if tally.answered.get(s.pk, 0) < structure.total(s, tally.hidden)
+                if tally.answered.get(s.pk, 0) < structure.total(s, tally.uncounted)
             ),
             structure.sections[0],
         )
@@ -558,19 +566,23 @@ def review(answering: Answering, show: str = "") -> tuple[list[ReviewSection], d
     structure = answering.structure
     answers = answering.store.answers(list(structure.questions.values()))
     hidden = structure.hidden_by(answers)
+    # Out of scope: decided by the organization, so nothing to check before submitting.
+    excluded = frozenset(
+        pk for pk, question in structure.questions.items() if answering.out_of_scope(question)
+    )
     sections = []
     counts = dict.fromkeys(REVIEW_FILTERS, 0)
     # Free text is never scored: it is neither counted nor listed as open. A question not asked
     # is not counted either; it is listed as such.
     counts["total"] = sum(
-        question.is_scored and question.pk not in hidden
+        question.is_scored and question.pk not in hidden and question.pk not in excluded
         for question in structure.questions.values()
     )
     for section in structure.sections:
         url = answering.section_url(section.key)
         items = []
         for question in structure.section_questions[section.pk]:
-            if not question.is_scored:
+            if not question.is_scored or question.pk in excluded:
                 continue
             number = structure.numbers[question.pk]
             answer = answers.get(question.pk)
@@ -584,7 +596,8 @@ def review(answering: Answering, show: str = "") -> tuple[list[ReviewSection], d
             counts["unreviewed"] += item.unreviewed
             if item.shown_by(show):
                 items.append(item)
-        sections.append(ReviewSection(section, url, structure.total(section, hidden), items))
+        uncounted = hidden | excluded
+        sections.append(ReviewSection(section, url, structure.total(section, uncounted), items))
     counts["answered"] = counts["total"] - counts["unanswered"]
     return sections, counts
 
