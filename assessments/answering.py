@@ -253,6 +253,8 @@ class AssessmentAnswers:
     def __init__(self, assessment: Assessment, structure: Structure) -> None:
         self.assessment = assessment
         self.structure = structure
+        # Read from the assessment's JSON once per request, not once per question asked about.
+        self.exclusions = assessment.exclusions
 
     def answers(self, questions: Sequence[Question]) -> dict[int, Answer]:
         agreed = Answer.objects.filter(
@@ -289,7 +291,7 @@ class AssessmentAnswers:
     def exclusion_of(self, question: Question) -> Exclusion | None:
         """What puts `question` out of scope for this assessment: its section, its layer or its
         pillar (a question for every layer stays in), or None."""
-        exclusions = self.assessment.exclusions
+        exclusions = self.exclusions
         if not exclusions:
             return None
         layer, pillar = question.layer, question.pillar
@@ -301,7 +303,7 @@ class AssessmentAnswers:
 
     def excluded(self) -> frozenset[int]:
         """The questions (pks) of the scopes this assessment put out of scope; no query."""
-        if not self.assessment.exclusions:
+        if not self.exclusions:
             return frozenset()
         return frozenset(
             pk for pk, question in self.structure.questions.items() if self.exclusion_of(question)
