@@ -111,6 +111,10 @@ class Questionnaire(models.Model):
     )
     # A readable label per key of the stages' `mappings`: {"linux-foundation": "Linux ..."}.
     mapping_labels = models.JSONField(_("mapping labels"), default=dict, blank=True)
+    # The standards and frameworks the questions map to, each with its requirement areas:
+    # [{"key": "iso-5230", "name": ..., "areas": [{"id": "3.1.1", "name": "Policy"}, ...]}].
+    # The Standards view reads how the answers stand against each area (assessments/standards.py).
+    standards = models.JSONField(_("standards"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
@@ -438,6 +442,9 @@ class Question(QuestionnairePart):
     is_core = models.BooleanField(_("core practice"), default=False)
     allows_not_applicable = models.BooleanField(_("'not applicable' allowed"), default=False)
     recommendation = models.TextField(_("recommendation"), blank=True)
+    # Where the practice comes from and what it evidences, per standard or model key:
+    # {"iso-5230": ["3.1.1"], "ggi": ["GGI-A-21"], "linux-foundation": ["1"]}.
+    mappings = models.JSONField(_("crosswalk"), default=dict, blank=True)
     # Options on the question's own range (0–2, 0–10…) instead of the version's scale; its
     # answers are scored as the fraction of its own highest score (docs/scoring.md).
     own_scale = models.BooleanField(
