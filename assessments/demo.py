@@ -21,10 +21,14 @@ from assessments.questionnaire_file import DEFAULT_QUESTIONNAIRE
 from assessments.questionnaire_file.document import parse_document
 from assessments.questionnaire_file.store import save_document
 
-DEFAULT_FILE = DEFAULT_QUESTIONNAIRE / "ospo-maturity-v1.yaml"
+DEFAULT_FILE = DEFAULT_QUESTIONNAIRE / "ospo-maturity-v2.yaml"
+# Version 1 stays loadable: assessments answered with it keep their questions and results.
+VERSION_1_FILE = DEFAULT_QUESTIONNAIRE / "ospo-maturity-v1.yaml"
 # The key of DEFAULT_FILE, known without reading it: the start page offers this model first.
 DEFAULT_QUESTIONNAIRE_KEY = "ospo-maturity"
-DEMO_ANSWERS_FILE = DEFAULT_QUESTIONNAIRE / "demo-stage2-answers.yaml"
+DEMO_ANSWERS_FILE = DEFAULT_QUESTIONNAIRE / "demo-stage2-answers-v2.yaml"
+# The demo organization's answers to version 1: what moving it to version 2 is tested on.
+DEMO_ANSWERS_VERSION_1_FILE = DEFAULT_QUESTIONNAIRE / "demo-stage2-answers.yaml"
 
 DEMO_ORGANIZATION = "Demo Organization"
 DEMO_USERNAME = "demo"
