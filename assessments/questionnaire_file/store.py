@@ -318,8 +318,7 @@ def standard_data(standard: StandardDoc) -> dict:
 
 
 class _Shape:
-    def __init__(self, item: str) -> None:
-        self.item = item
+    def __init__(self) -> None:
         self.problems: list[str] = []
 
     def text(self, data: dict, name: str, where: str, default: str = "") -> str:
@@ -346,7 +345,7 @@ class _Shape:
 
 def read_standards(stored: object) -> tuple[list[StandardDoc], list[str]]:
     """`Questionnaire.standards` as `StandardDoc`s, and what in it is not of the stored shape."""
-    shape = _Shape("Standards")
+    shape = _Shape()
     if stored in (None, "", []):
         return [], []
     if not isinstance(stored, list):
