@@ -1,10 +1,11 @@
 """What stops a stored version from being published: the rules, applied to what is stored.
 
 The rules themselves are `questionnaire_file.rules`, the same ones a file is loaded under; here
-the stored version is read into the same plain `QuestionnaireDoc` first. Two checks only exist
-here, because a file cannot express what they catch: stage levels stored with gaps, and a question
+the stored version is read into the same plain `QuestionnaireDoc` first. A few checks only exist
+here, because a file cannot express what they catch: stage levels stored with gaps, a question
 pointing to a stage, layer, pillar or section of another version (both only reachable by writing
-rows past the admin's forms). Everything runs a fixed number of queries.
+rows past the admin's forms), and standards or crosswalks stored in a shape the file cannot hold
+(their JSON columns, checked by the admin's forms too). Everything runs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from assessments.evaluation import model_spec
 from assessments.models import Layer, Pillar, Question, Questionnaire, Section, Stage
 from assessments.questionnaire_file import rules
 from assessments.questionnaire_file.document import DocumentError, dump_document, parse_document
-from assessments.questionnaire_file.store import read_document
+from assessments.questionnaire_file.store import read_document, read_mappings, read_standards
 from assessments.scoring import assess
 
 #: The parts of a version a question points to, by the name of its foreign key.
@@ -63,8 +64,15 @@ def _storage_problems(q: Questionnaire) -> list[str]:
     rows = list(
         Question.objects.filter(questionnaire=q)
         .order_by("order", "pk")
-        .values("key", "section__key", *(f"{name}_id" for name in _PLACEMENTS))
+        .values("key", "section__key", "mappings", *(f"{name}_id" for name in _PLACEMENTS))
     )
+    # The JSON columns edited as JSON in the admin: what the file could not say is named here.
+    problems += read_standards(q.standards)[1]
+    for row in rows:
+        problems += [
+            f"Question '{row['key']}' (section '{row['section__key']}') mappings: {problem}"
+            for problem in read_mappings(row["mappings"])[1]
+        ]
     # Only the layer may be empty: the question is for every layer.
     wanted: dict[str, set[int]] = defaultdict(set)
     for row in rows:

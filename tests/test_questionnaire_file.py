@@ -49,7 +49,17 @@ def test_export_then_load_then_export_is_byte_identical(mini_text):
 
 @pytest.mark.parametrize(
     "fixture",
-    ["every_type", "question_types", "show_if", "own_scale", "bands", "progress", "roles", "flat"],
+    [
+        "every_type",
+        "question_types",
+        "show_if",
+        "own_scale",
+        "bands",
+        "progress",
+        "roles",
+        "flat",
+        "crosswalk",
+    ],
 )
 def test_every_fixture_model_round_trips_through_the_database_byte_for_byte(db, fixture):
     """Each shape of model the tests use: stored, then written out again, it is the same file."""

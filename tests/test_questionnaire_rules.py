@@ -18,8 +18,10 @@ from assessments.demo import DEFAULT_FILE
 from assessments.models import Question, Questionnaire
 from assessments.questionnaire_file import rules
 from assessments.questionnaire_file.document import (
+    AreaDoc,
     DocumentError,
     OptionDoc,
+    StandardDoc,
     TaxonDoc,
     dump_document,
     parse_document,
@@ -319,6 +321,11 @@ PARITY_CASES = {
         [setattr(s, "band", (i * 10, i * 10 + 5)) for i, s in enumerate(d.stages)],
     ),
     "unknown method": lambda d: setattr(d, "method", "vibes"),
+    "mapping to an unknown area": lambda d: (
+        d.standards.append(StandardDoc("iso-5230", "ISO/IEC 5230", [AreaDoc("3.1.1", "Policy")])),
+        setattr(first_question(d), "mappings", {"iso-5230": ["3.1.1", "9.9"]}),
+    ),
+    "standard without areas": lambda d: d.standards.append(StandardDoc("iso-5230", "ISO", [])),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,6 +21,7 @@ from assessments.models import (
 )
 from assessments.questionnaire_file import rules
 from assessments.questionnaire_file.rules import KEY_PATTERN
+from assessments.questionnaire_file.store import read_mappings, read_standards, standard_data
 
 # --- Forms ----------------------------------------------------------------------------------------
 
@@ -52,6 +55,38 @@ class KeyPatternForm(forms.ModelForm):
         if problem:
             raise ValidationError(problem, code="key")
         return key
+
+
+class ReadableJSONField(forms.JSONField):
+    """JSON shown indented, one item a line, so that a list of standards can be edited."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+
+
+class QuestionnaireForm(KeyPatternForm):
+    """A version's own fields; its standards as the JSON the Standards view reads, each with
+    every field (left out: the default), checked again by the rules on publication."""
+
+    standards = ReadableJSONField(
+        label=_("Standards"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text=_(
+            'A list of standards the questions map to, e.g. [{"key": "iso-5230", "name": '
+            '"ISO/IEC 5230", "areas": [{"id": "3.1.1", "name": "Policy"}]}]. Optional fields: '
+            "description, url, assess (true), minimum (null: the core minimum), area_name, "
+            "areas_name. The file's `standards` (docs/questionnaire-format.md)."
+        ),
+    )
+
+    def clean_standards(self):
+        standards, problems = read_standards(self.cleaned_data.get("standards"))
+        if problems:
+            raise ValidationError(problems, code="standards")
+        return [standard_data(standard) for standard in standards]
 
 
 class PartForm(KeyPatternForm):
@@ -120,7 +155,16 @@ class QuestionForm(PartForm):
             "own_scale",
             "show_if_question",
             "show_if_answers",
+            "mappings",
         ]
+        field_classes = {"mappings": ReadableJSONField}
+        help_texts = {
+            "mappings": _(
+                'References per standard or model key, e.g. {"iso-5230": ["3.1.1"], "ggi": '
+                '["GGI-A-21"]}. Under the key of one of the version\'s standards, ids of its '
+                "areas. The file's `mappings` (docs/questionnaire-format.md)."
+            )
+        }
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3, "cols": 80}),
             "help_text": forms.Textarea(attrs={"rows": 3, "cols": 80}),
@@ -146,6 +190,9 @@ class QuestionForm(PartForm):
             # Its default is a callable (list), which would add a hidden "initial" input; an
             # empty list is the default either way.
             self.fields["show_if_answers"].show_hidden_initial = False
+        if "mappings" in self.fields:
+            self.fields["mappings"].show_hidden_initial = False
+            self.fields["mappings"].widget = forms.Textarea(attrs={"rows": 4, "cols": 60})
         version_id = self._version_id()
         if "questionnaire" in self.fields:
             self.fields["questionnaire"].queryset = Questionnaire.objects.filter(
@@ -170,6 +217,13 @@ class QuestionForm(PartForm):
         # Left empty: no answers (the column holds a list, never null).
         value = self.cleaned_data.get("show_if_answers")
         return [] if value is None or value == "" else value
+
+    def clean_mappings(self):
+        # Left empty: no crosswalk. Its shape here; what it refers to on publication (the rules).
+        mappings, problems = read_mappings(self.cleaned_data.get("mappings"))
+        if problems:
+            raise ValidationError(problems, code="mappings")
+        return mappings
 
     def clean_type(self):
         # Left out (an older form, a script): a single-choice question, as before types existed.

@@ -160,6 +160,8 @@ class QuestionAdmin(PartAdmin):
         ),
         # Checked on publication by the same rules as a file (docs/questionnaire-format.md).
         (_("Show if"), {"fields": [("show_if_question", "show_if_answers")]}),
+        # The standards and models the practice maps to; checked on publication like a file.
+        (_("Crosswalk"), {"fields": ["mappings"]}),
     ]
 
     def get_queryset(self, request):

@@ -38,6 +38,7 @@ from assessments.admin.filters import (
 from assessments.admin.forms import (
     KeyedFormSet,
     KeyPatternForm,
+    QuestionnaireForm,
     ScaleFormSet,
     StageFormSet,
 )
@@ -161,7 +162,7 @@ class ImportForm(forms.Form):
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
-    form = KeyPatternForm
+    form = QuestionnaireForm
     list_display = [
         "title",
         "version_number",
@@ -210,6 +211,7 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
             (None, {"fields": [("title", "language"), "description"]}),
             (_("Version"), {"fields": version}),
             (_("Scoring"), {"fields": [("threshold", "core_minimum")]}),
+            (_("Standards"), {"fields": ["standards"]}),
         ]
 
     @admin.display(description=_("changes"))

@@ -82,6 +82,10 @@ class QuestionDoc:
     show_if: ShowIfDoc | None = None
     # `scale: own` in the file: a single choice whose options score on their own range.
     own_scale: bool = False
+    # Its crosswalk, in file order: references per standard or model key, e.g.
+    # {"iso-5230": ["3.1.1"], "ggi": ["GGI-A-21"]}. A key naming one of the version's standards
+    # lists ids of its areas; any other key is a free reference (`rules.problems`).
+    mappings: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,6 +94,35 @@ class ResourceDoc:
 
     title: str
     url: str
+
+
+@dataclass
+class AreaDoc:
+    """A requirement area of a standard, which questions map to by its `id` ("3.1.1")."""
+
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass
+class StandardDoc:
+    """A standard or framework the questions map to (`standards` in the file), with its areas.
+
+    `assess`: whether the Standards view judges each area met; `minimum`: the score every
+    applicable question mapped to an area must reach for it to be met (None: the version's
+    `core_minimum`). `area_name`/`areas_name`: what the standard calls its areas.
+    """
+
+    key: str
+    name: str
+    areas: list[AreaDoc] = field(default_factory=list)
+    description: str = ""
+    url: str = ""
+    assess: bool = True
+    minimum: int | None = None
+    area_name: str = rules.DEFAULT_AREA_NAMES["area"]
+    areas_name: str = rules.DEFAULT_AREA_NAMES["areas"]
 
 
 @dataclass
@@ -123,6 +156,8 @@ class QuestionnaireDoc:
     # label per mapping key of its stages. Defaults are the shipped model's words.
     names: dict[str, str] = field(default_factory=lambda: dict(rules.DEFAULT_NAMES))
     mapping_labels: dict[str, str] = field(default_factory=dict)
+    # The standards the questions' `mappings` refer to, in file order.
+    standards: list[StandardDoc] = field(default_factory=list)
 
     def questions(self) -> list[QuestionDoc]:
         return [q for section in self.sections for q in section.questions]
@@ -172,12 +207,27 @@ class _Reader:
             return default
         return value
 
-    def boolean(self, data: dict, name: str, where: str) -> bool:
-        value = data.get(name, False)
+    def boolean(self, data: dict, name: str, where: str, *, default: bool = False) -> bool:
+        value = data.get(name, default)
         if not isinstance(value, bool):
             self.problem(where, f"{name!r} must be true or false")
-            return False
+            return default
         return value
+
+    def reference(self, value: Any, where: str, what: str) -> str | None:
+        """An id or a reference: text only. A number is refused rather than turned into text,
+        as YAML reads `3.10` as 3.1 and `007` as 7: only quotes keep it as written."""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.problem(
+                where,
+                f"{what} must be text, not the number {value!r}; quote it as written, "
+                f"e.g. '{value}'",
+            )
+        else:
+            self.problem(where, f"{what} must be text, not {type(value).__name__} {value!r}")
+        return None
 
     def items(self, data: dict, name: str, where: str) -> list:
         # How many entries a list needs is a rule.
@@ -328,6 +378,7 @@ _QUESTION_FIELDS = {
     "type",
     "show_if",
     "scale",
+    "mappings",
 }
 
 
@@ -348,6 +399,35 @@ def _show_if(r: _Reader, data: dict, where: str) -> ShowIfDoc | None:
             continue
         answers.append(value)
     return ShowIfDoc(question, answers)
+
+
+def _mappings(r: _Reader, data: dict, where: str) -> dict[str, list[str]]:
+    """`mappings: {KEY: [REFERENCE, ...]}`; keys, counts and references are rules."""
+    if "mappings" not in data:
+        return {}
+    at = f"{where}.mappings"
+    raw = data["mappings"]
+    if not isinstance(raw, dict):
+        r.problem(
+            at,
+            "must map standard or model keys to lists of references, e.g. iso-5230: ['3.1.1']",
+        )
+        return {}
+    mappings: dict[str, list[str]] = {}
+    for key, refs in raw.items():
+        if not isinstance(key, str):
+            r.problem(at, f"key {key!r} must be text, a standard or model key like 'iso-5230'")
+            continue
+        if not isinstance(refs, list):
+            r.problem(
+                at, f"{key!r} must be a list of references, not {type(refs).__name__} {refs!r}"
+            )
+            continue
+        values = [
+            r.reference(ref, at, f"reference {i + 1} of {key!r}") for i, ref in enumerate(refs)
+        ]
+        mappings[key] = [value for value in values if value is not None]
+    return mappings
 
 
 def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> QuestionDoc:
@@ -393,6 +473,7 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
         type=kind,
         show_if=_show_if(r, data, where),
         own_scale=own_scale,
+        mappings=_mappings(r, data, where),
     )
 
 
@@ -424,6 +505,47 @@ def _resources(r: _Reader, data: dict, where: str) -> list[ResourceDoc]:
     return resources
 
 
+_STANDARD_FIELDS = {"key", "name", "description", "url", "assess", "minimum", "names", "areas"}
+
+
+def _standards(r: _Reader, top: dict) -> list[StandardDoc]:
+    """The `standards` list, left out by most files; lengths, counts and ids are rules."""
+    if top.get("standards") is None:
+        return []
+    standards = []
+    for index, item in enumerate(r.items(top, "standards", "")):
+        at = _where("standards", index, item)
+        data = r.mapping(item, at, _STANDARD_FIELDS)
+        names = r.mapping(data.get("names", {}), f"{at}.names", set(rules.DEFAULT_AREA_NAMES))
+        standard = StandardDoc(
+            key=r.key(data, at),
+            name=r.text(data, "name", at, required=True),
+            description=r.text(data, "description", at, required=False),
+            url=r.text(data, "url", at, required=False),
+            assess=r.boolean(data, "assess", at, default=True),
+            minimum=r.integer(data, "minimum", at, default=0) if "minimum" in data else None,
+        )
+        standard.area_name, standard.areas_name = (
+            r.text(names, name, f"{at}.names", required=False) if name in names else default
+            for name, default in rules.DEFAULT_AREA_NAMES.items()
+        )
+        for a_index, a_item in enumerate(r.items(data, "areas", at) if data else []):
+            a_at = f"{at}.areas[{a_index}]"
+            area = r.mapping(a_item, a_at, {"id", "name", "description"})
+            if area and "id" not in area:
+                r.problem(a_at, "'id' is missing")
+            area_id = r.reference(area["id"], a_at, "'id'") if "id" in area else None
+            standard.areas.append(
+                AreaDoc(
+                    id=area_id or "",
+                    name=r.text(area, "name", a_at, required=True),
+                    description=r.text(area, "description", a_at, required=False),
+                )
+            )
+        standards.append(standard)
+    return standards
+
+
 _TOP_FIELDS = {
     "format",
     "key",
@@ -438,6 +560,7 @@ _TOP_FIELDS = {
     "stages",
     "layers",
     "pillars",
+    "standards",
     "sections",
 }
 
@@ -474,6 +597,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
         method=r.text(scoring, "method", "scoring", required=False) or GATED,
         names=_names(r, top),
         mapping_labels=_mapping_labels(r, top),
+        standards=_standards(r, top),
     )
     if "version" not in top:
         r.problem("", "'version' is missing")
@@ -608,6 +732,9 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
             "question": question.show_if.question,
             "answers": _Flow(question.show_if.answers),
         }
+    # Written only when set, so files from before crosswalks export unchanged; in stored order.
+    if question.mappings:
+        item["mappings"] = {key: list(refs) for key, refs in question.mappings.items()}
     if question.type == rules.CHECKLIST:
         item["options"] = _box_data(question.options)
     elif question.type == rules.TEXT:
@@ -615,6 +742,38 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
             item["options"] = _option_data(question.options)
     elif question.options != scale or question.own_scale:  # an own scale's are always written
         item["options"] = _option_data(question.options)
+    return item
+
+
+def _standard_data(standard: StandardDoc) -> dict:
+    """A standard as the file writes it: defaults left out."""
+    item: dict[str, Any] = {"key": standard.key, "name": standard.name}
+    if standard.description:
+        item["description"] = standard.description
+    if standard.url:
+        item["url"] = standard.url
+    if not standard.assess:
+        item["assess"] = False
+    if standard.minimum is not None:
+        item["minimum"] = standard.minimum
+    names = {
+        name: value
+        for (name, default), value in zip(
+            rules.DEFAULT_AREA_NAMES.items(),
+            (standard.area_name, standard.areas_name),
+            strict=True,
+        )
+        if value != default
+    }
+    if names:
+        item["names"] = names
+    areas = []
+    for area in standard.areas:
+        entry: dict[str, Any] = {"id": area.id, "name": area.name}
+        if area.description:
+            entry["description"] = area.description
+        areas.append(entry)
+    item["areas"] = areas
     return item
 
 
@@ -644,6 +803,9 @@ def dump_document(doc: QuestionnaireDoc) -> str:
         data["layers"] = [_taxon_data(t) for t in doc.layers]
     if doc.pillars:
         data["pillars"] = [_taxon_data(t) for t in doc.pillars]
+    # Left out when there are none, so files from before standards export unchanged.
+    if doc.standards:
+        data["standards"] = [_standard_data(s) for s in doc.standards]
     sections = []
     for section in doc.sections:
         item: dict[str, Any] = {"key": section.key, "title": section.title}

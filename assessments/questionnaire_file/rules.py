@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         QuestionnaireDoc,
         SectionDoc,
         ShowIfDoc,
+        StandardDoc,
         TaxonDoc,
     )
 
@@ -80,6 +81,21 @@ MAX_RESOURCES = 20
 RESOURCE_TITLE_LENGTH = 200
 URL_LENGTH = 1000
 URL_SCHEMES = ("http", "https")
+# Standards the questions map to (`standards`), and each question's crosswalk (`mappings`).
+MAX_STANDARDS = 20
+STANDARD_NAME_LENGTH = 200
+STANDARD_DESCRIPTION_LENGTH = 2000
+MAX_AREAS = 200
+AREA_ID_LENGTH = 40
+AREA_NAME_LENGTH = 200
+AREA_DESCRIPTION_LENGTH = 1000
+# What a standard calls its areas (`names` on a standard), singular and plural.
+DEFAULT_AREA_NAMES = {"area": "Area", "areas": "Areas"}
+MAX_MAPPING_KEYS = 20
+MAX_REFERENCES = 50
+REFERENCE_LENGTH = 40
+# A problem lists a standard's area ids when it has no more than this many.
+LISTED_AREAS = 12
 
 
 @dataclass(frozen=True)
@@ -139,13 +155,18 @@ def problems(doc: QuestionnaireDoc) -> list[Problem]:
     ):
         _taxon_rules(c, doc, list_name, label, taxa, minimum)
     _name_rules(c, doc)
+    _standard_rules(c, doc, scale)
     _section_rules(c, doc)
+    standards: dict[str, tuple[int, StandardDoc]] = {}
+    for index, standard in enumerate(doc.standards):
+        standards.setdefault(standard.key, (index, standard))
     for s_index, section in enumerate(doc.sections):
         s_path = located("sections", s_index, section.key)
         for q_index, question in enumerate(section.questions):
             q_path = f"{s_path}.{located('questions', q_index, question.key)}"
             item = f"Question '{question.key}' (section '{section.key}')"
             _question_rules(c, doc, scale, question, q_path, item)
+            _mapping_rules(c, standards, question.mappings, q_path, item)
     _unique(c, "questions", "Question", [q.key for q in doc.questions()])
     _show_if_rules(c, doc)
     _empty_part_rules(c, doc)
@@ -220,12 +241,14 @@ def _name_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
     for name, value in doc.names.items():
         _text_rules(c, "names", "Names", name, value, required=True, length=NAME_WORD_LENGTH)
     used = {key for stage in doc.stages for key in stage.mappings}
+    used |= {key for question in doc.questions() for key in question.mappings}
     for key, label in doc.mapping_labels.items():
         if key not in used:
             c.add(
                 "mapping_labels",
                 "Mapping labels",
-                f"{key!r} labels no stage's mappings (used: {_keys(sorted(used)) or 'none'})",
+                f"{key!r} labels no stage's or question's mappings "
+                f"(used: {_keys(sorted(used)) or 'none'})",
             )
         _text_rules(
             c, "mapping_labels", "Mapping labels", key, label, required=True, length=LABEL_LENGTH
@@ -317,6 +340,185 @@ def url_problem(url: str) -> str | None:
     if not parts.hostname:
         return f"URL {url!r} names no host"
     return None
+
+
+def _standard_rules(c: _Collector, doc: QuestionnaireDoc, scale: list[int]) -> None:
+    """Each standard: its key, texts and link, its own minimum score, and 1 to 200 areas with
+    distinct ids."""
+    if len(doc.standards) > MAX_STANDARDS:
+        c.add(
+            "standards",
+            "Standards",
+            f"{len(doc.standards)} standards; a questionnaire lists at most {MAX_STANDARDS}",
+        )
+    for index, standard in enumerate(doc.standards):
+        path, item = located("standards", index, standard.key), f"Standard '{standard.key}'"
+        _key_rules(c, path, item, standard.key)
+        _text_rules(
+            c, path, item, "name", standard.name, required=True, length=STANDARD_NAME_LENGTH
+        )
+        _text_rules(
+            c,
+            path,
+            item,
+            "description",
+            standard.description,
+            required=False,
+            length=STANDARD_DESCRIPTION_LENGTH,
+        )
+        if standard.url:
+            problem = url_problem(standard.url)
+            if problem is not None:
+                c.add(path, item, problem)
+        for name, value in (("area", standard.area_name), ("areas", standard.areas_name)):
+            _text_rules(
+                c, f"{path}.names", item, name, value, required=True, length=NAME_WORD_LENGTH
+            )
+        _minimum_rules(c, doc, scale, standard, path, item)
+        _area_rules(c, standard, path, item)
+    _unique(c, "standards", "Standard", [s.key for s in doc.standards])
+
+
+def _minimum_rules(
+    c: _Collector,
+    doc: QuestionnaireDoc,
+    scale: list[int],
+    standard: StandardDoc,
+    path: str,
+    item: str,
+) -> None:
+    if standard.minimum is None:
+        return
+    if not standard.assess:
+        c.add(
+            path,
+            item,
+            f"minimum {standard.minimum} is used only when the standard is assessed; "
+            "leave it out, or leave 'assess' out",
+        )
+    elif scale and not scale[0] <= standard.minimum <= scale[-1]:
+        c.add(
+            path,
+            item,
+            f"minimum {standard.minimum} is not within the scale ({scale_text(scale)}); "
+            f"leave it out to use scoring.core_minimum ({doc.core_minimum})",
+        )
+
+
+def _area_rules(c: _Collector, standard: StandardDoc, path: str, item: str) -> None:
+    areas = standard.areas
+    if not areas:
+        c.add(path, item, f"has no areas; a standard lists 1 to {MAX_AREAS}")
+    elif len(areas) > MAX_AREAS:
+        c.add(path, item, f"{len(areas)} areas; a standard lists at most {MAX_AREAS}")
+    for index, area in enumerate(areas):
+        at, what = f"{path}.areas[{index}]", f"{item} area {index + 1}"
+        if not area.id.strip():
+            c.add(at, what, "'id' is empty")
+        elif len(area.id) > AREA_ID_LENGTH:
+            c.add(
+                at,
+                what,
+                f"id {area.id!r} has {len(area.id)} characters; at most {AREA_ID_LENGTH}",
+            )
+        _text_rules(c, at, what, "name", area.name, required=True, length=AREA_NAME_LENGTH)
+        _text_rules(
+            c,
+            at,
+            what,
+            "description",
+            area.description,
+            required=False,
+            length=AREA_DESCRIPTION_LENGTH,
+        )
+    for area_id, count in Counter(a.id for a in areas).items():
+        if area_id.strip() and count > 1:
+            c.add(
+                f"{path}.areas",
+                item,
+                f"area id {area_id!r} is used {count} times; each area needs its own id",
+            )
+
+
+def _allowed_areas(index: int, standard: StandardDoc) -> str:
+    ids = [area.id for area in standard.areas]
+    if not ids:
+        return "it has no areas"
+    if len(ids) <= LISTED_AREAS:
+        return f"its areas: {_keys(ids)}"
+    return f"{len(ids)} areas, {ids[0]!r} to {ids[-1]!r}; see standards[{index}]"
+
+
+def _mapping_rules(
+    c: _Collector,
+    standards: dict[str, tuple[int, StandardDoc]],
+    mappings: dict[str, list[str]],
+    path: str,
+    item: str,
+) -> None:
+    """A question's crosswalk: keys like any key, 1 to 50 distinct references each; under the
+    key of one of the version's standards, only ids of its areas. Another key is a free
+    reference (a model without a standard listed, such as a label only)."""
+    if not mappings:
+        return
+    at, what = f"{path}.mappings", f"{item} mappings"
+    if len(mappings) > MAX_MAPPING_KEYS:
+        c.add(
+            at,
+            what,
+            f"{len(mappings)} keys; a question maps to at most {MAX_MAPPING_KEYS} standards "
+            "or models",
+        )
+    for key, refs in mappings.items():
+        if not KEY_PATTERN.match(key):
+            c.add(
+                at,
+                what,
+                f"key {key!r} must be lowercase letters and digits joined by '-', e.g. 'iso-5230'",
+            )
+        elif len(key) > KEY_LENGTH:
+            c.add(at, what, f"key {key!r} has {len(key)} characters; at most {KEY_LENGTH}")
+        if not refs:
+            c.add(
+                at,
+                what,
+                f"{key!r} lists no references; list 1 to {MAX_REFERENCES}, or leave {key!r} out",
+            )
+            continue
+        if len(refs) > MAX_REFERENCES:
+            c.add(at, what, f"{key!r} lists {len(refs)} references; at most {MAX_REFERENCES}")
+        empty = [str(number) for number, ref in enumerate(refs, start=1) if not ref.strip()]
+        if empty:
+            c.add(
+                at,
+                what,
+                f"{key!r}: reference{'s' if len(empty) > 1 else ''} {', '.join(empty)} "
+                f"{'are' if len(empty) > 1 else 'is'} empty",
+            )
+        for ref in dict.fromkeys(refs):
+            if len(ref) > REFERENCE_LENGTH:
+                c.add(
+                    at,
+                    what,
+                    f"{key!r}: reference {ref!r} has {len(ref)} characters; "
+                    f"at most {REFERENCE_LENGTH}",
+                )
+        for ref, count in Counter(refs).items():
+            if ref.strip() and count > 1:
+                c.add(at, what, f"{key!r} lists {ref!r} {count} times; list each reference once")
+        if key in standards:
+            index, standard = standards[key]
+            ids = {area.id for area in standard.areas}
+            unknown = [ref for ref in dict.fromkeys(refs) if ref.strip() and ref not in ids]
+            if unknown:
+                several = len(unknown) > 1
+                c.add(
+                    at,
+                    what,
+                    f"{key!r} lists {_keys(unknown)}, "
+                    f"{'not areas' if several else 'not an area'} of that standard "
+                    f"({_allowed_areas(index, standard)})",
+                )
 
 
 def _section_content_rules(c: _Collector, path: str, item: str, section: SectionDoc) -> None:

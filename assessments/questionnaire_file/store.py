@@ -16,7 +16,9 @@ from assessments.models import (
     Section,
     Stage,
 )
+from assessments.questionnaire_file import rules
 from assessments.questionnaire_file.document import (
+    AreaDoc,
     DocumentError,
     OptionDoc,
     QuestionDoc,
@@ -24,6 +26,7 @@ from assessments.questionnaire_file.document import (
     ResourceDoc,
     SectionDoc,
     ShowIfDoc,
+    StandardDoc,
     TaxonDoc,
     dump_document,
 )
@@ -55,6 +58,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
         pillar_name=doc.names["pillar"],
         pillars_name=doc.names["pillars"],
         mapping_labels=doc.mapping_labels,
+        standards=[standard_data(s) for s in doc.standards],
     )
     ScaleLevel.objects.bulk_create(
         ScaleLevel(
@@ -143,6 +147,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             own_scale=q.own_scale,
             show_if_question=q.show_if.question if q.show_if else "",
             show_if_answers=list(q.show_if.answers) if q.show_if else [],
+            mappings={key: list(refs) for key, refs in q.mappings.items()},
         )
         for order, (section, q) in enumerate(question_docs)
     )
@@ -205,6 +210,7 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
                 type=q.type,
                 show_if=_show_if(q),
                 own_scale=q.own_scale,
+                mappings=read_mappings(q.mappings)[0],
             )
         )
     return QuestionnaireDoc(
@@ -225,6 +231,7 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
             "pillars": questionnaire.pillars_name,
         },
         mapping_labels=dict(questionnaire.mapping_labels or {}),
+        standards=read_standards(questionnaire.standards)[0],
         scale=[
             OptionDoc(s.score, s.label, s.description) for s in questionnaire.scale_levels.all()
         ],
@@ -269,6 +276,140 @@ def _resources(stored: object) -> list[ResourceDoc]:
         else:
             out.append(ResourceDoc("", ""))
     return out
+
+
+# --- Standards and crosswalks, as stored ---------------------------------------------------------
+#
+# `Questionnaire.standards` holds every field of each standard, defaults filled in (the Standards
+# view reads it as is); `Question.mappings` holds {key: [reference, ...]}. Both columns are JSON,
+# edited as JSON in the admin, so reading them back is forgiving: what is not of the right shape
+# is read as the nearest value and named as a problem (the admin's form and publication show it).
+
+STANDARD_FIELDS = (
+    "key",
+    "name",
+    "description",
+    "url",
+    "assess",
+    "minimum",
+    "area_name",
+    "areas_name",
+    "areas",
+)
+AREA_FIELDS = ("id", "name", "description")
+
+
+def standard_data(standard: StandardDoc) -> dict:
+    """A standard as `Questionnaire.standards` stores it: every field, defaults filled in."""
+    return {
+        "key": standard.key,
+        "name": standard.name,
+        "description": standard.description,
+        "url": standard.url,
+        "assess": standard.assess,
+        "minimum": standard.minimum,
+        "area_name": standard.area_name,
+        "areas_name": standard.areas_name,
+        "areas": [
+            {"id": area.id, "name": area.name, "description": area.description}
+            for area in standard.areas
+        ],
+    }
+
+
+class _Shape:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def text(self, data: dict, name: str, where: str, default: str = "") -> str:
+        value = data.get(name, default)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            self.problems.append(f"{where}: {name!r} must be text, not {value!r}")
+            return str(value)
+        return value
+
+    def fields(self, data: object, where: str, known: tuple[str, ...]) -> dict:
+        if not isinstance(data, dict):
+            self.problems.append(f"{where}: must be an object with the fields {', '.join(known)}")
+            return {}
+        unknown = [name for name in data if name not in known]
+        if unknown:
+            self.problems.append(
+                f"{where}: unknown field{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(repr(name) for name in unknown)} (known: {', '.join(known)})"
+            )
+        return data
+
+
+def read_standards(stored: object) -> tuple[list[StandardDoc], list[str]]:
+    """`Questionnaire.standards` as `StandardDoc`s, and what in it is not of the stored shape."""
+    shape = _Shape()
+    if stored in (None, "", []):
+        return [], []
+    if not isinstance(stored, list):
+        return [], [f"Standards: must be a list of standards, not {type(stored).__name__}"]
+    standards = []
+    for index, raw in enumerate(stored):
+        data = shape.fields(raw, f"Standards: standard {index + 1}", STANDARD_FIELDS)
+        where = f"Standard '{data.get('key', '')}'" if data else f"Standards: standard {index + 1}"
+        assess, minimum = data.get("assess", True), data.get("minimum")
+        if not isinstance(assess, bool):
+            shape.problems.append(f"{where}: 'assess' must be true or false, not {assess!r}")
+            assess = True
+        if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, int)):
+            shape.problems.append(
+                f"{where}: 'minimum' must be a whole number or null, not {minimum!r}"
+            )
+            minimum = None
+        standard = StandardDoc(
+            key=shape.text(data, "key", where),
+            name=shape.text(data, "name", where),
+            description=shape.text(data, "description", where),
+            url=shape.text(data, "url", where),
+            assess=assess,
+            minimum=minimum,
+            area_name=shape.text(data, "area_name", where, rules.DEFAULT_AREA_NAMES["area"]),
+            areas_name=shape.text(data, "areas_name", where, rules.DEFAULT_AREA_NAMES["areas"]),
+        )
+        areas = data.get("areas", [])
+        if not isinstance(areas, list):
+            shape.problems.append(f"{where}: 'areas' must be a list of areas")
+            areas = []
+        for a_index, a_raw in enumerate(areas):
+            a_where = f"{where} area {a_index + 1}"
+            area = shape.fields(a_raw, a_where, AREA_FIELDS)
+            standard.areas.append(
+                AreaDoc(
+                    id=shape.text(area, "id", a_where),
+                    name=shape.text(area, "name", a_where),
+                    description=shape.text(area, "description", a_where),
+                )
+            )
+        standards.append(standard)
+    return standards, shape.problems
+
+
+def read_mappings(stored: object) -> tuple[dict[str, list[str]], list[str]]:
+    """`Question.mappings` as the file holds it, and what in it is not of that shape (each
+    problem without the question's name, which the caller adds)."""
+    if stored in (None, "", {}):
+        return {}, []
+    if not isinstance(stored, dict):
+        return {}, [
+            f"must map standard or model keys to lists of references, not {type(stored).__name__}"
+        ]
+    mappings, problems = {}, []
+    for key, refs in stored.items():
+        if not isinstance(refs, list):
+            problems.append(f"{key!r} must be a list of references, not {refs!r}")
+            refs = [refs]
+        texts = [ref if isinstance(ref, str) else str(ref) for ref in refs]
+        if texts != refs:
+            problems.append(f"{key!r}: every reference must be text (in quotes)")
+        mappings[key] = texts
+    return mappings, problems
 
 
 def _band(stage: Stage) -> tuple[int, int] | None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from assessments.questionnaire_file.document import (
+    AreaDoc,
     OptionDoc,
     QuestionDoc,
     QuestionnaireDoc,
     SectionDoc,
     ShowIfDoc,
+    StandardDoc,
     TaxonDoc,
 )
 
@@ -50,6 +53,24 @@ def _show_if(index: int, mixed: bool) -> ShowIfDoc | None:
     return ShowIfDoc(f"q-{index}", answers)
 
 
+# With `crosswalk`: a standard of five areas, each question mapped to one of them and, every
+# third, to a model without a standard listed (a free reference).
+STANDARD = StandardDoc(
+    "synthetic-standard",
+    "Generated standard",
+    [AreaDoc(f"{number}.1", f"Area {number}") for number in range(1, 6)],
+)
+
+
+def _mappings(index: int, crosswalk: bool) -> dict[str, list[str]]:
+    if not crosswalk:
+        return {}
+    mappings = {STANDARD.key: [STANDARD.areas[index % len(STANDARD.areas)].id]}
+    if index % 3 == 0:
+        mappings["other-model"] = [f"M-{index + 1}"]
+    return mappings
+
+
 def synthetic_document(
     questions: int,
     *,
@@ -58,10 +79,12 @@ def synthetic_document(
     per_section: int = 10,
     mixed: bool = False,
     conditional: bool = False,
+    crosswalk: bool = False,
 ) -> QuestionnaireDoc:
     """A valid questionnaire of `questions` questions spread over every stage, layer, pillar;
     with `mixed`, a sixth of them checklists and a sixth free text; with `conditional`, every
-    fifth question asked only after some answers to the one before it."""
+    fifth question asked only after some answers to the one before it; with `crosswalk`, a
+    standard its questions map to."""
     scale = [OptionDoc(score, label) for score, label in enumerate(SCALE)]
     sections: list[SectionDoc] = []
     for index in range(questions):
@@ -85,6 +108,7 @@ def synthetic_document(
                 options=options,
                 type=kind,
                 show_if=_show_if(index, mixed) if conditional else None,
+                mappings=_mappings(index, crosswalk),
             )
         )
     return QuestionnaireDoc(
@@ -100,4 +124,5 @@ def synthetic_document(
         layers=[TaxonDoc(k, k.title()) for k in LAYERS],
         pillars=[TaxonDoc(k, k.title()) for k in PILLARS],
         sections=sections,
+        standards=[copy.deepcopy(STANDARD)] if crosswalk else [],
     )
