@@ -33,7 +33,8 @@ def test_there_is_a_persona_for_every_stage_and_each_hard_case():
 def test_each_persona_lands_on_its_stage_for_its_reasons(persona):
     result = score(persona, document(V2))
     overall = result.overall
-    attained = [c.level for c in overall.stages if c.attained]
+    # Stages attained on the way up; one above a stage not attained does not count.
+    attained = [c.level for c in overall.stages if c.attained and c.level <= overall.stage]
     assert (overall.stage, stage_keys(attained), overall.blocking_stage) == (
         persona.expect["stage"],
         persona.expect["attained"],
@@ -81,8 +82,15 @@ def test_an_organization_matching_the_ad_hoc_description_reaches_ad_hoc():
 
     persona = Persona(
         "described",
-        {"by_stage": {"awareness": 2, "ad-hoc": 2, "strategy": 0, "engagement": 0,
-                      "leadership": 0}},
+        {
+            "by_stage": {
+                "awareness": 2,
+                "ad-hoc": 2,
+                "strategy": 0,
+                "engagement": 0,
+                "leadership": 0,
+            }
+        },
     )
     overall = score(persona, doc).overall
     assert overall.stage == 1

@@ -98,7 +98,7 @@ def test_a_file_with_standards_and_mappings_is_read_with_the_defaults_filled_in(
         "ggi": ["GGI-A-21"],
         "linux-foundation": ["1"],
     }
-    assert list(questions["inventory"].mappings) == ["iso-5230", "ggi", "linux-foundation"]
+    assert list(questions["inventory"].mappings) == ["ggi", "iso-5230", "linux-foundation"]
     assert questions["training"].mappings == {}
 
 

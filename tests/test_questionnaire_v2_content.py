@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.personas import Persona, answer_specs, document, spec_of
 from assessments.scoring import assess
+from tests.personas import Persona, answer_specs, document, spec_of
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = ROOT / "assessments" / "questionnaires"
@@ -90,8 +90,12 @@ def test_it_asks_80_to_100_questions_in_under_an_hour():
 
 def test_every_layer_and_pillar_pair_has_at_least_two_questions():
     cells = Counter((q["layer"], q["pillar"]) for q in questions())
-    assert {(layer, pillar): cells[(layer, pillar)] for layer in LAYERS for pillar in PILLARS
-            if cells[(layer, pillar)] < 2} == {}
+    assert {
+        (layer, pillar): cells[(layer, pillar)]
+        for layer in LAYERS
+        for pillar in PILLARS
+        if cells[(layer, pillar)] < 2
+    } == {}
 
 
 def test_each_stage_above_awareness_has_ten_questions_and_two_to_four_core():
@@ -126,8 +130,11 @@ def test_leading_communities_is_a_section_an_organization_can_put_out_of_scope()
     keys = {q["key"] for q in section["questions"]}
     assert "community-leadership-roles" in keys
     # No other core practice of stage 4 lives there, so leaving it out keeps stage 4 reachable.
-    others = [q for q in questions() if q.get("core") and q["stage"] == "leadership"
-              and q["key"] not in keys]
+    others = [
+        q
+        for q in questions()
+        if q.get("core") and q["stage"] == "leadership" and q["key"] not in keys
+    ]
     assert len(others) >= 2
 
 

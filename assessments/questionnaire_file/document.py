@@ -734,7 +734,9 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
         }
     # Written only when set, so files from before crosswalks export unchanged; in stored order.
     if question.mappings:
-        item["mappings"] = {key: list(refs) for key, refs in question.mappings.items()}
+        # Sorted by key, as a stage's: PostgreSQL's JSON keeps no key order, so an export from
+        # either database reads the same.
+        item["mappings"] = {key: list(refs) for key, refs in sorted(question.mappings.items())}
     if question.type == rules.CHECKLIST:
         item["options"] = _box_data(question.options)
     elif question.type == rules.TEXT:
