@@ -122,12 +122,20 @@ class Report:
     core_label: str = ""  # the scale's label at the core minimum: "at least 'Defined'"
     # Whether some stage has a threshold of its own, so no single percentage is "the" threshold.
     own_thresholds: bool = False
+    # Each stage's own rule (threshold, the answer its core practices must reach), when stages
+    # set their own: then the page states every stage's rule instead of one.
+    stage_rules: list[StageRule] = field(default_factory=list)
+    core_labels: dict[int, str] = field(default_factory=dict)  # per level; core_label otherwise
     # What the organization put out of scope, as (kind, key, name, reason), in the version's order.
     out_of_scope: list[OutOfScope] = field(default_factory=list)
 
     @property
     def gated(self) -> bool:
         return self.method == ScoringMethod.GATED
+
+    def core_label_at(self, level: int) -> str:
+        """The answer the core practices of the stage at `level` must reach, in the scale's words."""
+        return self.core_labels.get(level, self.core_label)
 
     @property
     def threshold_percent(self) -> int:
@@ -157,6 +165,16 @@ class Report:
 
 
 @dataclass(frozen=True)
+class StageRule:
+    """How one stage of a gated version is reached: its threshold and its core minimum's label."""
+
+    level: int
+    name: str
+    threshold: int  # percent
+    core_label: str
+
+
+@dataclass(frozen=True)
 class Words:
     """What a report says about a questionnaire version, apart from any answer."""
 
@@ -168,6 +186,8 @@ class Words:
     names: AxisNames
     core_label: str
     own_thresholds: bool
+    stage_rules: list[StageRule] = field(default_factory=list)
+    core_labels: dict[int, str] = field(default_factory=dict)
     section_info: dict[str, SectionInfo] = field(default_factory=dict)  # by key, in order
 
     @property
@@ -233,6 +253,8 @@ def _words(questionnaire) -> Words:
         own_thresholds=questionnaire.stages.exclude(threshold=None)
         .exclude(threshold=questionnaire.threshold)
         .exists(),
+        stage_rules=stage_rules(questionnaire),
+        core_labels=core_labels(questionnaire),
     )
 
 
@@ -245,6 +267,33 @@ def core_label(questionnaire) -> str:
         .first()
     )
     return level.label if level is not None else str(questionnaire.core_minimum)
+
+
+def _label_at(scale: list[tuple[int, str]], minimum: int) -> str:
+    return next((label for score, label in scale if score >= minimum), str(minimum))
+
+
+def core_labels(questionnaire) -> dict[int, str]:
+    """Per stage level, the scale's label at that stage's core minimum (its own or the version's)."""
+    scale = list(questionnaire.scale_levels.order_by("score").values_list("score", "label"))
+    default = questionnaire.core_minimum
+    return {
+        stage.level: _label_at(scale, default if stage.core_minimum is None else stage.core_minimum)
+        for stage in questionnaire.stages.order_by("level")
+    }
+
+
+def stage_rules(questionnaire) -> list[StageRule]:
+    """Every stage's rule, when some stage sets its own threshold or core minimum; else none,
+    and one sentence says the version's rule for all."""
+    stages = [s for s in questionnaire.stages.order_by("level") if not s.is_floor]
+    if all(s.threshold is None and s.core_minimum is None for s in stages):
+        return []
+    labels = core_labels(questionnaire)
+    return [
+        StageRule(s.level, s.name, s.threshold or questionnaire.threshold, labels[s.level])
+        for s in stages
+    ]
 
 
 def words_of(questionnaire) -> Words:
@@ -318,6 +367,8 @@ def report_from(
         names=words.names,
         core_label=words.core_label,
         own_thresholds=words.own_thresholds,
+        stage_rules=words.stage_rules,
+        core_labels=words.core_labels,
         sections=[
             row("section", key, words.sections.get(key, key), "", scope, blockers_per_scope)
             for key, scope in result.sections.items()

@@ -117,7 +117,9 @@ def test_the_shipped_model_still_says_what_it_said(client, demo_strategy):
     assert re.search(r"Stage \d: ", results)
     assert "Layers of work and pillars of support" in results
     assert "Per layer of work" in results and "Per pillar of support" in results
-    assert "at least “Defined”" in results
+    # Version 2's stages set their own rules, each stated in the scale's words.
+    assert "Awareness at 50 %, core at least “Partly in place”" in results
+    assert "Leader and advisor at 70 %, core at least “In place”." in results
     questionnaire = assessment.questionnaire
     model = " ".join(
         visible_text(
@@ -129,6 +131,7 @@ def test_the_shipped_model_still_says_what_it_said(client, demo_strategy):
         ).split()
     )
     assert "Stages build on each other." in model
+    assert "Ad hoc at 50 %, core at least “Partly in place”;" in model
     assert "Layers of work" in model and "Pillars of support" in model
     assert "Linux Foundation model" in model
     markdown = strategy_markdown(demo_strategy)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from assessments.access import CURRENT_ORGANIZATION
 from assessments.forms.assessments import offered_models
 from assessments.models import Membership, Questionnaire
-from assessments.reporting import core_label
+from assessments.reporting import core_label, stage_rules
 from assessments.views.preview import can_preview
 
 
@@ -65,6 +65,7 @@ def model_version(request, key, version):
             "scale": scale,
             # The threshold's rule names the scale's own word for the core minimum.
             "core_label": core_label(questionnaire),
+            "stage_rules": stage_rules(questionnaire),
         },
     )
     if questionnaire.is_draft:
