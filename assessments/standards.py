@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 # As scoring: a score that is the minimum up to float noise reaches it.
 TOLERANCE = 1e-9
@@ -171,6 +172,16 @@ def _area_id(value: object) -> str:
     return _text(value)
 
 
+def _url(value: object) -> str:
+    """A web address, or "": a page must never link to what is not http or https."""
+    text = _text(value)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
 def _minimum(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return None
@@ -199,7 +210,8 @@ def read_standards(stored: object) -> tuple[Standard, ...]:
     What is malformed is skipped so that a hand-edited row never breaks a page: a row that is no
     mapping or has no key, a second row with the same key, an area without an id or with an id
     already seen. A missing name reads as the key (an area's as its id); `assess` is true unless
-    it is false; a `minimum` that is no whole number from 0 up reads as None (the version's).
+    it is false; a `minimum` that is no whole number from 0 up reads as None (the version's); a
+    `url` that is no http or https address reads as "".
     """
     if not isinstance(stored, list):
         return ()
@@ -214,7 +226,7 @@ def read_standards(stored: object) -> tuple[Standard, ...]:
             key=key,
             name=_text(item.get("name")) or key,
             description=_text(item.get("description")),
-            url=_text(item.get("url")),
+            url=_url(item.get("url")),
             assess=item.get("assess") is not False,
             minimum=_minimum(item.get("minimum")),
             area_name=_text(item.get("area_name")),

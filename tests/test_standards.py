@@ -255,3 +255,19 @@ def test_standards_and_areas_keep_their_order_and_evidence_keeps_the_questions()
     iso, result = run([ISO, other], questions, {})
     assert iso.standard is ISO and [a.area.id for a in result.areas] == ["z", "a"]
     assert [e.key for e in result.areas[1].evidence] == ["second", "first"]
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://www.iso.org/standard/81039.html", True),
+        ("http://example.org", True),
+        ("javascript:alert(1)", False),
+        ("//example.org/x", False),
+        ("https://[::1", False),
+        (42, False),
+    ],
+)
+def test_a_standard_links_only_to_a_web_address(url, kept):
+    (standard,) = read_standards([{"key": "s", "url": url}])
+    assert standard.url == (url if kept else "")
