@@ -11,6 +11,7 @@ from assessments import caches
 from assessments.models import Answer, Assessment, Question
 from assessments.questionnaire_file.store import save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
+from tests.conftest import FIXTURES
 from tests.questionnaires import load_text
 from tests.standards_data import MAPPINGS, STANDARDS, answer, answer_some, with_standards
 from tests.visible_text import visible_text
@@ -239,3 +240,43 @@ def test_the_json_export_reads_the_standards_in_one_more_query(client, owner, or
     for assessment in (few, many):
         client.get(url("export_json", assessment))  # the versions' structures, once
     assert queries(client, url("export_json", few)) == queries(client, url("export_json", many))
+
+
+def test_questions_not_asked_and_checklists_count_as_scoring_counts_them(
+    client, owner, organization
+):
+    text = (FIXTURES / "show_if.yaml").read_text(encoding="utf-8")
+    standards = [
+        {
+            "key": "iso",
+            "name": "ISO",
+            "areas": [{"id": "P", "name": "Review"}, {"id": "T", "name": "Tools"}],
+        },
+        {"key": "n", "name": "Drafting", "areas": [{"id": "N", "name": "Draft"}]},
+    ]
+    mappings = {
+        "policy-review": {"iso": ["P"]},
+        "tools": {"iso": ["T"]},
+        "no-policy-why": {"n": ["N"]},
+        "review-notes": {"iso": ["P"]},  # free text: never scored, evidences nothing
+    }
+    version = with_standards(load_text(text, publish=False), standards, mappings)
+    mapped = Assessment.objects.create(organization=organization, questionnaire=version, title="S")
+    answer(mapped, "has-policy", 4)  # asks policy-review, not no-policy-why
+    tools = version.questions.get(key="tools")
+    Answer.objects.create(
+        assessment=mapped,
+        question=tools,
+        kind="checked",
+        boxes=[tools.options.get(label="Dependency scanner").pk],
+    )
+    client.force_login(owner)
+    data = json.loads(client.get(url("export_json", mapped)).content)
+    iso, drafting = data["standards"]
+    assert [(a["id"], a["status"], a["question_keys"]) for a in iso["areas"]] == [
+        ("P", "not_met", ["policy-review"]),
+        ("T", "met", ["tools"]),  # 2 of 3 weights: 2.67 of 4, above the minimum of 2
+    ]
+    assert drafting["areas"][0]["status"] == "not_applicable"
+    page = visible_text(client.get(url("standards", mapped)).content.decode())
+    assert "Dependency scanner" in page and "Not asked" in page and "Not answered" in page
