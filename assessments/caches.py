@@ -43,6 +43,7 @@ KINDS: dict[str, str] = {
     "model-words": PROCESS,
     "answering-structure": PROCESS,
     "question-description": PROCESS,
+    "standards": PROCESS,
     # Rendered pieces of pages: `fragment_key()` and `cached_fragment()`.
     "results": DJANGO_CACHE,
     "history": DJANGO_CACHE,

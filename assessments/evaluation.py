@@ -221,6 +221,26 @@ def answer_specs(assessment: Assessment, model: ModelSpec | None = None) -> list
     return _scored(model, _rows(assessment))
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What scoring reads of one assessment, question by question: the scored answers by
+    question key, the questions out of scope and the questions not asked."""
+
+    answers: dict[str, AnswerSpec]
+    excluded: frozenset[str]
+    hidden: frozenset[str]
+
+
+def standing(assessment: Assessment, model: ModelSpec, rows: list[tuple]) -> Standing:
+    """From (question key, kind, option score, boxes) answer rows, read as `evaluate` reads
+    them: what else shows per question (the standards' readiness) agrees with the scores."""
+    return Standing(
+        {answer.question: answer for answer in _scored(model, rows)},
+        _excluded(model, assessment),
+        _hidden_scored(model, rows),
+    )
+
+
 def hidden_of(model: ModelSpec, answers: dict[str, Answer]) -> frozenset[str]:
     """The keys of the questions not asked, from answers already read (by question key)."""
     if not model.conditions:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments import answer_history
 from assessments.evaluation import hidden_of, model_spec
 from assessments.models import Answer, AnswerChange, Assessment
+from assessments.readiness import standard_rows, standards_data
 from assessments.reporting import OutOfScope, Report
 from assessments.scoring import ScopeResult
 from assessments.scoring_methods.question_types import checklist_fraction, on_scale
@@ -313,5 +314,8 @@ def assessment_document(report: Report) -> dict:
                 for b in report.overall.blockers
             ],
         },
+        # Readiness against each standard the version maps its questions to ([] without any):
+        # the figures of the Standards page (assessments/readiness.py).
+        "standards": standards_data(standard_rows(assessment)),
         "answers": answer_rows(assessment, with_history=True),
     }

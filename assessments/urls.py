@@ -76,6 +76,7 @@ urlpatterns = [
     path(assessment + "scope/", assessment_scope, name="assessment_scope"),
     # Results and exports
     path(assessment + "results/", results.results, name="results"),
+    path(assessment + "standards/", results.standards, name="standards"),
     path(assessment + "export/answers.csv", results.export_answers_csv, name="export_answers_csv"),
     path(assessment + "export/results.csv", results.export_results_csv, name="export_results_csv"),
     path(assessment + "export/history.csv", results.export_history_csv, name="export_history_csv"),

@@ -6,7 +6,8 @@ organization, assessment and questionnaire version, its sections, its roadmap.
 `document_context(source)` builds from them everything the document shows, without a further
 query: the strategy, its sections, roadmap, organization, guidance and the assessment's title
 and status. What is built from the assessment's answers (the report and its charts, the targets
-table with today's stages, the answers appendix) is a `Lazy` value, computed on first use (a
+table with today's stages, the answers appendix, the standards readiness appendix) is a `Lazy`
+value, computed on first use (a
 template calls it; Python code calls `resolved(context)`), in about a dozen queries whatever the
 number of sections, roadmap items or answers.
 
@@ -76,6 +77,7 @@ from django.utils.translation import gettext as _
 from assessments import caches
 from assessments.axis_names import AxisNames
 from assessments.exports import answer_rows
+from assessments.readiness import standard_rows, standards_of
 from assessments.reporting import Report, StageInfo, build_report
 from strategy import generated
 from strategy import markdown as strategy_markdown
@@ -449,6 +451,7 @@ def document_context(source: DocumentSource | Strategy) -> dict:
     guides = source.guides()
 
     assessment = strategy.assessment
+    standards: object = ()
     if assessment is None:
         report, targets, answers, answer_groups = None, _target_rows(strategy, None), [], []
     else:
@@ -458,6 +461,9 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         targets = Lazy(lambda: _target_rows(strategy, report()), named)
         answers = Lazy(lambda: answer_rows(assessment), named)
         answer_groups = Lazy(lambda: _answer_groups(answers()), named)
+        # Readiness against the version's standards (its row says whether it has any).
+        if standards_of(assessment.questionnaire):
+            standards = Lazy(lambda: standard_rows(assessment), named)
 
     section_docs = []
     for number, section in enumerate(source.sections, start=1):
@@ -512,6 +518,8 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         ],
         "answer_groups": answer_groups,
         "answers": answers,
+        # The appendix "Standards readiness": () when the version maps to no standard.
+        "standards": standards,
     }
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from assessments import exports
+from assessments import exports, readiness
 from assessments.access import assessment_or_404, membership_or_404
 from assessments.caches import cached_fragment, fragment_key
 from assessments.comparison import compare_assessments
@@ -134,6 +134,7 @@ def results(request, org_slug, pk):
         "organization": membership.organization,
         "assessment": assessment,
         "questionnaire": assessment.questionnaire,
+        "has_standards": bool(readiness.standards_of(assessment.questionnaire)),
     }
 
     def render_report() -> str:
@@ -146,6 +147,25 @@ def results(request, org_slug, pk):
 
     context["report_html"] = cached_fragment(_results_key(assessment), render_report)
     return render(request, "assessments/results.html", context)
+
+
+@login_required
+@require_safe
+def standards(request, org_slug, pk):
+    """How the answers line up with the standards the version maps its questions to: a
+    readiness check per requirement area, never a certification (docs/standards.md)."""
+    membership, assessment = assessment_or_404(request, org_slug, pk)
+    rows = readiness.standard_rows(assessment)
+    if not rows:
+        raise Http404(_("This questionnaire version maps its questions to no standard."))
+    context = {
+        "membership": membership,
+        "organization": membership.organization,
+        "assessment": assessment,
+        "questionnaire": assessment.questionnaire,
+        "standards": rows,
+    }
+    return render(request, "assessments/standards.html", context)
 
 
 def _results_key(assessment: Assessment) -> str | None:
