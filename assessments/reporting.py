@@ -284,10 +284,10 @@ def core_labels(questionnaire) -> dict[int, str]:
 
 
 def stage_rules(questionnaire) -> list[StageRule]:
-    """Every stage's rule, when some stage sets its own threshold or core minimum; else none,
-    and one sentence says the version's rule for all."""
+    """Every stage's rule, when some stage sets its own core minimum; else none, and one sentence
+    says the version's rule (and that a stage may set its own threshold)."""
     stages = [s for s in questionnaire.stages.order_by("level") if not s.is_floor]
-    if all(s.threshold is None and s.core_minimum is None for s in stages):
+    if all(s.core_minimum is None for s in stages):
         return []
     labels = core_labels(questionnaire)
     return [

@@ -142,7 +142,8 @@ def _why(report: Report, row: BlockerRow) -> str:
         "stage": report.names.stage_lower,
         "level": blocker.stage,
         "question": row.text,
-        "state": _("a core practice below “%(label)s”") % {"label": report.core_label_at(blocker.stage)}
+        "state": _("a core practice below “%(label)s”")
+        % {"label": report.core_label_at(blocker.stage)}
         if blocker.gating
         else _("scored %(score)s of %(max)s") % {"score": blocker.score, "max": blocker.max_score},
     }

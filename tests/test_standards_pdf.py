@@ -75,10 +75,21 @@ def test_the_pdf_has_a_standards_readiness_appendix(mapped_strategy):
     )
 
 
-def test_a_version_without_standards_has_no_appendix_and_reads_nothing_for_it(demo_strategy):
-    context = document_context(demo_strategy)
+def test_a_version_without_standards_has_no_appendix_and_reads_nothing_for_it(assessment, owner):
+    strategy = Strategy.objects.create_from_assessment(assessment, owner, "No standards")
+    context = document_context(strategy)
     assert context["standards"] == ()
     assert "Standards readiness" not in str(resolved(context))
+
+
+def test_the_demo_strategy_shows_its_readiness_for_both_iso_standards_and_ggi(demo_strategy):
+    rows = resolved(document_context(demo_strategy))["standards"]
+    names = [row.standard.name for row in rows]
+    assert names[:3] == [
+        "ISO/IEC 5230:2020 (OpenChain license compliance)",
+        "ISO/IEC 18974:2023 (OpenChain security assurance)",
+        "OSPO Alliance Good Governance Initiative (handbook 1.3)",
+    ]
 
 
 def test_the_appendix_counts_in_the_hash_by_the_answers(mapped_strategy):

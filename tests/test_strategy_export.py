@@ -80,7 +80,7 @@ def test_the_export_has_the_roadmap_as_a_table(strategy):
 def test_the_export_has_the_where_we_stand_summary_and_the_targets(strategy):
     text = strategy_markdown(strategy)
     assert "Stage 2 · Security, education and strategy" in text
-    assert "| 3 · Community, education and engagement | 35 % | no |" in text
+    assert "| 3 · Community, education and engagement | 33 % | no |" in text
     assert "Target: **3 · Community, education and engagement** by end of 2027." in text
     assert re.search(r"\| Layer of work: Management \| 2 · .* \| \d+ \| 3 · Community", text)
 

@@ -61,7 +61,10 @@ def test_each_of_three_models_starts_from_the_web_and_speaks_its_own_words(
         strategy = Strategy.objects.create_from_assessment(assessment, owner, "Plan")
         pdf = " ".join(visible_text(document_html(document_context(strategy))).split())
 
-        assert document["questionnaire"] == {"key": questionnaire.key, "version": 1}
+        assert document["questionnaire"] == {
+            "key": questionnaire.key,
+            "version": questionnaire.version,
+        }
         assert len(rows) == questionnaire.questions.count()
         if questionnaire is three_models[0]:
             assert "Stage 0" in results and "Layers of work" in results
