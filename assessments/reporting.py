@@ -134,7 +134,8 @@ class Report:
         return self.method == ScoringMethod.GATED
 
     def core_label_at(self, level: int) -> str:
-        """The answer the core practices of the stage at `level` must reach, in the scale's words."""
+        """The answer the core practices of the stage at `level` must reach, in the scale's
+        words."""
         return self.core_labels.get(level, self.core_label)
 
     @property
@@ -274,7 +275,8 @@ def _label_at(scale: list[tuple[int, str]], minimum: int) -> str:
 
 
 def core_labels(questionnaire) -> dict[int, str]:
-    """Per stage level, the scale's label at that stage's core minimum (its own or the version's)."""
+    """Per stage level, the scale's label at that stage's core minimum (its own, else the
+    version's)."""
     scale = list(questionnaire.scale_levels.order_by("score").values_list("score", "label"))
     default = questionnaire.core_minimum
     return {
