@@ -725,6 +725,7 @@ class StageBar:
     value_y: float
     marker_y1: float  # the threshold marker across this bar
     marker_y2: float
+    marker_x: float = 0.0  # where this stage's threshold is
 
     @property
     def percent(self) -> float | None:
@@ -749,6 +750,7 @@ class StageBars(_Worded):
     threshold_label_x: float
     threshold_label_y: float
     threshold_anchor: str
+    same_threshold: bool  # False: stages set their own, each bar marks its own
     legend_y: float  # top of the legend row
     legend_text_y: float
     legend_attained_x: float
@@ -773,8 +775,12 @@ def stage_bars(
     *,
     description: str = "",
     stage_word: str = DEFAULT_STAGE_WORD,
+    thresholds: list[float] | None = None,
 ) -> StageBars:
-    """Coverage of each stage as a horizontal bar, with the attainment threshold marked."""
+    """Coverage of each stage as a horizontal bar, with the attainment threshold marked.
+
+    `thresholds`: each stage's own, in the order of `stages`, when stages set their own; each
+    bar then marks its own and the chart names no single threshold."""
     _check_id(id)
     width, pad, value_column = BARS_WIDTH, 10.0, 64.0
     label_size, value_size, line_height = 14.0, 14.0, 17.0
@@ -783,10 +789,12 @@ def stage_bars(
     threshold = _clamp(threshold, 0.0, 1.0)
     threshold_x = track_x + track_width * threshold
     prefix = text_width(f"✓ {stage_word} 4 · ", label_size)
+    own = [_clamp(t, 0.0, 1.0) for t in thresholds] if thresholds else [threshold] * len(stages)
+    same = len(set(own)) <= 1
 
     y = pad + 22  # the threshold label row
     bars = []
-    for level, name, coverage, attained in stages:
+    for (level, name, coverage, attained), marker in zip(stages, own, strict=True):
         lines = wrap(name, width - 2 * pad, label_size, 2, indent=prefix)
         block = _block(lines, track_x, y, line_height)
         y += len(lines) * line_height + 4
@@ -808,6 +816,7 @@ def stage_bars(
                 value_y=_r(y + bar_height - 4),
                 marker_y1=_r(y - 4),
                 marker_y2=_r(y + bar_height + 4),
+                marker_x=_r(track_x + track_width * marker),
             )
         )
         y += bar_height + 16
@@ -834,6 +843,7 @@ def stage_bars(
         threshold_label_x=_r(threshold_x),
         threshold_label_y=_r(pad + 12),
         threshold_anchor=anchor,
+        same_threshold=same,
         legend_y=_r(legend_y),
         legend_text_y=_r(legend_y + 12),
         legend_attained_x=pad,

@@ -26,6 +26,7 @@ class StageInfo:
     floor: bool = False  # gated: "no stage reached yet", with no coverage of its own
     band_from: int | None = None  # bands: the scores that place a scope at this stage
     band_to: int | None = None
+    threshold: int | None = None  # gated: its own threshold in percent; None: the version's
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,7 @@ def _words(questionnaire) -> Words:
                 s.is_floor,
                 s.band_from,
                 s.band_to,
+                s.threshold,
             )
             for s in questionnaire.stages.order_by("level")
         ],
@@ -408,11 +410,29 @@ def _charts(report: Report, layers, pillars) -> dict:
     out: dict = {}
     # Only the gated method has coverage per stage; progress shows each section's percentage.
     if report.gated:
+        rows = report.stage_coverage()
+        thresholds = [
+            report.threshold if s.threshold is None else s.threshold / 100 for s, _c in rows
+        ]
+        # Stages with thresholds of their own each say theirs; one threshold is said once.
+        own = len(set(thresholds)) > 1
         out["stages"] = charts.stage_bars(
             "stage-coverage",
             _("Coverage of each %(stage)s") % {"stage": names.stage_lower},
-            [(s.level, s.name, c.coverage, c.attained) for s, c in report.stage_coverage()],
+            [
+                (
+                    s.level,
+                    _("%(name)s (threshold %(threshold)s %%)")
+                    % {"name": s.name, "threshold": round(t * 100)}
+                    if own
+                    else s.name,
+                    c.coverage,
+                    c.attained,
+                )
+                for (s, c), t in zip(rows, thresholds, strict=True)
+            ],
             report.threshold,
+            thresholds=thresholds,
             stage_word=word,
         )
     if report.sections:

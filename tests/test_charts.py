@@ -236,6 +236,29 @@ def test_stage_bars_geometry_and_threshold():
     assert "✓ Yes" in html and ">No</td>" in html
 
 
+def test_stages_with_their_own_thresholds_each_mark_their_own():
+    chart = stage_bars(
+        "s",
+        "Stages",
+        [
+            (0, "Awareness (threshold 50 %)", 0.6, True),
+            (1, "Strategy (threshold 70 %)", 0.6, False),
+        ],
+        0.7,
+        thresholds=[0.5, 0.7],
+    )
+    low, high = chart.bars
+    assert not chart.same_threshold
+    assert low.marker_x == pytest.approx(low.track_x + low.track_width * 0.5, abs=0.1)
+    assert high.marker_x == pytest.approx(high.track_x + high.track_width * 0.7, abs=0.1)
+    svg = svg_of(render(chart))
+    labels = ["".join(t.itertext()) for t in svg.iter(f"{SVG}text")]
+    assert not any(label.startswith("threshold") for label in labels)
+    assert "✓ Stage 0 · Awareness (threshold 50 %)" in labels
+    desc = "".join(next(svg.iter(f"{SVG}desc")).itertext())
+    assert "against its own threshold" in desc
+
+
 def test_scope_bars_geometry():
     chart = scope_bars("b", "Layers", [("A", 100, 4), ("B", 25, 1), ("C", None, None)])
     full, quarter, missing = chart.bars
