@@ -268,6 +268,23 @@ def references(
     return {key: tuple(ids) for key, ids in out.items()}
 
 
+def crosswalk_of(
+    standards: Iterable[Standard], mappings: Mapping[str, tuple[str, ...]]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A question's crosswalk in words: per standard it maps to (in the version's order), the
+    standard's name and each area as (id, name); then any free reference as (key, [(id, "")])."""
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    named = {}
+    for standard in standards:
+        named[standard.key] = standard
+        ids = mappings.get(standard.key)
+        if ids:
+            names = {area.id: area.name for area in standard.areas}
+            out.append((standard.name, [(i, names.get(i, "")) for i in ids]))
+    out += [(key, [(i, "") for i in ids]) for key, ids in mappings.items() if key not in named]
+    return out
+
+
 # --- Readiness ---------------------------------------------------------------------------------
 
 

@@ -280,3 +280,25 @@ def test_questions_not_asked_and_checklists_count_as_scoring_counts_them(
     assert drafting["areas"][0]["status"] == "not_applicable"
     page = visible_text(client.get(url("standards", mapped)).content.decode())
     assert "Dependency scanner" in page and "Not asked" in page and "Not answered" in page
+
+
+def test_each_question_names_the_standards_it_evidences_on_its_page(client, owner, mapped):
+    client.force_login(owner)
+    policy = mapped.questionnaire.questions.get(key="policy")
+    response = client.get(
+        reverse(
+            "assessments:section",
+            args=[mapped.organization.slug, mapped.pk, policy.section.key],
+        )
+    )
+    page = " ".join(visible_text(response.content.decode()).split())
+    # The standard's and the area's own names; a key that names no standard is shown as written.
+    assert "In the standards: ISO/IEC 5230 OpenChain 3.1.1 Policy; linux-foundation 1" in page
+    basics = client.get(
+        reverse("assessments:section", args=[mapped.organization.slug, mapped.pk, "basics"])
+    )
+    basics_page = " ".join(visible_text(basics.content.decode()).split())
+    assert (
+        "ISO/IEC 5230 OpenChain 3.3.1 Bill of materials; "
+        "Good Governance Initiative GGI-A-1 Manage open source skills"
+    ) in basics_page

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import caches
+from assessments import caches, standards
 from assessments.access import (
     assessment_or_404,
     membership_or_404,
@@ -193,6 +193,11 @@ class Answering:
                     # "Every <layer>" only where the version has layers to be every one of.
                     "has_layers": question.layer_id is not None
                     or self.questionnaire.layers.exists(),
+                    # The standards the practice evidences, read once per version with the rest.
+                    "crosswalk": standards.crosswalk_of(
+                        standards.read_standards(self.questionnaire.standards),
+                        standards.read_mappings(question.mappings),
+                    ),
                 },
             ),
         )
