@@ -56,8 +56,10 @@ def test_after_an_answer_changes_in_the_browser_the_pdf_gives_one_count_and_its_
     notice.get_by_text(f"(revision {written_at}); it has changed since").wait_for()
     notice.get_by_text("1 answer changed").wait_for()
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+    # The worker renders the whole document (some 25 pages for the demo) before the download
+    # starts: seconds on a quiet machine, more on a loaded one.
+    with page.expect_download(timeout=90_000) as download_info:
+        page.get_by_role("link", name="Download PDF").click(timeout=90_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = ARTIFACTS / "strategy-after-answer-change.pdf"
     download_info.value.save_as(pdf)
