@@ -302,3 +302,17 @@ def test_each_question_names_the_standards_it_evidences_on_its_page(client, owne
         "ISO/IEC 5230 OpenChain 3.3.1 Bill of materials; "
         "Good Governance Initiative GGI-A-1 Manage open source skills"
     ) in basics_page
+
+
+def test_a_long_list_of_evidence_shows_four_and_folds_the_rest(client):
+    import re
+
+    from assessments import demo
+
+    logins = demo.setup_demo()
+    client.force_login(logins.assessment.created_by)
+    page = " ".join(
+        visible_text(client.get(url("standards", logins.assessment)).content.decode()).split()
+    )
+    folded = [int(n) for n in re.findall(r"Show (\d+) more questions?", page)]
+    assert folded and all(n >= 2 for n in folded)
