@@ -13,6 +13,7 @@ from assessments.evaluation import hidden_of, model_spec
 from assessments.models import Answer, AnswerChange, Assessment
 from assessments.readiness import standard_rows, standards_data
 from assessments.reporting import OutOfScope, Report
+from assessments.result_tables import blockers_table, results_table
 from assessments.scoring import ScopeResult
 from assessments.scoring_methods.question_types import checklist_fraction, on_scale
 
@@ -256,18 +257,16 @@ def _scopes(report: Report) -> list[dict]:
 
 
 def results_csv_response(report: Report) -> HttpResponse:
+    """The results for people (assessments/result_tables.py): a row per scope, then, after an
+    empty row, the practices that hold the organization back with their next steps, under a
+    header of their own."""
     response, writer = _csv_response(f"{filename_stem(report.assessment)}-results.csv")
-    # Only the gated method has coverage per stage; a progress model has no stage at all.
-    levels = [s.level for s in report.stages] if report.gated else []
-    columns = ["scope", "key", "name"]
-    columns += ["stage"] if report.has_stages else []
-    columns += ["score", "answered", "dont_know", "not_applicable", "unanswered"]
-    columns += ["blocking_stage"] if report.has_stages else []
-    columns += ["out_of_scope", "out_of_scope_reason"]
-    writer.writerow(columns + [f"coverage_stage_{level}" for level in levels])
-    for row in _scopes(report):
-        coverage = [row["stage_coverage"].get(str(level)) for level in levels]
-        writer.writerow([_cell(row[c]) for c in columns] + coverage)
+    for index, table in enumerate((results_table(report), blockers_table(report))):
+        if index:
+            writer.writerow([])
+        writer.writerow(table.headers)
+        for row in table.rows:
+            writer.writerow([_cell(value) for value in row])
     return response
 
 

@@ -79,6 +79,9 @@ urlpatterns = [
     path(assessment + "standards/", results.standards, name="standards"),
     path(assessment + "export/answers.csv", results.export_answers_csv, name="export_answers_csv"),
     path(assessment + "export/results.csv", results.export_results_csv, name="export_results_csv"),
+    path(
+        assessment + "export/results.xlsx", results.export_results_xlsx, name="export_results_xlsx"
+    ),
     path(assessment + "export/history.csv", results.export_history_csv, name="export_history_csv"),
     path(assessment + "export.json", results.export_json, name="export_json"),
     # Moving an assessment to the latest version of its questionnaire

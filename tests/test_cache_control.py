@@ -22,6 +22,7 @@ MUST_ANSWER = {
     "results",
     "export_answers_csv",
     "export_results_csv",
+    "export_results_xlsx",
     "export_json",
     "export_pdf",
     "export_markdown",

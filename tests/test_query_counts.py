@@ -83,6 +83,8 @@ def measure(client, assessment) -> dict[str, int]:
         "review": count(client, "get", reverse("assessments:assessment_review", args=args)),
         "answers_json": count(client, "get", reverse("assessments:export_json", args=args)),
         "history_csv": count(client, "get", reverse("assessments:export_history_csv", args=args)),
+        "results_csv": count(client, "get", reverse("assessments:export_results_csv", args=args)),
+        "results_xlsx": count(client, "get", reverse("assessments:export_results_xlsx", args=args)),
     }
     if checklist is not None:
         boxes = [str(o.pk) for o in checklist.options.all()[:2]]
@@ -130,9 +132,11 @@ def test_query_counts_of_a_mixed_questionnaire_do_not_grow_with_its_questions(
     assert small == large, (small, large)
     plain = measure(client, answered_assessment(organization, 200, "p200"))
     assert large["checklist_save"] == large["save"], large
-    # The JSON export reads the scale's top once, to put the checklists' scores on it.
+    # The JSON export and the workbook read the scale's top once, to put the checklists' scores
+    # on it.
     assert {page: large[page] for page in plain} == plain | {
-        "answers_json": plain["answers_json"] + 1
+        "answers_json": plain["answers_json"] + 1,
+        "results_xlsx": plain["results_xlsx"] + 1,
     }, (large, plain)
 
 
@@ -162,6 +166,8 @@ def test_query_counts_with_conditions_do_not_grow_with_its_questions(client, own
         ("dashboard", 7),
         ("history", 5),
         ("review", 5),
+        ("results_csv", 4),
+        ("results_xlsx", 7),
     ],
 )
 def test_query_counts_are_pinned_on_a_200_question_questionnaire(

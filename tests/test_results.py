@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment
+from tests.csv_blocks import csv_blocks
 
 pytestmark = pytest.mark.django_db
 
@@ -135,12 +136,14 @@ def test_the_results_csv_has_a_row_per_scope(client, owner, assessment):
     answer_all(assessment, lambda q: 4)
     client.force_login(owner)
     response = client.get(url("export_results_csv", assessment))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    scopes = [(r["scope"], r["key"]) for r in rows]
-    assert scopes[0] == ("overall", "")
-    assert ("layer", "worker") in scopes and ("pillar", "advocate") in scopes
-    assert ("cell", "worker:advocate") in scopes
-    assert rows[0]["stage"] == "2" and rows[0]["coverage_stage_2"] == "1.0"
+    rows, _blockers = csv_blocks(response.content)
+    scopes = [(r["Scope"], r["Name"]) for r in rows]
+    assert scopes[0] == ("Overall", "Overall")
+    assert ("Layer of work", "Workers and employees") in scopes
+    assert ("Pillar of support", "Advocate") in scopes
+    assert ("Layer of work × Pillar of support", "Workers and employees × Advocate") in scopes
+    assert rows[0]["Stage"] == "2 · Security, education and strategy"
+    assert rows[0]["Coverage 2 · Security, education and strategy (%)"] == "100"
 
 
 def test_the_json_export_holds_answers_and_results(client, owner, assessment):

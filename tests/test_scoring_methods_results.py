@@ -1,8 +1,6 @@
 """The results page, exports, history, comparison and strategy for `bands` and `progress`
 versions (tests/fixtures/bands.yaml, progress.yaml): no crash, and no stage where there is none."""
 
-import csv
-import io
 import json
 import re
 
@@ -15,6 +13,7 @@ from strategy.markdown_export import strategy_markdown
 from strategy.models import Strategy
 from strategy.pdf import document_html
 from tests.conftest import FIXTURES
+from tests.csv_blocks import csv_blocks
 from tests.questionnaires import load_text
 
 pytestmark = pytest.mark.django_db
@@ -88,10 +87,12 @@ def test_progress_exports_name_no_stage(client, owner, progress):
     sections = {s["key"]: s["score"] for s in data["results"]["scopes"] if s["scope"] == "section"}
     assert sections == {"policy": 50.0, "training": 0.0}
     response = client.get(url("export_results_csv", progress))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert "stage" not in rows[0] and "blocking_stage" not in rows[0]
-    assert not any(column.startswith("coverage_stage") for column in rows[0])
-    assert ("section", "training", "0.0") in {(r["scope"], r["key"], r["score"]) for r in rows}
+    rows, blockers = csv_blocks(response.content)
+    assert "Stage" not in rows[0] and "Next stage not reached" not in rows[0]
+    assert "Stage" not in blockers[0]
+    assert not any(column.startswith("Coverage") for column in rows[0])
+    assert (rows[0]["Scope"], rows[0]["Score (of 100)"]) == ("Overall", "38")  # 37.5, as shown
+    assert ("Section", "0") in {(r["Scope"], r["Score (of 100)"]) for r in rows}
 
 
 def test_bands_exports_give_the_level_and_no_coverage(client, owner, bands):
@@ -100,13 +101,9 @@ def test_bands_exports_give_the_level_and_no_coverage(client, owner, bands):
     assert data["results"]["method"] == "bands"
     assert (data["results"]["overall"]["stage"], data["results"]["overall"]["score"]) == (1, 60.0)
     assert data["results"]["overall"]["stage_coverage"] == {}
-    rows = list(
-        csv.DictReader(
-            io.StringIO(client.get(url("export_results_csv", bands)).content.decode("utf-8-sig"))
-        )
-    )
-    assert rows[0]["stage"] == "1"
-    assert not any(column.startswith("coverage_stage") for column in rows[0])
+    rows, _blockers = csv_blocks(client.get(url("export_results_csv", bands)).content)
+    assert rows[0]["Stage"].startswith("1 · ")
+    assert not any(column.startswith("Coverage") for column in rows[0])
 
 
 def test_history_and_comparison_mix_methods_without_naming_missing_stages(

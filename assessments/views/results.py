@@ -18,6 +18,7 @@ from assessments.comparison import compare_assessments
 from assessments.evaluation import model_spec, summaries
 from assessments.models import Answer, Assessment
 from assessments.reporting import build_report
+from assessments.workbook import workbook_response
 
 HISTORY_PAGE_SIZE = 25
 # More points than this make the chart unreadable and its data table long; it shows the latest.
@@ -220,6 +221,13 @@ def export_history_csv(request, org_slug, pk):
 def export_results_csv(request, org_slug, pk):
     _membership, assessment = assessment_or_404(request, org_slug, pk)
     return exports.results_csv_response(build_report(assessment))
+
+
+@login_required
+@require_safe
+def export_results_xlsx(request, org_slug, pk):
+    _membership, assessment = assessment_or_404(request, org_slug, pk)
+    return workbook_response(build_report(assessment))
 
 
 @login_required
