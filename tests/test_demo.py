@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments import demo, evaluation
-from assessments.models import Answer, Assessment, Membership, Organization, Questionnaire
+from assessments.models import Answer, Assessment, Organization, Questionnaire
 
 pytestmark = pytest.mark.django_db
 
