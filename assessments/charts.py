@@ -562,6 +562,9 @@ class HeatMap(_Worded):
     score_size: float
     stage_size: float
     legend_size: float
+    # Whether the version has stages: a scored cell with no stage then says "no stage" rather
+    # than nothing, so a reader never takes a missing label for a missing number.
+    has_stages: bool = False
 
 
 def _heat_legend(
@@ -609,6 +612,7 @@ def heatmap(
     *,
     description: str = "",
     stage_word: str = DEFAULT_STAGE_WORD,
+    has_stages: bool = False,
 ) -> HeatMap:
     """Scores per (row, column) cell, coloured light to dark blue by score.
 
@@ -650,7 +654,7 @@ def heatmap(
             middle = y + cell_height / 2
             if score is None:
                 score_y = middle + 7
-            elif stage is None:
+            elif stage is None and not has_stages:
                 score_y = middle + 8
             else:
                 score_y = middle + 2
@@ -700,6 +704,7 @@ def heatmap(
         score_size=score_size,
         stage_size=stage_size,
         legend_size=legend_size,
+        has_stages=has_stages,
     )
 
 

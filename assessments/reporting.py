@@ -4,13 +4,16 @@ strategy document show. Loads in a fixed number of queries, then works in plain 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
 from assessments import caches
 from assessments.axis_names import AxisNames
 from assessments.evaluation import evaluate
+from assessments.headline import Headline, headline, reached_level
 from assessments.models import Assessment, Question
+from assessments.report_charts import report_charts
 from assessments.scopes import Exclusion, find, read_exclusions
 from assessments.scoring import AssessmentResult, Blocker, ScopeResult, ScoringMethod
 
@@ -96,6 +99,15 @@ class ScopeRow:
     # The next steps of `blockers`, each once (`merge_recommendations`).
     recommendations: list[Recommendation] = field(default_factory=list)
     excluded: Exclusion | None = None  # out of scope, with the organization's reason
+    gated: bool = False
+
+    @property
+    def reached(self) -> StageInfo | None:
+        """The stage this scope has attained; None when it has attained none yet (`stage` is 0
+        then, which a page must not print as "stage 0")."""
+        if self.stage is None:
+            return None
+        return self.stage if reached_level(self.scope, gated=self.gated) is not None else None
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,11 @@ class Report:
     @property
     def gated(self) -> bool:
         return self.method == ScoringMethod.GATED
+
+    @cached_property
+    def headline(self) -> Headline | None:
+        """Nothing reached yet, a stage reached, or every stage: with the why's figures."""
+        return headline(self)
 
     def core_label_at(self, level: int) -> str:
         """The answer the core practices of the stage at `level` must reach, in the scale's
@@ -351,7 +368,8 @@ def report_from(
         excluded = find(exclusions, kind, key) if kind != "overall" else None
         if excluded is not None:
             return ScopeRow(kind, key, name, description, scope, None, [], [], excluded)
-        return ScopeRow(kind, key, name, description, scope, stage, blockers, steps)
+        gated = result.method == ScoringMethod.GATED
+        return ScopeRow(kind, key, name, description, scope, stage, blockers, steps, gated=gated)
 
     report = Report(
         assessment=assessment,
@@ -389,94 +407,5 @@ def report_from(
         for key in names[kind]
         if (e := find(exclusions, kind, key)) is not None
     ]
-    report.charts = _charts(report, layers, pillars)
+    report.charts = report_charts(report, layers, pillars)
     return report
-
-
-def _shown_score(row: ScopeRow) -> float | None:
-    """No score is drawn for a scope out of scope: it is not measured."""
-    return None if row.excluded else row.scope.score
-
-
-RADAR_MINIMUM = 3
-
-
-def _charts(report: Report, layers, pillars) -> dict:
-    from assessments import charts
-
-    result = report.result
-    names = report.names
-    word = names.stage
-    out: dict = {}
-    # Only the gated method has coverage per stage; progress shows each section's percentage.
-    if report.gated:
-        rows = report.stage_coverage()
-        thresholds = [
-            report.threshold if s.threshold is None else s.threshold / 100 for s, _c in rows
-        ]
-        # Stages with thresholds of their own each say theirs; one threshold is said once.
-        own = len(set(thresholds)) > 1
-        out["stages"] = charts.stage_bars(
-            "stage-coverage",
-            _("Coverage of each %(stage)s") % {"stage": names.stage_lower},
-            [
-                (
-                    s.level,
-                    _("%(name)s (threshold %(threshold)s %%)")
-                    % {"name": s.name, "threshold": round(t * 100)}
-                    if own
-                    else s.name,
-                    c.coverage,
-                    c.attained,
-                )
-                for (s, c), t in zip(rows, thresholds, strict=True)
-            ],
-            report.threshold,
-            thresholds=thresholds,
-            stage_word=word,
-        )
-    if report.sections:
-        out["sections"] = charts.scope_bars(
-            "section-progress",
-            _("Progress per section"),
-            [(r.name, _shown_score(r), None) for r in report.sections],
-            stage_word=word,
-        )
-    # A radar needs three values to draw a shape (two make a line, one a dot): an axis with
-    # fewer has no profile to draw, and its scores are in the tables.
-    if len(report.pillars) >= RADAR_MINIMUM:
-        out["pillars"] = charts.radar(
-            "pillar-radar",
-            _("Score per %(pillar)s") % {"pillar": names.pillar_lower},
-            [(r.name, _shown_score(r), r.scope.stage) for r in report.pillars],
-            stage_word=word,
-        )
-    if len(report.layers) >= RADAR_MINIMUM:
-        out["layers"] = charts.radar(
-            "layer-radar",
-            _("Score per %(layer)s") % {"layer": names.layer_lower},
-            [(r.name, _shown_score(r), r.scope.stage) for r in report.layers],
-            stage_word=word,
-        )
-    if len(report.layers) < 2 or len(report.pillars) < 2:
-        return out
-    return out | {
-        "heatmap": charts.heatmap(
-            "heatmap",
-            _("%(layers)s by %(pillars)s")
-            % {"layers": names.layers, "pillars": names.pillars_lower},
-            [x.name for x in layers],
-            [x.name for x in pillars],
-            {
-                (i, j): (
-                    result.cells[(layer.key, pillar.key)].score,
-                    result.cells[(layer.key, pillar.key)].stage
-                    if result.cells[(layer.key, pillar.key)].score is not None
-                    else None,
-                )
-                for i, layer in enumerate(layers)
-                for j, pillar in enumerate(pillars)
-            },
-            stage_word=word,
-        ),
-    }

@@ -87,7 +87,7 @@ def test_a_model_with_its_own_words_shows_none_of_ours(client, owner, organizati
     assert {name: hits for name, hits in found.items() if hits} == {}
     # And its own words are there instead.
     results = " ".join(visible_text(pages["results"]).split())
-    assert "Level 1: Basic" in results
+    assert "Level 1 reached: Basic" in results
     assert "Roles and dimensions" in results
     assert "Per role" in results and "Per dimension" in results
     # The core label is the scale's own, and a level with its own threshold is said to have one.
@@ -114,7 +114,7 @@ def test_the_shipped_model_still_says_what_it_said(client, demo_strategy):
             ).content.decode()
         ).split()
     )
-    assert re.search(r"Stage \d: ", results)
+    assert re.search(r"Stage \d reached: ", results)
     assert "Layers of work and pillars of support" in results
     assert "Per layer of work" in results and "Per pillar of support" in results
     # Version 2's stages set their own rules, each stated in the scale's words.
@@ -150,7 +150,7 @@ def test_a_model_without_layers_and_one_pillar(client, owner, organization):
         reverse("assessments:results", args=[organization.slug, assessment.pk])
     ).content.decode()
     text = " ".join(visible_text(html).split())
-    assert "Goal 0: First steps" in text
+    assert "Goal 0 reached: First steps" in text
     # One pillar: no radar of one point, no heat map; its score is in the table.
     assert "pillar-radar" not in html and "layer-radar" not in html and 'id="heatmap' not in html
     assert "Per theme" in text and "Per role" not in text

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments import demo, evaluation
-from assessments.models import Answer, Assessment, Membership, Organization, Questionnaire
+from assessments.models import Answer, Assessment, Organization, Questionnaire
 
 pytestmark = pytest.mark.django_db
 
@@ -73,13 +73,3 @@ def test_the_model_page_explains_every_stage_with_its_linux_foundation_name(clie
 
 def test_the_model_page_answers_404_before_any_questionnaire_is_published(client):
     assert client.get("/model/").status_code == 404
-
-
-def test_the_demo_results_draw_a_radar_for_the_four_layers_and_the_four_pillars(client):
-    logins = demo.setup_demo()
-    client.force_login(Membership.objects.get(organization=logins.organization).user)
-    page = client.get(
-        f"/orgs/{logins.organization.slug}/assessments/{logins.assessment.pk}/results/"
-    )
-    html = page.content.decode()
-    assert 'id="pillar-radar"' in html and 'id="layer-radar"' in html

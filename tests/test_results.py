@@ -34,16 +34,18 @@ def test_results_explain_the_stage_and_what_blocks_the_next(client, owner, asses
     answer_all(assessment, lambda q: 1 if q.key == "policy" else 4)
     client.force_login(owner)
     page = client.get(url("results", assessment)).content.decode()
-    assert "Stage 1: Ad hoc" in page
+    assert "Stage 1 reached: Ad hoc" in page
     assert "Provisional." in page
-    assert "hold the organization back from stage 2" in page
+    assert (
+        "Stage 1, Ad hoc, is reached; stage 2, Security, education and strategy, is not yet:"
+        in page
+    )
     assert "Is there an approved open source policy?" in page
     assert "core practice: blocks the stage" in page
     assert "Draft a policy and have it approved." in page
     for chart in ('id="stage-coverage"', 'id="heatmap"'):
         assert chart in page
-    # Two layers and two pillars: a radar of two points is a line, so their scores are in the
-    # tables only (the default model's four of each get radars, test_demo).
+    # Radars say no more than the tables beside them: the page draws none (test_results_headline).
     assert 'id="pillar-radar"' not in page and 'id="layer-radar"' not in page
     assert page.count("<table") >= 4  # every chart has its data table, plus the scope tables
 

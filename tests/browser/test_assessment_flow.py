@@ -111,7 +111,7 @@ def test_a_team_answers_the_whole_questionnaire_and_sees_where_it_stands(
     page.get_by_role("heading", name="Review before submitting").wait_for()
     page.get_by_role("button", name="Submit and lock the answers").click()
     page.get_by_role(
-        "heading", name=re.compile(r"Stage 2: Security, education and strategy")
+        "heading", name=re.compile(r"Stage 2 reached: Security, education and strategy")
     ).wait_for()
     assert page.locator("figure#heatmap svg").count() == 1
     assert page.locator("ol.blockers li").count() >= 3
