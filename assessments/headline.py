@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from assessments.scoring import TOLERANCE, ScopeResult
 
 if TYPE_CHECKING:
@@ -83,3 +85,34 @@ def headline(report: Report) -> Headline | None:
         core_label=report.core_label_at(nxt.level),
         top=top,
     )
+
+
+def headline_text(report: Report) -> str:
+    """The results page's headline as plain text, for files made from the same report (the
+    workbook, the summary PDF): the same words as templates/assessments/results.html."""
+    overall = report.overall
+    names = report.names
+    if not report.has_stages:
+        if overall.scope.score is None:
+            return _("No progress to show yet")
+        return _("Overall progress: %(score)s %%") % {"score": round_half_up(overall.scope.score)}
+    if overall.stage is None:
+        return _("No score yet")
+    case = report.headline
+    if case is not None and case.case == NOTHING:
+        return _("No %(stage)s reached yet") % {"stage": names.stage_lower}
+    if case is not None and case.case == EVERY:
+        return _("Every %(stage)s reached") % {"stage": names.stage_lower} + (
+            f": {names.stage} {overall.stage.level}, {overall.stage.name}"
+        )
+    if report.gated:
+        return _("%(stage)s %(level)s reached: %(name)s") % {
+            "stage": names.stage,
+            "level": overall.stage.level,
+            "name": overall.stage.name,
+        }
+    return f"{names.stage} {overall.stage.level}: {overall.stage.name}"
+
+
+def round_half_up(value: float) -> int:
+    return int(math.floor(value + 0.5))

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.exports import answer_rows, filename_stem
+from assessments.headline import headline_text
 from assessments.reporting import Report, words_of
 from assessments.result_tables import (
     NUMBER,
@@ -76,18 +77,6 @@ def _local(moment: datetime | None) -> datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
-def headline(report: Report) -> str:
-    """The results page's headline, in the same words."""
-    overall = report.overall
-    if not report.has_stages:
-        if overall.scope.score is None:
-            return _("No progress to show yet")
-        return _("Overall progress: %(score)s %%") % {"score": shown(overall.scope.score)}
-    if overall.stage is None:
-        return _("No score yet")
-    return f"{report.names.stage} {overall.stage.level}: {overall.stage.name}"
-
-
 def summary_table(report: Report) -> Table:
     assessment = report.assessment
     questionnaire = assessment.questionnaire
@@ -101,7 +90,7 @@ def summary_table(report: Report) -> Table:
         [_("Questionnaire"), f"{questionnaire.title} · {_('version')} {questionnaire.version}"],
         [_("Status"), status],
         [_("Date"), _local(assessment.submitted_at or assessment.updated_at)],
-        [_("Headline"), headline(report)],
+        [_("Headline"), headline_text(report)],
         [_("Score (of 100)"), shown(scope.score)],
     ]
     if report.has_stages:

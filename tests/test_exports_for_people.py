@@ -164,7 +164,7 @@ def test_the_workbook_has_a_summary_results_blockers_and_answers(client, owner, 
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["Organization"] == "Acme Research"
     assert summary["Assessment"] == "Baseline"
-    assert summary["Headline"] == "Stage 1: Ad hoc"
+    assert summary["Headline"] == "Stage 1 reached: Ad hoc"
     assert summary["Score (of 100)"] == score
     assert summary["Status"].startswith("In progress")
     assert summary["Date"] is not None
