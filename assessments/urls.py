@@ -7,6 +7,7 @@ from assessments.views import (
     organizations,
     pages,
     results,
+    share,
 )
 from assessments.views.preview import (
     preview_reset,
@@ -84,6 +85,10 @@ urlpatterns = [
     ),
     path(assessment + "export/history.csv", results.export_history_csv, name="export_history_csv"),
     path(assessment + "export.json", results.export_json, name="export_json"),
+    # Read-only share links of a submitted assessment
+    path(assessment + "share/", share.share_links, name="share_links"),
+    path(assessment + "share/<int:link_pk>/revoke/", share.share_revoke, name="share_revoke"),
+    path("shared/<str:token>/", share.shared_results, name="shared_results"),
     # Moving an assessment to the latest version of its questionnaire
     path(assessment + "upgrade/", assessment_upgrade, name="assessment_upgrade"),
     # Staff preview of any questionnaire version, answers kept in the session only

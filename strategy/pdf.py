@@ -220,7 +220,9 @@ class PdfOutput:
 def css_string(text: str) -> str:
     """`text` as a CSS string literal: letters, digits and spaces as they are, the rest escaped,
     so nothing in it can end the string, the rule or the <style> element."""
-    escaped = "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x}" for ch in text)
+    # Each escape ends with a space, which CSS takes as its end: a space written after an escape
+    # would otherwise be swallowed ("Nov. 29" would read "Nov.29").
+    escaped = "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x} " for ch in text)
     return f'"{escaped}"'
 
 
@@ -279,10 +281,17 @@ def write_pdf(context: dict, *, fetcher=None, max_pages: int | None = None) -> P
     DocumentTooLarge when the layout has more than `max_pages` pages (by default
     `settings.PDF_MAX_PAGES`; 0 for no limit): the PDF is then not written.
     """
+    return render_html(document_html(context), fetcher=fetcher, max_pages=max_pages)
+
+
+def render_html(source: str, *, fetcher=None, max_pages: int | None = None) -> PdfOutput:
+    """Any of the project's print HTML as PDF bytes, with the fetcher of static files only, the
+    shared fonts and the lock renderings take turns on (the strategy document, the results
+    summary)."""
     start = time.perf_counter()
     limit = settings.PDF_MAX_PAGES if max_pages is None else max_pages
     fetcher = fetcher or StaticFilesFetcher()
-    html = HTML(string=document_html(context), base_url=BASE_URL, url_fetcher=fetcher)
+    html = HTML(string=source, base_url=BASE_URL, url_fetcher=fetcher)
     with _FONTS.lock:
         try:
             document = html.render(font_config=_FONTS.get(), pdf_variant=PDF_VARIANT)

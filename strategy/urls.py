@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strategy.views import builder, exports, roadmap
+from strategy.views import builder, exports, roadmap, summary
 
 app_name = "strategy"
 
@@ -10,6 +10,12 @@ section = doc + "sections/<slug:section_key>/"
 item = doc + "roadmap/<int:item_pk>/"
 
 urlpatterns = [
+    # An assessment's results summary: here, since only strategy may render PDFs.
+    path(
+        "orgs/<slug:org_slug>/assessments/<int:pk>/summary.pdf",
+        summary.summary_pdf,
+        name="summary_pdf",
+    ),
     path(org, builder.strategy_list, name="list"),
     path(org + "new/", builder.strategy_create, name="create"),
     path(doc, builder.overview, name="overview"),

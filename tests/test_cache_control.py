@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Answer, Invitation
+from assessments.models import Answer, Invitation, ShareLink
 from strategy.models import Revision, RoadmapItem, Section, Strategy
 from tests.url_patterns import app_patterns, fill
 
@@ -56,6 +56,7 @@ def ours(owner, organization, assessment):
         "member_pk": owner.memberships.get().pk,
         "invitation_pk": Invitation.objects.create(organization=organization).pk,
         "token": Invitation.objects.create(organization=organization).token,
+        "link_pk": ShareLink.create_for(assessment, owner)[0].pk,
         "questionnaire_pk": assessment.questionnaire.pk,
         "strategy_pk": strategy.pk,
         "strategy:section_key": section.key,

@@ -276,7 +276,7 @@ def test_a_refused_resource_is_skipped_and_the_document_still_renders():
 
 def test_the_footer_label_is_escaped_for_css():
     assert page_footer_css() == '"Page " counter(page) " of " counter(pages)'
-    assert strategy_pdf.css_string('a"b</style>') == '"a\\000022b\\00003c\\00002fstyle\\00003e"'
+    assert strategy_pdf.css_string('a"b</style>') == '"a\\000022 b\\00003c \\00002f style\\00003e "'
 
 
 def test_user_text_is_escaped_everywhere_but_the_sanitized_sections(demo_strategy, db):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from assessments.models import Answer, Assessment, Invitation, Membership, Organization
+from assessments.models import Answer, Assessment, Invitation, Membership, Organization, ShareLink
 from strategy.models import Revision, RoadmapItem, Section, Strategy
 from tests.url_patterns import app_patterns, fill
 
@@ -23,6 +23,9 @@ OPEN_TO_ANYONE = {
     "signup",
     "organization_create",
     "invitation_accept",
+    # A share link's page: open to whoever holds a live token, logged in or not
+    # (tests/test_share_links.py).
+    "shared_results",
 }
 
 # URLs of staff tools that name no organization: 404 for everyone but staff who may view
@@ -61,6 +64,7 @@ def theirs(outsider, other_organization, questionnaire):
         "invitation_pk": Invitation.objects.create(
             organization=other_organization, created_by=outsider
         ).pk,
+        "link_pk": ShareLink.create_for(assessment, outsider)[0].pk,
         **strategy_values(other_organization, assessment),
     }
 
@@ -144,7 +148,15 @@ def test_another_organizations_ids_under_our_own_slug_answer_404(client, owner, 
     before = snapshot()
     for pattern in org_patterns():
         names = set(pattern.pattern.converters)
-        ids = {"pk", "member_pk", "invitation_pk", "question_pk", "strategy_pk", "item_pk"}
+        ids = {
+            "pk",
+            "member_pk",
+            "invitation_pk",
+            "question_pk",
+            "strategy_pk",
+            "item_pk",
+            "link_pk",
+        }
         if not names & ids:
             continue
         if "question_pk" in names:
@@ -171,6 +183,7 @@ def test_a_viewer_gets_403_on_every_write(
         "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
         "member_pk": editor.pk,
         "invitation_pk": Invitation.objects.create(organization=organization).pk,
+        "link_pk": ShareLink.create_for(assessment, None)[0].pk,
         **strategy_values(organization, assessment),
     }
     client.force_login(viewer)
@@ -194,6 +207,7 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
         "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
         "member_pk": Membership.objects.get(user=owner).pk,
         "invitation_pk": Invitation.objects.create(organization=assessment.organization).pk,
+        "link_pk": ShareLink.create_for(assessment, None)[0].pk,
         **strategy_values(assessment.organization, assessment),
     }
     before = snapshot()
@@ -206,6 +220,7 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
 def test_anonymous_visitors_are_sent_to_log_in(client, assessment):
     ours = {"org_slug": "acme", "pk": assessment.pk, "section_key": "program", "question_pk": 1}
     ours |= {"member_pk": 1, "invitation_pk": 1, "strategy_pk": 1, "item_pk": 1, "revision_pk": 1}
+    ours |= {"link_pk": 1}
     ours |= {"strategy:section_key": "why"}
     for pattern in org_patterns():
         response = client.get(fill(pattern, ours))

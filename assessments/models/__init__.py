@@ -12,6 +12,7 @@ from assessments.models.questionnaire import (
     Section,
     Stage,
 )
+from assessments.models.share import ShareLink
 
 __all__ = [
     "Answer",
@@ -29,6 +30,7 @@ __all__ = [
     "ResumePoint",
     "ScaleLevel",
     "Section",
+    "ShareLink",
     "SignupAttempt",
     "Stage",
 ]
