@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.headline import EVERY, NOTHING, headline_text
 from assessments.models import Assessment
 from assessments.reporting import Report, build_report
 
@@ -29,47 +30,25 @@ class Headline:
 
 
 def headline(report: Report) -> Headline:
-    """One headline per case, in the version's words for its stages."""
+    """One headline per case, in the results page's words (`headline_text`), and a line under it
+    saying why."""
+    title = headline_text(report)
     overall = report.overall
-    names = report.names
-    score = overall.scope.score
+    case = report.headline
     if not report.has_stages or overall.stage is None:
-        if score is None:
-            return Headline("score", _("No progress to show yet"), "")
-        return Headline("score", _("Overall progress: %(score)s %%") % {"score": round(score)}, "")
-    stage, following = overall.stage, report.next_stage
-    if not report.gated:
-        return Headline(
-            "reached",
-            _("%(stage)s %(level)s: %(name)s")
-            % {"stage": names.stage, "level": stage.level, "name": stage.name},
-            stage.description,
-        )
-    if stage.floor or (following is not None and following.level <= stage.level):
-        first = following or stage
+        return Headline("score", title, "")
+    if case is not None and case.case == NOTHING:
+        first = case.next or overall.stage
         return Headline(
             "none",
-            _("No %(stage)s reached yet") % {"stage": names.stage_lower},
+            title,
             _("The first, %(stage)s %(level)s (%(name)s), is not reached yet.")
-            % {"stage": names.stage_lower, "level": first.level, "name": first.name},
-        )
-    if following is None:
-        return Headline(
-            "all",
-            _("Every %(stage)s reached: %(stage_title)s %(level)s, %(name)s")
-            % {
-                "stage": names.stage_lower,
-                "stage_title": names.stage,
-                "level": stage.level,
-                "name": stage.name,
-            },
-            stage.description,
+            % {"stage": report.names.stage_lower, "level": first.level, "name": first.name},
         )
     return Headline(
-        "reached",
-        _("%(stage)s %(level)s reached: %(name)s")
-        % {"stage": names.stage, "level": stage.level, "name": stage.name},
-        stage.description,
+        "all" if case is not None and case.case == EVERY else "reached",
+        title,
+        overall.stage.description,
     )
 
 
