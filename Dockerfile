@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # WeasyPrint's system libraries (Pango, HarfBuzz subsetting) and a fallback font; the document's
-# own fonts ship in static/fonts/.
+# own fonts, Japanese, Arabic and emoji included, ship in static/fonts/ (its README says why not
+# Debian's fonts-noto-* packages: 79 MB to download).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 
 from django.http import HttpResponse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from assessments import answer_history
 from assessments.evaluation import hidden_of, model_spec
 from assessments.models import Answer, AnswerChange, Assessment
+from assessments.names import attachment, readable_slug
 from assessments.readiness import standard_rows, standards_data
 from assessments.reporting import OutOfScope, Report
 from assessments.result_tables import blockers_table, results_table
@@ -28,12 +28,13 @@ def _cell(value) -> object:
 
 
 def filename_stem(assessment: Assessment) -> str:
-    return f"{slugify(assessment.organization.name)}-{slugify(assessment.title)}-{assessment.pk}"
+    organization = readable_slug(assessment.organization.name) or assessment.organization.slug
+    return f"{organization}-{readable_slug(assessment.title)}-{assessment.pk}"
 
 
 def _csv_response(name: str) -> tuple[HttpResponse, csv.writer]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = attachment(name)
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
     return response, csv.writer(response)
 

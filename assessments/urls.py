@@ -1,5 +1,6 @@
 from django.urls import path
 
+import assessments.converters  # noqa: F401 - registers <unicode_slug:...> (any script)
 from assessments.views import (
     accounts,
     answer_history,
@@ -20,7 +21,7 @@ from assessments.views.upgrade import assessment_upgrade
 
 app_name = "assessments"
 
-org = "orgs/<slug:org_slug>/"
+org = "orgs/<unicode_slug:org_slug>/"
 assessment = org + "assessments/<int:pk>/"
 
 urlpatterns = [

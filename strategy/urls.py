@@ -1,10 +1,11 @@
 from django.urls import path
 
+import assessments.converters  # noqa: F401 - registers <unicode_slug:...> (any script)
 from strategy.views import builder, exports, roadmap, summary
 
 app_name = "strategy"
 
-org = "orgs/<slug:org_slug>/strategies/"
+org = "orgs/<unicode_slug:org_slug>/strategies/"
 doc = org + "<int:strategy_pk>/"
 section = doc + "sections/<slug:section_key>/"
 item = doc + "roadmap/<int:item_pk>/"
@@ -12,7 +13,7 @@ item = doc + "roadmap/<int:item_pk>/"
 urlpatterns = [
     # An assessment's results summary: here, since only strategy may render PDFs.
     path(
-        "orgs/<slug:org_slug>/assessments/<int:pk>/summary.pdf",
+        "orgs/<unicode_slug:org_slug>/assessments/<int:pk>/summary.pdf",
         summary.summary_pdf,
         name="summary_pdf",
     ),

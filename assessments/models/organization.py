@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from assessments.names import readable_slug
 
 INVITATION_DAYS = 14
 
@@ -33,8 +34,9 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
     def unique_slug(self, name: str) -> str:
         """A free, unreserved slug made from `name`, numbered when the plain one is taken."""
         max_length = Organization._meta.get_field("slug").max_length or 50
-        # URLs only accept ASCII slugs; a name entirely in another script gets a neutral one.
-        base = slugify(name)[:max_length].strip("-") or FALLBACK_SLUG
+        # A name in any script keeps its letters (オープンソース推進室, مكتب-المصادر-المفتوحة);
+        # one with none (only emoji or punctuation) gets a neutral slug, numbered like any other.
+        base = readable_slug(name)[:max_length].strip("-") or FALLBACK_SLUG
         candidate, number = base, 1
         while candidate in RESERVED_SLUGS or self.filter(slug=candidate).exists():
             number += 1
@@ -70,8 +72,14 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    # Unicode: letters and digits of any script, `_` and `-` (docs/architecture.md, "Names in
+    # any script"). Slugs made before stay as they were.
     slug = models.SlugField(
-        _("slug"), max_length=80, unique=True, validators=[validate_unreserved_slug]
+        _("slug"),
+        max_length=80,
+        unique=True,
+        allow_unicode=True,
+        validators=[validate_unreserved_slug],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

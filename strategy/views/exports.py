@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
+from assessments.names import attachment, download_name
 from strategy.access import strategy_or_404
 from strategy.document import content_hash, document_source
 from strategy.models import PdfJob, RenderedPdf
@@ -21,12 +21,12 @@ from strategy.tasks import request_pdf
 
 
 def _filename(strategy, extension: str) -> str:
-    return f"{slugify(strategy.organization.name)}-{slugify(strategy.title)}.{extension}"
+    return download_name(strategy.organization.name, strategy.title, extension=extension)
 
 
 def _pdf_response(strategy, rendered: RenderedPdf) -> HttpResponse:
     response = HttpResponse(bytes(rendered.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(strategy, "pdf")}"'
+    response["Content-Disposition"] = attachment(_filename(strategy, "pdf"))
     return response
 
 
@@ -110,5 +110,5 @@ def export_markdown(request, org_slug, strategy_pk):
     response = HttpResponse(
         strategy_markdown(strategy), content_type="text/markdown; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(strategy, "md")}"'
+    response["Content-Disposition"] = attachment(_filename(strategy, "md"))
     return response

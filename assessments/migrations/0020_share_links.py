@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0018_crosswalks'),
+        ('assessments', '0019_organization_unicode_slug'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
