@@ -85,7 +85,7 @@ def _history(on_page: list[Assessment], charted: list[Assessment], total: int) -
         "history",
         _("%(stage)s and score over time") % {"stage": names.stage},
         [
-            (date_format(r["assessment"].created_at, "SHORT_DATE_FORMAT"), r["score"], r["stage"])
+            (date_format(r["assessment"].created_at, "DATE_FORMAT"), r["score"], r["stage"])
             for r in chart_rows
         ],
         stage_word=names.stage,

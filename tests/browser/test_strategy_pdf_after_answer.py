@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments import demo
 from assessments.models import Answer, Assessment
@@ -72,7 +73,7 @@ def test_after_an_answer_changes_in_the_browser_the_pdf_gives_one_count_and_its_
     assert set(counts) == {str(answered)}, counts
     revision = (
         f"Figures from the assessment “{assessment.title}” as of "
-        f"{timezone.localtime(assessment.updated_at):%-d %B %Y}, "
+        f"{date_format(timezone.localtime(assessment.updated_at), 'DATE_FORMAT')}, "
         f"revision {assessment.answers_revision}."
     )
     assert revision in text
