@@ -24,6 +24,7 @@ def test_after_an_answer_changes_in_the_browser_the_pdf_gives_one_count_and_its_
     new_page, transactional_db
 ):
     logins = demo.setup_demo()
+    logins.assessment.reopen()  # submitted by setup_demo; here someone answers in it again
     user = get_user_model().objects.get(username=demo.DEMO_USERNAME)
     strategy = Strategy.objects.create_from_assessment(logins.assessment, user, "Strategy 2027")
     written_at = logins.assessment.answers_revision
