@@ -166,6 +166,33 @@
   document.addEventListener("htmx:oobAfterSwap", focusRedrawn);
 })();
 
+// An invitation link: selected whole on focus, and copied by its button. The button is hidden
+// until this script runs, since without it there is nothing to copy with.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[data-select-on-focus]")) {
+      event.target.select();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copy);
+    var status = document.getElementById(button.getAttribute("aria-describedby"));
+    function say(text) { if (status) status.textContent = text; }
+    field.select();
+    if (!navigator.clipboard) { say(button.dataset.copyFailed); return; }
+    navigator.clipboard.writeText(field.value).then(
+      function () { say(button.dataset.copied); },
+      function () { say(button.dataset.copyFailed); }
+    );
+  });
+})();
+
 // Never show a page from the back/forward cache: its answers or its "Review and submit" may be
 // stale (submitted or changed since). Pages are sent with `Cache-Control: no-store`, which keeps
 // Chromium from caching them today; this reloads one any browser restores all the same.
