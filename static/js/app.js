@@ -7,6 +7,20 @@
     return elt && elt.closest ? elt.closest("fieldset.question") : null;
   }
 
+  document.documentElement.classList.add("js");
+
+  // "Not applicable" needs a reason: choosing it opens the reason field (app.css) and waits for
+  // the reason instead of saving at once, which the server would refuse with an error.
+  function awaitsReason(question, control) {
+    if (control.type !== "radio" || control.value !== "not_applicable") return false;
+    var reason = question.querySelector(".answer-reason input");
+    if (!reason || reason.value.trim()) return false;
+    reason.focus();
+    var status = question.querySelector(".answer-status");
+    if (status) status.textContent = question.dataset.reasonHint;
+    return true;
+  }
+
   // A question saves on "answer-edited" (a text field changed: at once) or "answer-chosen" (a
   // radio: htmx waits until the choice settles, so arrow keys passing over options save once).
   document.addEventListener("change", function (event) {
@@ -14,6 +28,7 @@
     if (!question || !question.hasAttribute("hx-post")) return;
     var chosen = event.target.type === "radio";
     mirrorExclusive(question, event.target);
+    if (awaitsReason(question, event.target)) return;
     if (chosen) settling.add(question);
     question.dispatchEvent(new CustomEvent(chosen ? "answer-chosen" : "answer-edited"));
   });
