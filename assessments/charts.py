@@ -995,6 +995,8 @@ class HistoryPoint:
     x: float
     score_y: float | None  # None when the score is None
     stage_y: float | None  # None when the stage is None
+    name: str = ""  # the assessment's title, for the data table and the dot's tooltip
+    in_progress: bool = False  # drawn hollow, off the lines: its figures may still change
 
 
 @dataclass(frozen=True, slots=True)
@@ -1055,8 +1057,14 @@ def history(
     max_stage: int = 4,
     description: str = "",
     stage_word: str = DEFAULT_STAGE_WORD,
+    names: list[str] | None = None,
+    last_in_progress: bool = False,
 ) -> HistoryChart:
     """Score (line with dots, left axis 0..100) and stage (step line, right axis) over time.
+
+    `names` titles each point in the data table; `last_in_progress` marks the latest point as an
+    assessment still in progress: a hollow dot that neither line reaches. A date the point
+    before already shows is not written again on the axis (two assessments on one day).
 
     Points are evenly spaced, each in the middle of its own slot, so one point sits in the
     middle; the stage is drawn level across each slot. Date labels stand side by side when they
@@ -1071,6 +1079,7 @@ def history(
     count = len(points)
 
     texts = [wrap(label, label_max, label_size, 1)[0] for label, _, _ in points]
+    names = names or [""] * count
     widest = max((text_width(text, label_size) for text in texts), default=0.0)
     plot_left, plot_right = 44.0, width - 30.0
     slot = (plot_right - plot_left) / max(count, 1)
@@ -1111,6 +1120,8 @@ def history(
                 x=_r(plot_left + (index + 0.5) * slot),
                 score_y=None if clamped is None else score_y(clamped),
                 stage_y=None if stage is None else stage_y(stage),
+                name=names[index],
+                in_progress=last_in_progress and index == count - 1,
             )
         )
 
@@ -1127,11 +1138,12 @@ def history(
             rotated=rotated,
         )
         for index in indexes
+        if index == 0 or texts[index] != texts[index - 1]
     )
 
     runs: list[list[HistoryPoint]] = [[]]
     for point in history_points:
-        if point.score_y is None:
+        if point.score_y is None or point.in_progress:
             runs.append([])
         else:
             runs[-1].append(point)
@@ -1146,7 +1158,7 @@ def history(
     steps = [
         (x, point.stage_y)
         for point in history_points
-        if point.stage_y is not None
+        if point.stage_y is not None and not point.in_progress
         for x in (point.x - half, point.x + half)
     ]
     stage_line = " ".join(f"{_r(x)},{y}" for x, y in steps)

@@ -7,10 +7,21 @@ compare where their questions are the same and show the rest as added or dropped
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.exports import answer_rows
 from assessments.models import Assessment
 from assessments.reporting import Report, ScopeRow, build_report
+
+
+def shown_score(score: float | None) -> int | None:
+    """A score as the page shows it: a whole number, .5 rounded up (53.5 is 54).
+
+    Through Decimal of the float's shortest repr, so 52.5 is 53 where round() would give 52.
+    """
+    if score is None:
+        return None
+    return int(Decimal(repr(float(score))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -31,12 +42,19 @@ class ScopeChange:
         return after - before
 
     @property
-    def score_delta(self) -> float | None:
-        if self.before is None or self.after is None:
+    def before_score(self) -> int | None:
+        return None if self.before is None else shown_score(self.before.scope.score)
+
+    @property
+    def after_score(self) -> int | None:
+        return None if self.after is None else shown_score(self.after.scope.score)
+
+    @property
+    def score_delta(self) -> int | None:
+        """The difference of the two scores as shown: 53 → 59 is +6, whatever the decimals."""
+        if self.before_score is None or self.after_score is None:
             return None
-        if self.before.scope.score is None or self.after.scope.score is None:
-            return None
-        return self.after.scope.score - self.before.scope.score
+        return self.after_score - self.before_score
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Demo data: an organization, its logins, and an assessment answered like a real stage-2 OSPO."""
+"""Demo data: an organization, its logins, and an assessment answered like a real stage-2 OSPO.
+
+The assessment is submitted: a first visit sees a finished baseline's results, not a provisional
+one. The demo owner reopens it with one click (on its results or any of its sections) to answer.
+One assessment rather than a submitted one and a copy in progress: two with the same answers
+and the same score would leave a newcomer asking which one is real.
+"""
 
 from __future__ import annotations
 
@@ -115,4 +121,5 @@ def setup_demo() -> DemoLogins:
         )
         data = yaml.safe_load(DEMO_ANSWERS_FILE.read_text(encoding="utf-8"))
         apply_answers(assessment, data, user)
+        assessment.submit()
     return DemoLogins(organization=organization, assessment=assessment, created=created)

@@ -90,6 +90,14 @@ assessment="$(grep -o "/orgs/$ORG/assessments/[0-9][0-9]*/results/" "$body" | he
 [ -n "$assessment" ] || fail "no link to an assessment's results on the dashboard"
 ok "200, demo assessment $assessment"
 
+# setup_demo leaves the demo's assessment submitted; reopen it as its owner would (a second run
+# on an assessment already open changes nothing and answers the same redirect).
+reopen="/orgs/$ORG/assessments/$assessment/reopen/"
+step "POST $reopen"
+request POST "$reopen" --data-urlencode "csrfmiddlewaretoken=$token"
+[ "$status" = 302 ] || fail "reopening the assessment answered $status"
+ok "302, open for answers"
+
 section="/orgs/$ORG/assessments/$assessment/sections/strategy/"
 step "GET $section"
 request GET "$section"

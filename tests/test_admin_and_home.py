@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -77,3 +79,12 @@ def test_user_text_is_escaped(client, owner, assessment):
         page = client.get(url)
         assert b"<script>alert(1)</script>" not in page.content
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content
+
+
+def test_every_page_names_our_own_icon_and_describes_the_site(client):
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert icon.startswith("/static/") and icon.endswith(".svg")
+    assert client.get(icon).status_code == 200
+    description = re.search(r'<meta name="description" content="([^"]+)"', page).group(1)
+    assert "open source program office" in description

@@ -313,7 +313,7 @@ def test_a_saved_answer_shows_what_was_saved_and_who_saved_it(client, owner, ass
     data = choose(releases, choice="not_applicable", reason=" No releases ", comment="See wiki")
     data["number"] = "6"
     html = client.post(save_url(assessment, releases), data, **HTMX).content.decode()
-    assert "Last changed by olivia, 0" in html
+    assert "Last changed by olivia, just now." in html
     answer = Answer.objects.get(question=releases)
     assert (answer.kind, answer.reason, answer.comment) == (
         "not_applicable",

@@ -423,3 +423,22 @@ def test_two_radars_on_one_page_have_unique_ids():
     assert len(ids) == len(set(ids)) == 6
     for labelledby in re.findall(r'aria-labelledby="([^"]+)"', page):
         assert all(ref in ids for ref in labelledby.split())
+
+
+def test_history_writes_a_repeated_date_once_on_the_axis():
+    chart = history("h", "Same day", [("Nov. 29, 2026", 40, 1), ("Nov. 29, 2026", 50, 2)])
+    assert [label.text for label in chart.x_labels] == ["Nov. 29, 2026"]
+    assert len(chart.dots) == 2  # both assessments are still drawn
+
+
+def test_history_draws_an_in_progress_assessment_hollow_and_off_the_lines():
+    points = [("Jan. 5, 2026", 40, 1), ("June 5, 2026", 50, 2), ("Nov. 29, 2026", 70, 3)]
+    chart = history("h", "Marked", points, names=["A", "B", "C"], last_in_progress=True)
+    assert [p.in_progress for p in chart.points] == [False, False, True]
+    last = chart.points[-1]
+    assert chart.score_lines == (" ".join(f"{p.x},{p.score_y}" for p in chart.points[:2]),)
+    assert str(last.stage_y) not in {pair.split(",")[1] for pair in chart.stage_line.split()}
+    html = render(chart)
+    hollow = [c for c in svg_of(html).iter(f"{SVG}circle") if c.get("data-in-progress")]
+    assert len(hollow) == 1 and hollow[0].get("fill") == "#ffffff"
+    assert "still in progress" in html and "in progress</span>" in html

@@ -322,3 +322,16 @@ def test_about_the_model_links_the_assessments_own_version(
     client.force_login(owner)
     html = client.get(reverse("assessments:results", args=["acme", assessment.pk])).content.decode()
     assert f'<a href="{model_url(assessment.questionnaire)}">About the model</a>' in html
+
+
+def test_the_start_page_says_how_big_the_model_is_and_what_each_role_may_do(
+    client, owner, organization, questionnaire
+):
+    client.force_login(owner)
+    page = client.get(reverse("assessments:assessment_start", args=["acme"])).content.decode()
+    assert "2 sections, 6 questions;" in page and "to answer (an estimate)." in page
+    roles = page[page.index('data-testid="roles"') :]
+    roles = roles[: roles.index("</ul>")]
+    for role in ("Owner", "Editor", "Viewer"):
+        assert f"<strong>{role}</strong>" in roles
+    assert "reopens a submitted assessment" in roles and "changes nothing" in roles

@@ -73,3 +73,27 @@ def test_the_model_page_explains_every_stage_with_its_linux_foundation_name(clie
 
 def test_the_model_page_answers_404_before_any_questionnaire_is_published(client):
     assert client.get("/model/").status_code == 404
+
+
+def test_the_demo_baseline_is_submitted_so_a_first_visit_sees_final_results(client):
+    logins = demo.setup_demo()
+    assert logins.assessment.is_locked
+    client.force_login(logins.assessment.created_by)
+    page = client.get(f"/orgs/demo/assessments/{logins.assessment.pk}/results/").content.decode()
+    assert "Provisional" not in page
+    # A second run leaves it as it is, submitted or reopened by the visitor meanwhile.
+    logins.assessment.reopen()
+    assert not demo.setup_demo().assessment.is_locked
+
+
+def test_the_demo_owner_reopens_the_baseline_from_a_section_in_one_click(client):
+    logins = demo.setup_demo()
+    assessment = logins.assessment
+    client.force_login(assessment.created_by)
+    section = assessment.questionnaire.sections.order_by("order").first()
+    page = client.get(f"/orgs/demo/assessments/{assessment.pk}/sections/{section.key}/")
+    reopen = f"/orgs/demo/assessments/{assessment.pk}/reopen/"
+    assert f'action="{reopen}"' in page.content.decode()
+    client.post(reopen)
+    assessment.refresh_from_db()
+    assert not assessment.is_locked

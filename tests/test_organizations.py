@@ -174,7 +174,8 @@ def test_an_owner_sees_members_and_every_management_control(client, owner, colle
     # The full link, in a labelled read-only field.
     link = f"http://testserver/invite/{invitation.token}/"
     assert re.search(rf'<label[^>]*for="invitation-link-{invitation.pk}"', content) and re.search(
-        rf'<input[^>]*id="invitation-link-{invitation.pk}" value="{link}" readonly>', content
+        rf'<input[^>]*id="invitation-link-{invitation.pk}" value="{link}" readonly[ >]',
+        content,
     )
 
 
@@ -379,6 +380,47 @@ def test_a_post_without_a_csrf_token_is_refused(owner, colleague, organization):
 # Invitations
 
 
+def _chosen_role(html: str) -> str:
+    select = re.search(r'<select name="role".*?</select>', html, re.DOTALL).group(0)
+    return re.search(r'<option value="(\w+)" selected>', select).group(1)
+
+
+def test_the_role_picker_keeps_the_role_of_the_invitation_just_made(client, owner, organization):
+    client.force_login(owner)
+    response = client.post(url("invitation_create", organization), {"role": VIEWER}, follow=True)
+    assert _chosen_role(response.content.decode()) == VIEWER
+    # A made-up role in the address is ignored: the form starts from its default.
+    page = client.get(members_url(organization) + "?role=admin").content.decode()
+    assert _chosen_role(page) == Membership.Role.EDITOR
+
+
+def test_the_role_picker_keeps_its_choice_when_the_invitation_is_refused(
+    client, owner, organization
+):
+    client.force_login(owner)
+    response = client.post(
+        url("invitation_create", organization), {"role": VIEWER, "single_use": "on"}
+    )
+    html = response.content.decode()
+    assert "needs the address" in html
+    assert _chosen_role(html) == VIEWER
+
+
+def test_each_invitation_link_has_a_copy_button_and_a_field_to_select_without_script(
+    client, owner, organization
+):
+    client.force_login(owner)
+    client.post(url("invitation_create", organization), {"role": VIEWER})
+    html = client.get(members_url(organization)).content.decode()
+    invitation = Invitation.objects.get()
+    field = re.search(rf'<input[^>]*id="invitation-link-{invitation.pk}"[^>]*>', html).group(0)
+    assert "readonly" in field and "data-select-on-focus" in field
+    assert invitation.token in field
+    # Hidden until app.js runs: without script there is nothing to copy with.
+    button = re.search(rf'<button[^>]*data-copy="invitation-link-{invitation.pk}"[^>]*>', html)
+    assert button and " hidden" in button.group(0)
+
+
 def test_an_owner_creates_an_invitation_link(client, owner, organization):
     client.force_login(owner)
 
@@ -386,7 +428,7 @@ def test_an_owner_creates_an_invitation_link(client, owner, organization):
 
     invitation = Invitation.objects.get()
     assert response.status_code == 302
-    assert response.url == members_url(organization) + "#invitations"
+    assert response.url == members_url(organization) + f"?role={VIEWER}#invitations"
     assert (invitation.organization, invitation.role, invitation.created_by) == (
         organization,
         VIEWER,

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from assessments.demo import DEMO_USERNAME
@@ -603,7 +604,7 @@ def test_after_an_answer_changes_the_pdf_shows_one_answered_count_and_its_revisi
     assert counts == {str(int(before.pop()) - 1)}, counts
     revision = (
         f"Figures from the assessment “{assessment.title}” as of "
-        f"{timezone.localtime(assessment.updated_at):%-d %B %Y}, "
+        f"{date_format(timezone.localtime(assessment.updated_at), 'DATE_FORMAT')}, "
         f"revision {assessment.answers_revision}"
     )
     assert revision in html.replace("&ldquo;", "“").replace("&rdquo;", "”")

@@ -76,7 +76,9 @@ class AnswerForm(BootstrapFieldsMixin, forms.Form):
         label=_("Why does this not apply?"),
         required=False,
         max_length=REASON_MAX,
-        widget=forms.TextInput(attrs=SMALL),
+        # A blank placeholder lets app.css tell an empty reason (:placeholder-shown) and keep it
+        # folded away until 'not applicable' is chosen.
+        widget=forms.TextInput(attrs={**SMALL, "placeholder": " "}),
     )
     comment = forms.CharField(
         label=_("Comment"),

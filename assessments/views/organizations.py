@@ -68,8 +68,12 @@ def _members_page(request, membership, *, invitation_form=None, delete_form=None
     }
     if membership.can_manage:
         invitations = organization.invitations.usable().order_by("-created_at")
+        # After an invitation is made, the next one starts with the role just chosen (the
+        # redirect names it), not the model's default: a team is often invited one by one.
+        role = request.GET.get("role")
+        initial = {"role": role} if role in Membership.Role.values else {}
         context.update(
-            invitation_form=invitation_form or InvitationForm(),
+            invitation_form=invitation_form or InvitationForm(initial=initial),
             delete_form=delete_form or OrganizationDeleteForm(organization=organization),
             invitations=[
                 (invitation, _invitation_link(request, invitation)) for invitation in invitations
@@ -200,7 +204,8 @@ def invitation_create(request, org_slug):
         )
     else:
         messages.success(request, _("Invitation created. Share its link below."))
-    return redirect(reverse("assessments:members", kwargs={"org_slug": org_slug}) + "#invitations")
+    members_url = reverse("assessments:members", kwargs={"org_slug": org_slug})
+    return redirect(f"{members_url}?role={invitation.role}#invitations")
 
 
 def _send_invitation(request, invitation: Invitation) -> bool:

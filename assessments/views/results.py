@@ -77,7 +77,10 @@ def organization_dashboard(request, org_slug):
 def _history(on_page: list[Assessment], charted: list[Assessment], total: int) -> dict:
     """The history's rows, latest card and chart, scored from the stored summaries."""
     rows = _history_rows(on_page, charted)
-    chart_rows = [rows[a.pk] for a in reversed(charted)]
+    # The chart plots submitted assessments; of those in progress only the newest, marked as
+    # such, since an unfinished one's figures are not a result yet.
+    plotted = [a for index, a in enumerate(charted) if a.is_locked or index == 0]
+    chart_rows = [rows[a.pk] for a in reversed(plotted)]
     from assessments import charts
 
     # The newest assessment's version names the levels; a history rarely changes model.
@@ -86,18 +89,20 @@ def _history(on_page: list[Assessment], charted: list[Assessment], total: int) -
         "history",
         _("%(stage)s and score over time") % {"stage": names.stage},
         [
-            (date_format(r["assessment"].created_at, "SHORT_DATE_FORMAT"), r["score"], r["stage"])
+            (date_format(r["assessment"].created_at, "DATE_FORMAT"), r["score"], r["stage"])
             for r in chart_rows
         ],
         stage_word=names.stage,
+        names=[r["assessment"].title for r in chart_rows],
+        last_in_progress=not charted[0].is_locked,
     )
     return {
         "names": names,
         "rows": [rows[a.pk] for a in on_page],
-        "latest": chart_rows[-1],
+        "latest": rows[charted[0].pk],
         "history": history,
-        "history_points": len(chart_rows),
-        "history_truncated": total > len(chart_rows),
+        "history_points": len(charted),
+        "history_truncated": total > len(charted),
     }
 
 

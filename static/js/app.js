@@ -7,6 +7,20 @@
     return elt && elt.closest ? elt.closest("fieldset.question") : null;
   }
 
+  document.documentElement.classList.add("js");
+
+  // "Not applicable" needs a reason: choosing it opens the reason field (app.css) and waits for
+  // the reason instead of saving at once, which the server would refuse with an error.
+  function awaitsReason(question, control) {
+    if (control.type !== "radio" || control.value !== "not_applicable") return false;
+    var reason = question.querySelector(".answer-reason input");
+    if (!reason || reason.value.trim()) return false;
+    reason.focus();
+    var status = question.querySelector(".answer-status");
+    if (status) status.textContent = question.dataset.reasonHint;
+    return true;
+  }
+
   // A question saves on "answer-edited" (a text field changed: at once) or "answer-chosen" (a
   // radio: htmx waits until the choice settles, so arrow keys passing over options save once).
   document.addEventListener("change", function (event) {
@@ -14,6 +28,7 @@
     if (!question || !question.hasAttribute("hx-post")) return;
     var chosen = event.target.type === "radio";
     mirrorExclusive(question, event.target);
+    if (awaitsReason(question, event.target)) return;
     if (chosen) settling.add(question);
     question.dispatchEvent(new CustomEvent(chosen ? "answer-chosen" : "answer-edited"));
   });
@@ -164,6 +179,33 @@
   document.addEventListener("htmx:sendError", markFailed);
   document.addEventListener("htmx:oobAfterSwap", markInvalid);
   document.addEventListener("htmx:oobAfterSwap", focusRedrawn);
+})();
+
+// An invitation link: selected whole on focus, and copied by its button. The button is hidden
+// until this script runs, since without it there is nothing to copy with.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[data-select-on-focus]")) {
+      event.target.select();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copy);
+    var status = document.getElementById(button.getAttribute("aria-describedby"));
+    function say(text) { if (status) status.textContent = text; }
+    field.select();
+    if (!navigator.clipboard) { say(button.dataset.copyFailed); return; }
+    navigator.clipboard.writeText(field.value).then(
+      function () { say(button.dataset.copied); },
+      function () { say(button.dataset.copyFailed); }
+    );
+  });
 })();
 
 // Never show a page from the back/forward cache: its answers or its "Review and submit" may be

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments import demo
 from assessments.models import Answer, Assessment
@@ -23,6 +24,7 @@ def test_after_an_answer_changes_in_the_browser_the_pdf_gives_one_count_and_its_
     new_page, transactional_db
 ):
     logins = demo.setup_demo()
+    logins.assessment.reopen()  # submitted by setup_demo; here someone answers in it again
     user = get_user_model().objects.get(username=demo.DEMO_USERNAME)
     strategy = Strategy.objects.create_from_assessment(logins.assessment, user, "Strategy 2027")
     written_at = logins.assessment.answers_revision
@@ -74,7 +76,7 @@ def test_after_an_answer_changes_in_the_browser_the_pdf_gives_one_count_and_its_
     assert set(counts) == {str(answered)}, counts
     revision = (
         f"Figures from the assessment “{assessment.title}” as of "
-        f"{timezone.localtime(assessment.updated_at):%-d %B %Y}, "
+        f"{date_format(timezone.localtime(assessment.updated_at), 'DATE_FORMAT')}, "
         f"revision {assessment.answers_revision}."
     )
     assert revision in text
