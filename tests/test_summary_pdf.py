@@ -32,16 +32,17 @@ def test_the_demo_summary_has_one_or_two_pages_with_headline_and_blockers(demo):
     assert context["headline"].title in text
     for row in context["blockers"]:
         assert " ".join(row.text.split())[:60] in text
-    assert "Provisional." in text  # the demo's assessment is still in progress
+    assert "Submitted on" in text  # the demo's baseline is submitted
     # Nothing but the project's own static files was fetched.
     assert output.requested
     assert all(url.startswith("https://ospo-assess.invalid/static/") for url in output.requested)
 
 
-def test_a_submitted_summary_says_so(demo):
-    demo.assessment.submit()
+def test_a_reopened_assessment_s_summary_says_it_is_provisional(demo):
+    assert "Provisional" not in pdf_text(render_summary(demo.assessment).pdf)[1]
+    demo.assessment.reopen()
     _pages, text = pdf_text(render_summary(demo.assessment).pdf)
-    assert "Submitted on" in text and "Provisional" not in text
+    assert "Provisional." in text and "Submitted on" not in text
 
 
 def test_a_name_in_japanese_or_arabic_extracts_intact(demo):

@@ -12,6 +12,7 @@ from assessments.models import (
     Membership,
     Organization,
     ResumePoint,
+    ShareLink,
     SignupAttempt,
 )
 
@@ -118,4 +119,18 @@ class SignupAttemptAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """Share links are made and revoked by an organization's owner; staff see them, and may
+    revoke one by setting its revocation time. The token itself is never stored."""
+
+    list_display = ["assessment", "created_by", "created_at", "expires_at", "revoked_at"]
+    list_select_related = ["assessment", "created_by"]
+    raw_id_fields = ["assessment", "created_by"]
+    readonly_fields = ["token_hash", "created_at"]
+
+    def has_add_permission(self, request):
         return False
