@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from assessments import caches
+from assessments.headline import reached_level
 from assessments.models import Answer, AnswerOption, Assessment, Question, Questionnaire
 from assessments.scopes import excluded_questions, read_exclusions
 from assessments.scoring import (
@@ -294,6 +295,8 @@ class Summary:
     score: float | None
     answered: int
     total: int
+    # False when `stage` is only where a gated scope starts: its lowest level is not attained.
+    reached: bool = True
 
 
 def summaries(assessments: list[Assessment]) -> dict[int, Summary]:
@@ -308,17 +311,27 @@ def summaries(assessments: list[Assessment]) -> dict[int, Summary]:
     for assessment in assessments:
         fingerprint = assessment.answers_fingerprint
         cached = assessment.result_cache or {}
-        if cached.get("fingerprint") == fingerprint:
+        # A summary stored before `reached` was kept is made again, once.
+        if cached.get("fingerprint") == fingerprint and "reached" in cached:
             out[assessment.pk] = Summary(
-                cached["stage"], cached["score"], cached["answered"], cached["total"]
+                cached["stage"],
+                cached["score"],
+                cached["answered"],
+                cached["total"],
+                cached["reached"],
             )
         else:
             stale.append(assessment)
     if stale:
         for pk, result in evaluate_many(stale).items():
             overall = result.overall
+            gated = result.method == ScoringMethod.GATED
             out[pk] = Summary(
-                overall.stage, overall.score, overall.total - overall.unanswered, overall.total
+                overall.stage,
+                overall.score,
+                overall.total - overall.unanswered,
+                overall.total,
+                overall.stage is None or reached_level(overall, gated=gated) is not None,
             )
         for assessment in stale:
             summary = out[assessment.pk]
@@ -328,6 +341,7 @@ def summaries(assessments: list[Assessment]) -> dict[int, Summary]:
                 "score": summary.score,
                 "answered": summary.answered,
                 "total": summary.total,
+                "reached": summary.reached,
             }
         Assessment.objects.bulk_update(stale, ["result_cache"])
     return out

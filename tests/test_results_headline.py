@@ -122,3 +122,13 @@ def test_an_outsider_sees_no_results(client, outsider, assessment):
     client.force_login(outsider)
     url = reverse("assessments:results", args=["acme", assessment.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_dashboard_agrees_that_no_stage_is_reached(client, owner, assessment):
+    answer_all(assessment, lambda q: 0)
+    client.force_login(owner)
+    page = client.get(reverse("assessments:dashboard", args=[assessment.organization.slug]))
+    text = text_of(page.content.decode())
+    assert "No stage reached yet" in text  # the latest assessment's card
+    assert "no stage yet" in text  # its row in the table
+    assert "0 · Awareness" not in text

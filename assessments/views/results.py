@@ -124,6 +124,8 @@ def _history_rows(*assessment_lists: list[Assessment]) -> dict[int, dict]:
             "stage_name": stage_names[assessment.questionnaire_id].get(summary.stage)
             if summary.stage is not None
             else None,
+            # False: nothing reached yet, though the level the scope starts at is `stage`.
+            "reached": summary.reached,
             "score": summary.score,
             "answered": summary.answered,
             "total": summary.total,
