@@ -132,3 +132,22 @@ def test_the_dashboard_agrees_that_no_stage_is_reached(client, owner, assessment
     assert "No stage reached yet" in text  # the latest assessment's card
     assert "no stage yet" in text  # its row in the table
     assert "0 · Awareness" not in text
+
+
+def test_compare_says_no_stage_yet_where_none_was_reached(client, owner, assessment):
+    answer_all(assessment, lambda q: 0)
+    later = Assessment.objects.create(
+        organization=assessment.organization,
+        questionnaire=assessment.questionnaire,
+        title="Later",
+        created_by=owner,
+    )
+    answer_all(later, lambda q: max(o.score for o in q.options.all()))
+    client.force_login(owner)
+    page = client.get(
+        reverse("assessments:compare", args=[assessment.organization.slug]),
+        {"a": assessment.pk, "b": later.pk},
+    )
+    overall = text_of(page.content.decode()).split("Overall", 1)[1][:80]
+    assert overall.split()[:4] == ["no", "stage", "yet", "·"]
+    assert "Stage 0 ·" not in text_of(page.content.decode())
