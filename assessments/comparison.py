@@ -7,21 +7,14 @@ compare where their questions are the same and show the rest as added or dropped
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.exports import answer_rows
+from assessments.figures import shown
 from assessments.models import Assessment
 from assessments.reporting import Report, ScopeRow, build_report
 
-
-def shown_score(score: float | None) -> int | None:
-    """A score as the page shows it: a whole number, .5 rounded up (53.5 is 54).
-
-    Through Decimal of the float's shortest repr, so 52.5 is 53 where round() would give 52.
-    """
-    if score is None:
-        return None
-    return int(Decimal(repr(float(score))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+# A score as the page shows it (assessments/figures.py).
+shown_score = shown
 
 
 @dataclass(frozen=True)

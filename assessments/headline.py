@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from assessments.figures import shown
 from assessments.scoring import TOLERANCE, ScopeResult
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def headline_text(report: Report) -> str:
     if not report.has_stages:
         if overall.scope.score is None:
             return _("No progress to show yet")
-        return _("Overall progress: %(score)s %%") % {"score": round_half_up(overall.scope.score)}
+        return _("Overall progress: %(score)s %%") % {"score": shown(overall.scope.score)}
     if overall.stage is None:
         return _("No score yet")
     case = report.headline
@@ -112,7 +113,3 @@ def headline_text(report: Report) -> str:
             "name": overall.stage.name,
         }
     return f"{names.stage} {overall.stage.level}: {overall.stage.name}"
-
-
-def round_half_up(value: float) -> int:
-    return int(math.floor(value + 0.5))

@@ -9,10 +9,10 @@ next; docs/exports.md lists them. The JSON export keeps the keys and exact figur
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from assessments.figures import shown
 from assessments.reporting import BlockerRow, Report, StageInfo, words_of
 from assessments.scoring import ScopeResult
 
@@ -36,14 +36,6 @@ class Table:
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
-
-
-def shown(value: float | None) -> int | None:
-    """A figure as the page shows it: `floatformat:0`, which rounds half up (53.5 → 54), where
-    Python's round() would round half to even."""
-    if value is None:
-        return None
-    return int(Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def shown_coverage(coverage: float | None) -> int | None:
