@@ -37,7 +37,8 @@ def test_choosing_not_applicable_opens_the_reason_and_saves_once_it_is_given(
     assert question.locator(".text-danger, .is-invalid").count() == 0
     assert not Answer.objects.filter(assessment=assessment, question__key="releases").exists()
 
-    reason.fill("We release nothing ourselves")
+    # Typed at a person's pace: nothing saves half a reason, nothing typed is lost.
+    reason.press_sequentially("We release nothing ourselves", delay=40)
     reason.press("Tab")
     status.locator(".text-success").wait_for()
     answer = Answer.objects.get(assessment=assessment, question__key="releases")
