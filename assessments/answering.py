@@ -17,7 +17,15 @@ from django.db import transaction
 from assessments import caches
 from assessments.evaluation import answer_spec, chosen_answer, conditions
 from assessments.forms.answers import BOXES_PREFIX, Start, boxes_choice
-from assessments.models import Answer, Assessment, Question, Questionnaire, ResumePoint, Section
+from assessments.models import (
+    Answer,
+    Assessment,
+    Question,
+    Questionnaire,
+    Respondent,
+    ResumePoint,
+    Section,
+)
 from assessments.scopes import Exclusion, find
 from assessments.scoring import AnswerSpec, ModelSpec
 from assessments.scoring_methods.conditions import Chosen, Condition, hidden_questions
@@ -248,21 +256,34 @@ class AnswerStore(Protocol):
 
 
 class AssessmentAnswers:
-    """The agreed answers of an assessment: one database row per answered question."""
+    """The agreed answers of an assessment, or one respondent's own: a row per answered question.
 
-    def __init__(self, assessment: Assessment, structure: Structure) -> None:
+    With a `respondent`, every read and write is of that person's answers only (docs/team.md);
+    without, of the agreed ones, which are scored.
+    """
+
+    def __init__(
+        self, assessment: Assessment, structure: Structure, respondent: Respondent | None = None
+    ) -> None:
         self.assessment = assessment
         self.structure = structure
+        self.respondent = respondent
         # Read from the assessment's JSON once per request, not once per question asked about.
         self.exclusions = assessment.exclusions
 
+    def _rows(self):
+        """The answers this store keeps: the agreed ones, or the respondent's."""
+        if self.respondent is None:
+            return Answer.objects.filter(assessment=self.assessment, respondent__isnull=True)
+        return Answer.objects.filter(assessment=self.assessment, respondent=self.respondent)
+
     def answers(self, questions: Sequence[Question]) -> dict[int, Answer]:
-        agreed = Answer.objects.filter(
-            assessment=self.assessment,
-            respondent__isnull=True,
-            question_id__in=[question.pk for question in questions],
-        ).select_related("answered_by", "option")
-        return {answer.question_id: answer for answer in agreed}
+        kept = (
+            self._rows()
+            .filter(question_id__in=[question.pk for question in questions])
+            .select_related("answered_by", "option")
+        )
+        return {answer.question_id: answer for answer in kept}
 
     def tally(self) -> Tally:
         # No join or grouping in SQL: the structure knows each question's section.
@@ -271,8 +292,8 @@ class AssessmentAnswers:
         unreviewed: Counter[int] = Counter()
         rows = [
             row
-            for row in Answer.objects.chosen()
-            .filter(assessment=self.assessment, respondent__isnull=True)
+            for row in self._rows()
+            .chosen()
             .values_list("question_id", "needs_review", "kind", "option__score", "boxes")
             if row[0] in questions
         ]
@@ -350,20 +371,22 @@ class AssessmentAnswers:
         person changed are written on top of theirs, so an edited comment never sends back a
         choice seen before.
         """
+        mine = self.respondent
         if start is None:
-            return self.assessment.record_answer(question, user, reread=False, **values)
+            return self.assessment.record_answer(
+                question, user, reread=False, respondent=mine, **values
+            )
         version = start.version
         theirs: Answer | None = None
         for _attempt in range(3):
             written = self.assessment.record_answer(
-                question, user, reread=False, version=version, **values
+                question, user, reread=False, version=version, respondent=mine, **values
             )
             if written is not None:
                 return written
             theirs = (
-                Answer.objects.filter(
-                    assessment=self.assessment, question=question, respondent__isnull=True
-                )
+                self._rows()
+                .filter(question=question)
                 .select_related("answered_by", "option")
                 .first()
             )
@@ -394,7 +417,9 @@ class AssessmentAnswers:
                 return Conflict(question, theirs, values)
             values, version = merged, theirs.version
         if theirs is None:  # removed again and again: there is nothing of anyone's to keep
-            return self.assessment.record_answer(question, user, reread=False, **values)
+            return self.assessment.record_answer(
+                question, user, reread=False, respondent=mine, **values
+            )
         return Conflict(question, theirs, values)  # changed again and again: ask
 
     def _remember(self, user, section_key: str) -> None:

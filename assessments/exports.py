@@ -103,7 +103,9 @@ def answer_rows(assessment: Assessment, *, with_history: bool = False) -> list[d
 
 def _changes(assessment: Assessment):
     return (
-        AnswerChange.objects.filter(assessment=assessment).select_related("changed_by").in_order()
+        AnswerChange.objects.filter(assessment=assessment, respondent__isnull=True)
+        .select_related("changed_by")
+        .in_order()
     )
 
 

@@ -47,6 +47,7 @@ from assessments.models import (
     Organization,
     Question,
     Questionnaire,
+    Respondent,
 )
 from strategy.models import Revision, RoadmapItem, Strategy
 from strategy.models import Section as StrategySection
@@ -106,9 +107,9 @@ def export_organization(organization: Organization) -> dict:
     answers_of: dict[int, list[Answer]] = {a.pk: [] for a in assessments}
     answers = (
         Answer.objects.filter(assessment__organization=organization)
-        .select_related("question", "option", "answered_by", "respondent")
+        .select_related("question", "option", "answered_by", "respondent__user")
         .prefetch_related("question__options")
-        .order_by("assessment_id", "question__order", "question__key", "respondent__username")
+        .order_by("assessment_id", "question__order", "question__key", "respondent__number")
     )
     for answer in answers:
         answers_of[answer.assessment_id].append(answer)
@@ -172,7 +173,7 @@ def export_organization(organization: Organization) -> dict:
 def _export_answer(answer: Answer) -> dict:
     data = {
         "question": answer.question.key,
-        "respondent": _who(answer.respondent),
+        "respondent": _who(answer.respondent.user if answer.respondent else None),
         "kind": answer.kind,
         "option": None if answer.option is None else answer.option.score,
         "reason": answer.reason,
@@ -981,8 +982,9 @@ def _write(
         assessment.save()
         assessments.append(assessment)
         agreed = []
+        respondents: dict[str, Respondent] = {}
         for stamped in planned.answers:
-            respondent = stamped.users["respondent"]
+            respondent = stamped.users.pop("respondent", None)
             if respondent and respondent not in users:
                 # Without its respondent it would pose as the agreed answer: leave it out.
                 notes.append(
@@ -991,6 +993,12 @@ def _write(
                 )
                 continue
             link(stamped).assessment = assessment
+            if respondent:
+                if respondent not in respondents:
+                    respondents[respondent] = Respondent.objects.create(
+                        assessment=assessment, user=users[respondent], number=len(respondents) + 1
+                    )
+                stamped.row.respondent = respondents[respondent]
             answers.append(stamped)
             if stamped.row.respondent_id is None:
                 agreed.append(stamped.row)

@@ -182,7 +182,9 @@ class Strategy(models.Model):
         )
         answers = 0
         if moved and self.generated_at is not None:
-            answers = assessment.answers.filter(answered_at__gt=self.generated_at).count()
+            answers = assessment.answers.filter(
+                respondent__isnull=True, answered_at__gt=self.generated_at
+            ).count()
         return GeneratedChanges(
             written_at=self.generated_at,
             revision=self.generated_revision,

@@ -13,6 +13,7 @@ from assessments.models.questionnaire import (
     Stage,
 )
 from assessments.models.share import ShareLink
+from assessments.models.team import Respondent
 
 __all__ = [
     "Answer",
@@ -27,6 +28,7 @@ __all__ = [
     "Pillar",
     "Question",
     "Questionnaire",
+    "Respondent",
     "ResumePoint",
     "ScaleLevel",
     "Section",

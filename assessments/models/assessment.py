@@ -22,6 +22,17 @@ class Assessment(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
 
+    class Mode(models.TextChoices):
+        SHARED = "shared", _("One shared answer set")
+        INDIVIDUAL = "individual", _("Individual answers, then consensus")
+
+    class OthersAnswers(models.TextChoices):
+        """What a respondent sees of the others' answers (their spread, never their names)."""
+
+        AFTER_OWN = "after_own", _("After submitting their own")
+        ALWAYS = "always", _("Always, while answering")
+        NEVER = "never", _("Never")
+
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="assessments"
     )
@@ -57,6 +68,19 @@ class Assessment(models.Model):
     # in a table of its own, so every page that reads the assessment has them without a query.
     # A change moves `answers_revision`, as the results computed from the answers change too.
     scope_exclusions = models.JSONField(default=list, blank=True, editable=False)
+    # How the team answers: together in one set, or each on their own and then agreeing
+    # (docs/team.md). Changeable until the first answer.
+    mode = models.CharField(
+        _("how the team answers"), max_length=16, choices=Mode.choices, default=Mode.SHARED
+    )
+    # By default a respondent sees nothing of the others' answers before submitting their own,
+    # so that the first answers seen do not anchor theirs.
+    others_answers = models.CharField(
+        _("respondents see the others' answers"),
+        max_length=16,
+        choices=OthersAnswers.choices,
+        default=OthersAnswers.AFTER_OWN,
+    )
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -75,10 +99,25 @@ class Assessment(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def is_individual(self) -> bool:
+        return self.mode == self.Mode.INDIVIDUAL
+
+    def can_change_mode(self) -> bool:
+        """The way of answering is chosen once: until the first answer, agreed or individual."""
+        return not Answer.objects.filter(assessment=self).exists()
+
     def record_answer(
-        self, question: Question, user, *, reread: bool = True, version: int | None = None, **values
+        self,
+        question: Question,
+        user,
+        *,
+        reread: bool = True,
+        version: int | None = None,
+        respondent=None,
+        **values,
     ) -> Answer | None:
-        """Store the agreed answer to `question`, and move its version on.
+        """Store the agreed answer to `question` (or `respondent`'s own), and move its version on.
 
         `version`: the version of the answer the writer started from (0: there was none). The
         write happens only if the stored answer is still at that version, checked in the same
@@ -99,9 +138,12 @@ class Assessment(models.Model):
         values["needs_review"] = False
         # Through `of(self)` the write moves this instance's revision along with the stored one.
         answers = Answer.objects.of(self)
-        mine = answers.filter(question=question, respondent__isnull=True)
+        if respondent is None:
+            mine = answers.filter(question=question, respondent__isnull=True)
+        else:
+            mine = answers.filter(question=question, respondent=respondent)
         moved = {**values, "version": F("version") + 1}
-        new = Answer(assessment=self, question=question, **values)
+        new = Answer(assessment=self, question=question, respondent=respondent, **values)
         if version == 0:
             try:
                 with transaction.atomic():
@@ -119,7 +161,7 @@ class Assessment(models.Model):
                 mine.update(**moved)
         AnswerChange.objects.record([new], AnswerChange.How.ANSWERED, user)
         if not reread:
-            answer = Answer(assessment=self, question=question, **values)
+            answer = Answer(assessment=self, question=question, respondent=respondent, **values)
             # Unknown after a last-writer-wins update: None, so the next save does not claim one.
             answer.version = None if version is None else version + 1  # type: ignore[assignment]
             return answer
@@ -302,9 +344,9 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
 class Answer(models.Model):
     """One answer to one question of one assessment.
 
-    `respondent` is empty for the assessment's agreed answer, the one that is scored. Individual
-    answers per respondent (and a consensus step over them) can be added later as rows with a
-    respondent, without changing this table's meaning.
+    `respondent` is empty for the assessment's agreed answer, the one that is scored. A row with
+    a respondent is that person's own answer, in an assessment answered individually first: the
+    consensus step reads them to set the agreed one (docs/team.md).
     """
 
     class Kind(models.TextChoices):
@@ -321,11 +363,11 @@ class Answer(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        "assessments.Respondent",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="answers",
     )
     kind = models.CharField(_("answer"), max_length=16, choices=Kind.choices)
     option = models.ForeignKey(

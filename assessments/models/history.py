@@ -60,6 +60,14 @@ class AnswerChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(default=timezone.now)
+    # A respondent's own answer's change; empty for the agreed answer's.
+    respondent = models.ForeignKey(
+        "assessments.Respondent",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The answer after the change. The choice is kept as words too: what the person saw then,
     # whatever becomes of the option.
     kind = models.CharField(max_length=16)
@@ -89,6 +97,7 @@ class AnswerChange(models.Model):
             how=how,
             changed_by=user,
             detail=detail[:300],
+            respondent_id=getattr(answer, "respondent_id", None),
         )
         if how != cls.How.REMOVED:
             option = answer.option if answer.option_id is not None else None

@@ -27,7 +27,9 @@ def answer_history_page(request, org_slug, pk, question_pk):
     answering = assessment_answering(membership, assessment)
     question = answering.question_or_404(question_pk)
     changes = (
-        AnswerChange.objects.filter(assessment=assessment, question_key=question.key)
+        AnswerChange.objects.filter(
+            assessment=assessment, question_key=question.key, respondent__isnull=True
+        )
         .select_related("changed_by")
         .in_order()
     )
