@@ -29,7 +29,7 @@ from assessments.forms.organizations import (
     OrganizationDeleteForm,
     OrganizationForm,
 )
-from assessments.models import Invitation, Membership, Organization
+from assessments.models import Invitation, Membership, Organization, Respondent
 
 OWNER = Membership.Role.OWNER
 
@@ -164,16 +164,31 @@ def member_remove(request, org_slug, member_pk):
                 % {"name": member.user},
             )
             return redirect("assessments:members", org_slug=org_slug)
+        # Their own answers stay in the team's aggregates, without their name: in this
+        # transaction, so the membership never ends with the name still on them. (Deleting a
+        # membership does it too, whatever deletes it: here it is done first, to say so.)
+        anonymized = Respondent.objects.anonymize(organization, member.user)
         member.delete()
+    kept = (
+        " " + _("Their individual answers stay in the team's aggregates, without their name.")
+        if anonymized
+        else ""
+    )
     if leaving:
         if request.session.get(CURRENT_ORGANIZATION) == org_slug:
             del request.session[CURRENT_ORGANIZATION]
-        messages.success(request, _("You left %(name)s.") % {"name": organization.name})
+        kept = (
+            " " + _("Your individual answers stay in the team's aggregates, without your name.")
+            if anonymized
+            else ""
+        )
+        messages.success(request, _("You left %(name)s.") % {"name": organization.name} + kept)
         return redirect("assessments:home")
     messages.success(
         request,
         _("%(name)s no longer belongs to %(organization)s.")
-        % {"name": member.user, "organization": organization.name},
+        % {"name": member.user, "organization": organization.name}
+        + kept,
     )
     return redirect("assessments:members", org_slug=org_slug)
 
