@@ -169,27 +169,25 @@ def member_remove(request, org_slug, member_pk):
         # membership does it too, whatever deletes it: here it is done first, to say so.)
         anonymized = Respondent.objects.anonymize(organization, member.user)
         member.delete()
-    kept = (
-        " " + _("Their individual answers stay in the team's aggregates, without their name.")
-        if anonymized
-        else ""
-    )
     if leaving:
         if request.session.get(CURRENT_ORGANIZATION) == org_slug:
             del request.session[CURRENT_ORGANIZATION]
-        kept = (
-            " " + _("Your individual answers stay in the team's aggregates, without your name.")
-            if anonymized
-            else ""
-        )
-        messages.success(request, _("You left %(name)s.") % {"name": organization.name} + kept)
+        said = _("You left %(name)s.") % {"name": organization.name}
+        if anonymized:
+            said += " " + _(
+                "Your individual answers stay in the team's aggregates, without your name."
+            )
+        messages.success(request, said)
         return redirect("assessments:home")
-    messages.success(
-        request,
-        _("%(name)s no longer belongs to %(organization)s.")
-        % {"name": member.user, "organization": organization.name}
-        + kept,
-    )
+    said = _("%(name)s no longer belongs to %(organization)s.") % {
+        "name": member.user,
+        "organization": organization.name,
+    }
+    if anonymized:
+        said += " " + _(
+            "Their individual answers stay in the team's aggregates, without their name."
+        )
+    messages.success(request, said)
     return redirect("assessments:members", org_slug=org_slug)
 
 
