@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -193,3 +194,18 @@ def test_the_strategy_exports_carry_nothing_of_anyones_own_answers(client, team,
     for words in THEIRS_ONLY:
         assert words not in text
         assert words not in response.content.decode()
+
+
+def test_a_share_link_shows_nothing_of_anyones_own_answers(client, team, owner):
+    from assessments.models import ShareLink
+
+    team.assessment.submit()
+    _link, token = ShareLink.create_for(team.assessment, owner)
+
+    page = client.get(reverse("assessments:shared_results", args=[token]))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    for words in THEIRS_ONLY:
+        assert words not in text
+    assert not re.search(r"\b(carlos|vera|Respondent 1)\b", text)
