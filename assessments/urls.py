@@ -10,6 +10,7 @@ from assessments.views import (
     results,
     share,
 )
+from assessments.views.individual_export import export_individual_csv
 from assessments.views.preview import (
     preview_reset,
     preview_results,
@@ -86,6 +87,12 @@ urlpatterns = [
     ),
     path(assessment + "export/history.csv", results.export_history_csv, name="export_history_csv"),
     path(assessment + "export.json", results.export_json, name="export_json"),
+    # Team perspectives, privacy (H4): the individual answers, owners only
+    path(
+        assessment + "export/individual.csv",
+        export_individual_csv,
+        name="export_individual_csv",
+    ),
     # Read-only share links of a submitted assessment
     path(assessment + "share/", share.share_links, name="share_links"),
     path(assessment + "share/<int:link_pk>/revoke/", share.share_revoke, name="share_revoke"),

@@ -22,6 +22,10 @@ version still asks the question (same key) and the answer still means the same t
 
 Everything else is dropped, with the reason, and has to be answered again. Carried answers keep
 their comment, evidence link, reason, who answered them and when: they are re-pointed, not copied.
+
+In an assessment answered individually first (docs/team.md), each respondent's own answers
+follow the same rules as the agreed ones, and the plan counts them apart: the agreed answers are
+what is scored, the individual ones what the team agrees from.
 """
 
 from __future__ import annotations
@@ -147,7 +151,24 @@ class UpgradePlan:
 
     @property
     def reworded(self) -> list[CarriedAnswer]:
-        return [c for c in self.carried if c.reworded]
+        return [c for c in self.agreed_carried if c.reworded]
+
+    @property
+    def agreed_carried(self) -> list[CarriedAnswer]:
+        return [c for c in self.carried if c.answer.respondent_id is None]
+
+    @property
+    def agreed_dropped(self) -> list[DroppedAnswer]:
+        return [d for d in self.dropped if d.answer.respondent_id is None]
+
+    @property
+    def individual_carried(self) -> list[CarriedAnswer]:
+        """The respondents' own answers that move, by the same rules as the agreed ones."""
+        return [c for c in self.carried if c.answer.respondent_id is not None]
+
+    @property
+    def individual_dropped(self) -> list[DroppedAnswer]:
+        return [d for d in self.dropped if d.answer.respondent_id is not None]
 
 
 class UpgradeError(ValueError):
@@ -202,9 +223,9 @@ def plan_upgrade(assessment: Assessment, target: Questionnaire) -> UpgradePlan:
     source = assessment.questionnaire
     answers = list(
         Answer.objects.filter(assessment=assessment)
-        .select_related("question__section", "option", "answered_by", "respondent")
+        .select_related("question__section", "option", "answered_by", "respondent__user")
         .prefetch_related("question__options")
-        .order_by("question__order", "respondent_id")
+        .order_by("question__order", "respondent__number")
     )
     targets = {
         q.key: q
@@ -285,11 +306,10 @@ def apply_upgrade(assessment: Assessment, target: Questionnaire, user) -> Upgrad
         answers.bulk_update(moved, ["question", "option", "boxes"])
         if plan.dropped:
             answers.filter(pk__in=[d.answer.pk for d in plan.dropped]).delete()
-        # The agreed answers' history says where they went (a respondent's own has none yet).
+        # Each answer's history says where it went, a respondent's own in theirs.
         version = str(target.version)
-        agreed = [a for a in moved if a.respondent_id is None]
-        AnswerChange.objects.record(agreed, AnswerChange.How.UPGRADED, user, version)
-        dropped = [d.answer for d in plan.dropped if d.answer.respondent_id is None]
+        AnswerChange.objects.record(moved, AnswerChange.How.UPGRADED, user, version)
+        dropped = [d.answer for d in plan.dropped]
         AnswerChange.objects.record(dropped, AnswerChange.How.REMOVED, user, version)
         locked.questionnaire = target
         locked.save(update_fields=["questionnaire", "updated_at"])

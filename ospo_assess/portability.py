@@ -11,6 +11,11 @@ Keys added to version 1 later are optional, so files written before them still i
 answer's `needs_review` (false when absent) and an assessment's `answer_history`, its
 `AnswerChange` rows oldest first (when absent, the history starts at the import, as before), and
 a checklist answer's `boxes`, the scores that number its boxes checked (written only for one).
+An assessment answered individually first (docs/team.md) carries its `mode`, `others_answers`
+and its `respondents` whole (number, `user` as a username or null once they left, `speaks_for`,
+`sections`, `added_at`, `submitted_at`); a respondent's own answer and history row name their
+`respondent` by number, the agreed ones null. Files written before (an answer's `respondent`
+was a username, and there was no list) still import: each username becomes a respondent.
 
 Left out on purpose: invitations (their tokens are secrets that let anyone join), rendered PDFs
 (a cache, rendered again on demand), PDF jobs and resume points (transient), passwords.
@@ -107,7 +112,7 @@ def export_organization(organization: Organization) -> dict:
     answers_of: dict[int, list[Answer]] = {a.pk: [] for a in assessments}
     answers = (
         Answer.objects.filter(assessment__organization=organization)
-        .select_related("question", "option", "answered_by", "respondent__user")
+        .select_related("question", "option", "answered_by", "respondent")
         .prefetch_related("question__options")
         .order_by("assessment_id", "question__order", "question__key", "respondent__number")
     )
@@ -121,6 +126,16 @@ def export_organization(organization: Organization) -> dict:
     )
     for change in changes:
         changes_of[change.assessment_id].append(change)
+    respondents_of: dict[int, list[Respondent]] = {a.pk: [] for a in assessments}
+    number_of: dict[int, int] = {}
+    respondents = (
+        Respondent.objects.filter(assessment__organization=organization)
+        .select_related("user")
+        .order_by("assessment_id", "number")
+    )
+    for respondent in respondents:
+        respondents_of[respondent.assessment_id].append(respondent)
+        number_of[respondent.pk] = respondent.number
 
     strategies = list(
         Strategy.objects.filter(organization=organization)
@@ -161,8 +176,13 @@ def export_organization(organization: Organization) -> dict:
                 "created_at": _when(a.created_at),
                 "updated_at": _when(a.updated_at),
                 "submitted_at": _when(a.submitted_at),
+                "mode": a.mode,
+                "others_answers": a.others_answers,
+                "respondents": [_export_respondent(r) for r in respondents_of[a.pk]],
                 "answers": [_export_answer(answer) for answer in answers_of[a.pk]],
-                "answer_history": [_export_change(change) for change in changes_of[a.pk]],
+                "answer_history": [
+                    _export_change(change, number_of) for change in changes_of[a.pk]
+                ],
             }
             for a in assessments
         ],
@@ -170,10 +190,23 @@ def export_organization(organization: Organization) -> dict:
     }
 
 
+def _export_respondent(respondent: Respondent) -> dict:
+    return {
+        "number": respondent.number,
+        # Null once the person left the organization: their answers stay, without their name.
+        "user": _who(respondent.user),
+        "speaks_for": respondent.speaks_for,
+        "sections": _json_value(respondent.sections),
+        "added_at": _when(respondent.added_at),
+        "submitted_at": _when(respondent.submitted_at),
+    }
+
+
 def _export_answer(answer: Answer) -> dict:
     data = {
         "question": answer.question.key,
-        "respondent": _who(answer.respondent.user if answer.respondent else None),
+        # A respondent's own answer names them by number; the agreed answer has none.
+        "respondent": answer.respondent.number if answer.respondent else None,
         "kind": answer.kind,
         "option": None if answer.option is None else answer.option.score,
         "reason": answer.reason,
@@ -189,10 +222,11 @@ def _export_answer(answer: Answer) -> dict:
     return data
 
 
-def _export_change(change: AnswerChange) -> dict:
+def _export_change(change: AnswerChange, number_of: dict[int, int]) -> dict:
     score = change.score
     return {
         "question": change.question_key,
+        "respondent": number_of.get(change.respondent_id) if change.respondent_id else None,
         "how": change.how,
         "changed_by": _who(change.changed_by),
         "changed_at": _when(change.changed_at),
@@ -361,8 +395,17 @@ class _Reader:
             parsed = timezone.make_aware(parsed, UTC)
         return parsed
 
-    def choice(self, parent: dict, name: str, where: str, choices: type[models.TextChoices]):
-        value = parent.get(name)
+    def choice(
+        self,
+        parent: dict,
+        name: str,
+        where: str,
+        choices: type[models.TextChoices],
+        *,
+        default: Any = None,
+    ):
+        """One of `choices`; `default` stands for a missing one (a key added later)."""
+        value = parent.get(name, default)
         if value not in choices.values:
             allowed = ", ".join(choices.values)
             self.problem(where + name, f"{value!r} is not one of: {allowed}")
@@ -413,6 +456,9 @@ class _Stamped:
     row: models.Model
     times: dict[str, datetime | None] = field(default_factory=dict)
     users: dict[str, str | None] = field(default_factory=dict)
+    # Whose own answer or history row this is: a respondent's number, or in a file of before a
+    # username; None for the agreed answer's.
+    respondent: int | str | None = None
 
 
 @dataclass
@@ -422,6 +468,7 @@ class _PlannedAssessment:
     # The file's `answer_history`, unsaved `AnswerChange` rows in its order; None when the file
     # has none (written before the key existed).
     history: list[_Stamped] | None = None
+    respondents: list[_Stamped] = field(default_factory=list)
 
 
 @dataclass
@@ -577,9 +624,28 @@ def _read_assessments(reader: _Reader, doc: dict) -> list[_PlannedAssessment]:
             questionnaire=questionnaire,
             title=reader.text(raw, "title", where),
             status=reader.choice(raw, "status", where, Assessment.Status) or "",
+            mode=reader.choice(raw, "mode", where, Assessment.Mode, default=Assessment.Mode.SHARED)
+            or "",
+            others_answers=reader.choice(
+                raw,
+                "others_answers",
+                where,
+                Assessment.OthersAnswers,
+                default=Assessment.OthersAnswers.AFTER_OWN,
+            )
+            or "",
         )
         reader.fields(
-            assessment, where, exclude=["organization", "questionnaire", "created_by", "status"]
+            assessment,
+            where,
+            exclude=[
+                "organization",
+                "questionnaire",
+                "created_by",
+                "status",
+                "mode",
+                "others_answers",
+            ],
         )
         item = _Stamped(
             assessment,
@@ -590,22 +656,92 @@ def _read_assessments(reader: _Reader, doc: dict) -> list[_PlannedAssessment]:
             },
             users={"created_by": reader.optional_text(raw, "created_by", where)},
         )
+        respondents = _read_respondents(reader, raw, where)
+        numbers = {stamped.respondent for stamped in respondents}
         answers = []
-        seen: set[tuple[str, str | None]] = set()
+        seen: set[tuple[str, int | str | None]] = set()
         for number, answer_raw in enumerate(reader.items(raw, "answers", where)):
-            answer = _read_answer(
-                reader, answer_raw, f"{where}answers[{number}].", questionnaire, questions, seen
-            )
+            at = f"{where}answers[{number}]."
+            answer = _read_answer(reader, answer_raw, at, questionnaire, questions, seen)
             if answer is not None:
+                _check_respondent(reader, answer, numbers, at)
                 answers.append(answer)
         history = None
         if "answer_history" in raw:
-            history = [
-                _read_change(reader, change_raw, f"{where}answer_history[{number}].")
-                for number, change_raw in enumerate(reader.items(raw, "answer_history", where))
-            ]
-        planned.append(_PlannedAssessment(item, answers, history))
+            history = []
+            for number, change_raw in enumerate(reader.items(raw, "answer_history", where)):
+                at = f"{where}answer_history[{number}]."
+                change = _read_change(reader, change_raw, at)
+                _check_respondent(reader, change, numbers, at)
+                history.append(change)
+        planned.append(_PlannedAssessment(item, answers, history, respondents))
     return planned
+
+
+def _read_respondents(reader: _Reader, raw: dict, where: str) -> list[_Stamped]:
+    """The people who answered on their own; `respondent` holds each one's number."""
+    respondents = []
+    numbers: set[int] = set()
+    usernames: set[str] = set()
+    for index, item in enumerate(reader.items(raw, "respondents", where)):
+        at = f"{where}respondents[{index}]."
+        number = reader.integer(item, "number", at)
+        if number == 0:
+            reader.problem(at + "number", "must be 1 or more")
+        elif number is not None and number in numbers:
+            reader.problem(at + "number", f"respondent {number} is listed twice")
+        username = reader.optional_text(item, "user", at)
+        if username is not None and username in usernames:
+            reader.problem(at + "user", f"{username!r} is listed twice")
+        sections = reader.json_value(item, "sections", at, list)
+        if not all(isinstance(key, str) for key in sections):
+            reader.problem(at + "sections", "expected a list of section keys")
+            sections = []
+        respondent = Respondent(
+            number=number or 0,
+            speaks_for=reader.text(item, "speaks_for", at, default=""),
+            sections=sections,
+            submitted_at=reader.when(item, "submitted_at", at, null=True),
+        )
+        added = reader.when(item, "added_at", at, null=True)
+        if added is not None:
+            respondent.added_at = added
+        reader.fields(
+            respondent,
+            at,
+            exclude=["assessment", "user", "number", "sections", "added_at", "submitted_at"],
+        )
+        if number:
+            numbers.add(number)
+        if username is not None:
+            usernames.add(username)
+        respondents.append(_Stamped(respondent, users={"user": username}, respondent=number))
+    return respondents
+
+
+def _check_respondent(reader: _Reader, stamped: _Stamped, numbers: set, where: str) -> None:
+    ref = stamped.respondent
+    if isinstance(ref, int) and ref not in numbers:
+        reader.problem(
+            where + "respondent", f"refers to respondent {ref}, who is not in the respondents"
+        )
+
+
+def _respondent_ref(reader: _Reader, raw: dict, where: str, *, username: bool) -> int | str | None:
+    """A respondent's number; in an answer of a file of before, a username (`username`)."""
+    ref = raw.get("respondent")
+    if ref is None:
+        return None
+    if isinstance(ref, int) and not isinstance(ref, bool) and ref > 0:
+        return ref
+    if username and isinstance(ref, str) and ref:
+        return ref
+    reader.problem(
+        where + "respondent",
+        f"expected a respondent's number{', a username' if username else ''} or null, "
+        f"found {ref!r}",
+    )
+    return None
 
 
 # What a history row may say the answer was: one of the kinds, or nothing (a removal).
@@ -637,12 +773,16 @@ def _read_change(reader: _Reader, raw: dict, where: str) -> _Stamped:
         exclude=["assessment", "changed_by", "how", "changed_at", "kind"],  # checked above
         names={"question_key": "question"},
     )
-    return _Stamped(change, users={"changed_by": reader.optional_text(raw, "changed_by", where)})
+    return _Stamped(
+        change,
+        users={"changed_by": reader.optional_text(raw, "changed_by", where)},
+        respondent=_respondent_ref(reader, raw, where, username=False),
+    )
 
 
 def _read_answer(reader, raw, where, questionnaire, questions, seen) -> _Stamped | None:
     key = reader.text(raw, "question", where)
-    respondent = reader.optional_text(raw, "respondent", where)
+    respondent = _respondent_ref(reader, raw, where, username=True)
     kind = reader.choice(raw, "kind", where, Answer.Kind)
     score = reader.integer(raw, "option", where, null=True)
     if (key, respondent) in seen:
@@ -664,8 +804,8 @@ def _read_answer(reader, raw, where, questionnaire, questions, seen) -> _Stamped
         answer,
         times={"answered_at": reader.when(raw, "answered_at", where)},
         users={"answered_by": reader.optional_text(raw, "answered_by", where)},
+        respondent=respondent,
     )
-    stamped.users["respondent"] = respondent
     if kind == Answer.Kind.OPTION and score is None:
         reader.problem(where + "option", "an answer of kind 'option' needs the option's score")
     if kind != Answer.Kind.OPTION and score is not None:
@@ -798,8 +938,9 @@ def _read_strategies(reader: _Reader, doc: dict, assessments: int) -> list[_Plan
     return planned
 
 
-def _without_history(agreed: list[Answer], history: list[_Stamped] | None) -> list[Answer]:
-    """The agreed answers whose history (as the file carries it) does not end at them.
+def _without_history(answers: list[Answer], history: list[_Stamped] | None) -> list[Answer]:
+    """The answers whose history (as the file carries it) does not end at them: the agreed
+    ones and each respondent's own, each against its own rows.
 
     Each of them gets an "imported" row, so that the newest row of every answered question is
     the answer as it stands. A file written before the history was exported carries none: all
@@ -811,15 +952,19 @@ def _without_history(agreed: list[Answer], history: list[_Stamped] | None) -> li
     event, not the answer's.
     """
     if history is None:
-        return agreed
-    last: dict[str, AnswerChange] = {}
+        return answers
+    last: dict[tuple[int | None, str], AnswerChange] = {}
     for stamped in history:
         change = stamped.row
-        key = change.question_key
+        key = (change.respondent_id, change.question_key)
         # Rows come oldest first; a later row of the same moment wins, as `in_order` reads them.
         if key not in last or change.changed_at >= last[key].changed_at:
             last[key] = change
-    return [answer for answer in agreed if not _states_match(last.get(answer.question.key), answer)]
+    return [
+        answer
+        for answer in answers
+        if not _states_match(last.get((answer.respondent_id, answer.question.key)), answer)
+    ]
 
 
 def _states_match(change: AnswerChange | None, answer: Answer) -> bool:
@@ -839,6 +984,7 @@ def _all_stamped(plan: _Plan):
     yield plan.organization
     for assessment in plan.assessments:
         yield assessment.item
+        yield from assessment.respondents
         yield from assessment.answers
         yield from assessment.history or []
     for strategy in plan.strategies:
@@ -863,6 +1009,34 @@ def _restore_times(stamped: list[_Stamped]) -> None:
 
 class _DryRun(Exception):
     pass
+
+
+class _LegacyRespondents:
+    """The respondents of a file of before, whose answers named their respondent by username:
+    one per username, numbered after the file's own, without a name for a non-member."""
+
+    def __init__(self, assessment, by_number: dict, users: dict, notes: list[str]) -> None:
+        self.assessment = assessment
+        self.by_number = by_number
+        self.users = users
+        self.notes = notes
+        self.by_username: dict[str, Respondent] = {
+            r.user.get_username(): r for r in by_number.values() if r.user is not None
+        }
+
+    def respondent(self, username: str) -> Respondent:
+        if username not in self.by_username:
+            number = max(self.by_number, default=0) + 1
+            user = self.users.get(username)
+            made = Respondent.objects.create(assessment=self.assessment, user=user, number=number)
+            self.by_number[number] = self.by_username[username] = made
+            if user is None:
+                self.notes.append(
+                    f"Kept {username!r}'s own answers in {self.assessment.title!r} as "
+                    f"Respondent {number}, without their name: they are not a member of the "
+                    "organization."
+                )
+        return self.by_username[username]
 
 
 def import_organization(
@@ -981,31 +1155,30 @@ def _write(
         assessment.organization = organization
         assessment.save()
         assessments.append(assessment)
-        agreed = []
-        respondents: dict[str, Respondent] = {}
-        for stamped in planned.answers:
-            respondent = stamped.users.pop("respondent", None)
-            if respondent and respondent not in users:
-                # Without its respondent it would pose as the agreed answer: leave it out.
-                notes.append(
-                    f"Left out {respondent!r}'s own answer to {stamped.row.question.key!r} "
-                    f"in {assessment.title!r}: they are not a member of the organization."
-                )
-                continue
+        # A respondent whose user is no member here is kept, without their name, as a member
+        # who left would be (docs/team.md, "Privacy").
+        for stamped in planned.respondents:
             link(stamped).assessment = assessment
-            if respondent:
-                if respondent not in respondents:
-                    respondents[respondent] = Respondent.objects.create(
-                        assessment=assessment, user=users[respondent], number=len(respondents) + 1
-                    )
-                stamped.row.respondent = respondents[respondent]
+        by_number = {
+            r.number: r
+            for r in Respondent.objects.bulk_create([s.row for s in planned.respondents])
+        }
+        of_user = _LegacyRespondents(assessment, by_number, users, notes)
+        written = []
+        for stamped in planned.answers:
+            link(stamped).assessment = assessment
+            if isinstance(stamped.respondent, str):
+                stamped.row.respondent = of_user.respondent(stamped.respondent)
+            elif stamped.respondent is not None:
+                stamped.row.respondent = by_number[stamped.respondent]
             answers.append(stamped)
-            if stamped.row.respondent_id is None:
-                agreed.append(stamped.row)
+            written.append(stamped.row)
         for change in planned.history or []:
             link(change).assessment = assessment
+            if change.respondent is not None:
+                change.row.respondent = by_number[change.respondent]
             history.append(change.row)
-        imported.extend(_without_history(agreed, planned.history))
+        imported.extend(_without_history(written, planned.history))
     Answer.objects.bulk_create([stamped.row for stamped in answers])
     # In the file's order, so rows of the same moment keep their order (`in_order`: time, pk).
     AnswerChange.objects.bulk_create(history)

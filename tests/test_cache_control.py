@@ -24,6 +24,7 @@ MUST_ANSWER = {
     "export_results_csv",
     "export_results_xlsx",
     "export_json",
+    "export_individual_csv",
     "export_pdf",
     "export_markdown",
     "overview",

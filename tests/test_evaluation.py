@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from assessments import caches, evaluation
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Respondent
 from assessments.questionnaire_file.store import save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
 
@@ -76,8 +76,9 @@ def test_only_one_agreed_answer_per_question(assessment, owner):
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.create(assessment=assessment, question=question, kind="dont_know")
     # Individual answers per respondent live beside the agreed one.
+    respondent = Respondent.objects.create(assessment=assessment, user=owner, number=1)
     Answer.objects.create(
-        assessment=assessment, question=question, kind="dont_know", respondent=owner
+        assessment=assessment, question=question, kind="dont_know", respondent=respondent
     )
 
 

@@ -535,7 +535,7 @@ def test_references_to_non_members_are_left_empty_even_when_the_user_exists(acme
             "answered_by", flat=True
         ),
         *Answer.objects.filter(assessment__organization=created).values_list(
-            "respondent", flat=True
+            "respondent__user", flat=True
         ),
         *Strategy.objects.filter(organization=created).values_list("created_by", flat=True),
         *StrategySection.objects.filter(strategy__organization=created).values_list(
@@ -549,9 +549,12 @@ def test_references_to_non_members_are_left_empty_even_when_the_user_exists(acme
     first = Assessment.objects.filter(organization=created).order_by("created_at", "pk").first()
     assert first.created_by is None
     assert not first.answers.filter(answered_by__isnull=False).exists()
-    assert not first.answers.filter(respondent__isnull=False).exists()
+    # Their own answer is kept, as a respondent's who left: without their name.
+    own = first.answers.get(respondent__isnull=False)
+    assert own.respondent.user is None and own.comment == "Mine."
+    assert not first.answers.filter(respondent__user__isnull=False).exists()
     assert any("not members of the organization" in m and "oscar" in m for m in messages)
-    assert any("Left out 'oscar'" in m for m in messages)
+    assert any("Kept 'oscar''s own answers" in m and "Respondent 1" in m for m in messages)
     assert not outsider.memberships.filter(organization=created).exists()
 
 
@@ -620,6 +623,7 @@ def test_the_export_holds_each_assessments_history_and_what_awaits_review(storie
     first, second = baseline["answer_history"][:2]
     assert first == {
         "question": "inventory",
+        "respondent": None,  # the agreed answer's history
         "how": "carried_over",
         "changed_by": "carlos",
         "changed_at": first["changed_at"],

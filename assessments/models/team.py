@@ -13,8 +13,10 @@ respondent is then only "Respondent 3".
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,19 +32,24 @@ class RespondentQuerySet(models.QuerySet["Respondent"]):
         """Detach `user` from their answers in `organization`'s assessments (they left it).
 
         The answers stay, under the respondent's number only; whoever they answered as, the
-        rows and their history no longer name them.
+        rows and their history no longer name them. The agreed answers, which the team owns,
+        keep whoever wrote them. `organization` and `user` may be instances or ids. All or
+        nothing, and inside the caller's transaction when there is one, so that a membership is
+        never gone while its answers still carry the name. Returns the respondents anonymized.
         """
         from assessments.models.assessment import Answer
         from assessments.models.history import AnswerChange
 
-        mine = self.filter(assessment__organization=organization, user=user)
-        ids = list(mine.values_list("pk", flat=True))
-        if not ids:
-            return 0
-        # A plain UPDATE: anonymizing changes no answer, so no revision moves.
-        models.QuerySet(Answer).filter(respondent_id__in=ids).update(answered_by=None)
-        AnswerChange.objects.filter(respondent_id__in=ids).update(changed_by=None)
-        return mine.update(user=None)
+        with transaction.atomic(using=self.db):
+            mine = self.filter(assessment__organization=organization, user=user)
+            ids = list(mine.select_for_update().values_list("pk", flat=True))
+            if not ids:
+                return 0
+            # A plain UPDATE: anonymizing changes no answer, so no revision moves and no
+            # result kept under the answers fingerprint changes.
+            models.QuerySet(Answer).filter(respondent_id__in=ids).update(answered_by=None)
+            AnswerChange.objects.filter(respondent_id__in=ids).update(changed_by=None)
+            return self.filter(pk__in=ids).update(user=None)
 
 
 class Respondent(models.Model):
@@ -117,3 +124,19 @@ class Respondent(models.Model):
         if seen == Assessment.OthersAnswers.AFTER_OWN:
             return self.has_submitted
         return False
+
+
+@receiver(post_delete, sender="assessments.Membership")
+def _anonymize_who_left(sender, instance, origin=None, **kwargs) -> None:
+    """However a membership ends (the members page, the admin, a deleted account), the person's
+    own answers stay without their name: in the deletion's own transaction.
+
+    Deleting the whole organization deletes the answers too: nothing to do then.
+    """
+    from assessments.models.organization import Organization
+
+    if isinstance(origin, Organization) or (
+        isinstance(origin, models.QuerySet) and origin.model is Organization
+    ):
+        return
+    Respondent.objects.anonymize(instance.organization_id, instance.user_id)

@@ -29,7 +29,7 @@ from assessments.forms.organizations import (
     OrganizationDeleteForm,
     OrganizationForm,
 )
-from assessments.models import Invitation, Membership, Organization
+from assessments.models import Invitation, Membership, Organization, Respondent
 
 OWNER = Membership.Role.OWNER
 
@@ -164,17 +164,30 @@ def member_remove(request, org_slug, member_pk):
                 % {"name": member.user},
             )
             return redirect("assessments:members", org_slug=org_slug)
+        # Their own answers stay in the team's aggregates, without their name: in this
+        # transaction, so the membership never ends with the name still on them. (Deleting a
+        # membership does it too, whatever deletes it: here it is done first, to say so.)
+        anonymized = Respondent.objects.anonymize(organization, member.user)
         member.delete()
     if leaving:
         if request.session.get(CURRENT_ORGANIZATION) == org_slug:
             del request.session[CURRENT_ORGANIZATION]
-        messages.success(request, _("You left %(name)s.") % {"name": organization.name})
+        said = _("You left %(name)s.") % {"name": organization.name}
+        if anonymized:
+            said += " " + _(
+                "Your individual answers stay in the team's aggregates, without your name."
+            )
+        messages.success(request, said)
         return redirect("assessments:home")
-    messages.success(
-        request,
-        _("%(name)s no longer belongs to %(organization)s.")
-        % {"name": member.user, "organization": organization.name},
-    )
+    said = _("%(name)s no longer belongs to %(organization)s.") % {
+        "name": member.user,
+        "organization": organization.name,
+    }
+    if anonymized:
+        said += " " + _(
+            "Their individual answers stay in the team's aggregates, without their name."
+        )
+    messages.success(request, said)
     return redirect("assessments:members", org_slug=org_slug)
 
 

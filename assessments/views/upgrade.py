@@ -55,16 +55,16 @@ def assessment_upgrade(request, org_slug, pk):
 
 
 def _upgrade_message(plan) -> str:
+    carried, dropped = len(plan.agreed_carried), len(plan.agreed_dropped)
     parts = [
         _("Moved to version %(version)s.") % {"version": plan.target.version},
         ngettext(
             "%(count)d answer carried over",
             "%(count)d answers carried over",
-            len(plan.carried),
+            carried,
         )
-        % {"count": len(plan.carried)},
-        ngettext("%(count)d dropped", "%(count)d dropped", len(plan.dropped))
-        % {"count": len(plan.dropped)},
+        % {"count": carried},
+        ngettext("%(count)d dropped", "%(count)d dropped", dropped) % {"count": dropped},
         ngettext(
             "%(count)d new question to answer.",
             "%(count)d new questions to answer.",
@@ -72,4 +72,9 @@ def _upgrade_message(plan) -> str:
         )
         % {"count": len(plan.new_questions)},
     ]
-    return f"{parts[0]} {parts[1]}, {parts[2]}, {parts[3]}"
+    message = f"{parts[0]} {parts[1]}, {parts[2]}, {parts[3]}"
+    if plan.individual_carried or plan.individual_dropped:
+        message += " " + _(
+            "Of the respondents' own answers, %(carried)d carried over and %(dropped)d dropped."
+        ) % {"carried": len(plan.individual_carried), "dropped": len(plan.individual_dropped)}
+    return message
