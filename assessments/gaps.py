@@ -141,10 +141,19 @@ class Gaps:
         }
         if self.by == BY_ROLE:
             return _("%(high)s see %(axis)s %(points)s points higher than %(low)s.") % values
-        return _("%(high)s sees %(axis)s %(points)s points higher than %(low)s.") % values
+        # A layer's name is no subject ("Workers and employees sees"), and may be the axis too.
+        return (
+            _(
+                "Respondents for %(high)s see %(axis)s %(points)s points higher than "
+                "respondents for %(low)s."
+            )
+            % values
+        )
 
     def largest(self, count: int = 3) -> list[Gap]:
-        return [g for g in self.perception.gaps if points(g) > 0][:count]
+        """The largest gaps as shown (whole points), none of 0; ties in the rules' order."""
+        shown_gaps = [g for g in self.perception.gaps if points(g) > 0]
+        return sorted(shown_gaps, key=lambda g: -points(g))[:count]
 
     def sentences(self, count: int = 3) -> list[str]:
         return [self.sentence(g) for g in self.largest(count)]
@@ -293,3 +302,15 @@ def gaps_of(
         spread_rows=rows,
         has_stages=agreed.overall.stage is not None,
     )
+
+
+def document_sentences(
+    assessment: Assessment, agreed: AssessmentResult | None = None, count: int = 3
+) -> list[str]:
+    """The largest gaps in words, for documents (the strategy, the summary PDF, a share link's
+    page), whoever reads them: only groups of `PRIVATE_BELOW` respondents or more, by the layer
+    they speak for. [] when the assessment was not answered individually or shows no gap."""
+    if not assessment.is_individual:
+        return []
+    gaps = gaps_of(assessment, min_group=PRIVATE_BELOW, agreed=agreed)
+    return gaps.sentences(count) if gaps is not None else []

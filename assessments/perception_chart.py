@@ -122,9 +122,9 @@ def marker_path(shape: str, x: float, y: float, r: float = RADIUS) -> str:
         s = r * 0.9
         return f"M{_r(x - s)} {_r(y - s)}h{_r(2 * s)}v{_r(2 * s)}h{_r(-2 * s)}z"
     if shape in ("triangle", "down"):
-        s = r * 1.25
+        s = r * 1.2  # half the side of an equilateral triangle
         sign = 1 if shape == "triangle" else -1
-        h = s * math.sqrt(3) / 2
+        h = s * math.sqrt(3)
         return (
             f"M{_r(x)} {_r(y - sign * h * 2 / 3)}L{_r(x + s)} {_r(y + sign * h / 3)}"
             f"L{_r(x - s)} {_r(y + sign * h / 3)}z"

@@ -122,8 +122,8 @@ def test_groups_by_the_layer_they_speak_for_show_the_largest_gap_first(team):
     assert [g.name for g in gaps.groups] == ["Workers and employees", "Management"]
     first = gaps.largest()[0]
     assert (first.high, first.low) == ("management", "worker")
-    assert gaps.sentences()[0].startswith("Management sees ")
-    assert "points higher than Workers and employees." in gaps.sentences()[0]
+    assert gaps.sentences()[0].startswith("Respondents for Management see ")
+    assert "points higher than respondents for Workers and employees." in gaps.sentences()[0]
 
 
 def test_groups_by_role_name_the_roles(team):
@@ -153,7 +153,7 @@ def test_owners_see_the_chart_the_spreads_and_the_largest_gaps_in_words(client, 
     client.force_login(owner)
     page = client.get(url(team)).content.decode()
     assert 'data-testid="perception-gaps"' in page
-    assert "Management sees Enabler" in page or "Management sees Advocate" in page
+    assert "Respondents for Management see Enabler" in page
     assert 'id="perception-gaps"' in page  # the chart
     assert 'data-testid="spread-table"' in page
     # Groups, never people.
@@ -226,7 +226,7 @@ def test_layer_and_pillar_names_come_from_the_version(client, owner, organizatio
     _team(assessment, owner, *[member(organization, n) for n in ("ute", "vic")])
     client.force_login(owner)
     page = client.get(url(assessment)).content.decode()
-    assert "Leitung sees" in page and "Befähiger" in page
+    assert "Respondents for Leitung see" in page and "Befähiger" in page
     assert "Management" not in page.split('id="perception"')[1]
 
 
