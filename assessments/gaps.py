@@ -314,3 +314,33 @@ def document_sentences(
         return []
     gaps = gaps_of(assessment, min_group=PRIVATE_BELOW, agreed=agreed)
     return gaps.sentences(count) if gaps is not None else []
+
+
+@dataclass(frozen=True)
+class DocumentGaps:
+    """What the strategy PDF shows of the perception gaps: plain data, which its hash reads."""
+
+    sentences: list[str]
+    chart: PerceptionChart
+    table: list[dict]
+    groups: list[Group]
+    names: AxisNames
+    has_stages: bool
+
+
+def document_gaps(assessment: Assessment) -> DocumentGaps | None:
+    """The gaps for the strategy PDF: groups of two or more, by layer; None when there are none
+    to compare (answered together, fewer than two groups of two)."""
+    if not assessment.is_individual:
+        return None
+    gaps = gaps_of(assessment, min_group=PRIVATE_BELOW)
+    if gaps is None or len(gaps.groups) < 2:
+        return None
+    return DocumentGaps(
+        gaps.sentences(),
+        gaps.chart("pdf-perception-gaps"),
+        gaps.table(),
+        gaps.groups,
+        gaps.names,
+        gaps.has_stages,
+    )

@@ -77,7 +77,7 @@ from django.utils.translation import gettext as _
 from assessments import caches
 from assessments.axis_names import AxisNames
 from assessments.exports import answer_rows
-from assessments.gaps import document_sentences
+from assessments.gaps import document_gaps
 from assessments.readiness import standard_rows, standards_of
 from assessments.reporting import Report, StageInfo, build_report
 from strategy import generated
@@ -466,7 +466,7 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         # Perception gaps name no answers fingerprint alone (a respondent's group may change
         # without one): they count in the hash by their words. None without individual answers.
         if assessment.is_individual:
-            perception = Lazy(lambda: document_sentences(assessment), None)
+            perception = Lazy(lambda: document_gaps(assessment), None)
         # Readiness against the version's standards (its row says whether it has any).
         if standards_of(assessment.questionnaire):
             standards = Lazy(lambda: standard_rows(assessment), named)
@@ -526,7 +526,8 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         "answers": answers,
         # The appendix "Standards readiness": () when the version maps to no standard.
         "standards": standards,
-        # The largest perception gaps in words, for "Where we stand"; () when answered together.
+        # The perception gaps, for "Where we stand" (`DocumentGaps` or None); () when answered
+        # together.
         "perception": perception,
     }
 

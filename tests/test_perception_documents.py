@@ -67,6 +67,9 @@ def test_the_pdf_names_the_largest_gaps_in_where_we_stand(team, owner):
     assert 'data-testid="pdf-perception-gaps"' in page
     assert "Where the team's views differ most" in page
     assert SENTENCE in page.split('data-testid="pdf-perception-gaps"')[1]
+    # The results page's chart, in the same partial.
+    assert 'id="pdf-perception-gaps"' in page
+    assert "Management (2)" in page
 
 
 def test_a_changed_group_changes_the_pdfs_hash(team, owner):
