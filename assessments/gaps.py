@@ -10,6 +10,7 @@ documents never show it).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from assessments.axis_names import AxisNames
 from assessments.evaluation import evaluate, evaluate_respondents
 from assessments.figures import shown
+from assessments.headline import reached_level
 from assessments.models import Assessment, Membership, Respondent
 from assessments.perception import (
     LAYER,
@@ -33,7 +35,7 @@ from assessments.perception import (
 )
 from assessments.perception_chart import PerceptionChart, perception_chart
 from assessments.reporting import words_of
-from assessments.scoring import AssessmentResult, ScopeResult
+from assessments.scoring import AssessmentResult, ScopeResult, ScoringMethod
 
 BY_LAYER, BY_ROLE = "layer", "role"
 GROUPINGS = (BY_LAYER, BY_ROLE)
@@ -70,21 +72,30 @@ def groupings_key(respondents: list[Respondent]) -> list[tuple]:
     ]
 
 
-def _standing(scope: ScopeResult | None) -> Standing:
+# A gated scope that has reached no stage: one below the lowest level, so that it differs from
+# one that reached the lowest (scoring gives both level 0; `headline.reached_level` tells them
+# apart) and a spread or mean counts the difference.
+NOTHING_REACHED = -1
+
+
+def _standing(scope: ScopeResult | None, gated: bool) -> Standing:
     if scope is None:
         return Standing(None, None)
+    if gated and scope.stage is not None and reached_level(scope) is None:
+        return Standing(scope.score, NOTHING_REACHED)
     return Standing(scope.score, scope.stage)
 
 
 def standings(result: AssessmentResult, axes: list[Axis]) -> dict[Axis, Standing]:
+    gated = result.method == ScoringMethod.GATED
     out = {}
     for kind, key in axes:
         if kind == OVERALL:
-            out[(kind, key)] = _standing(result.overall)
+            out[(kind, key)] = _standing(result.overall, gated)
         elif kind == LAYER:
-            out[(kind, key)] = _standing(result.layers.get(key))
+            out[(kind, key)] = _standing(result.layers.get(key), gated)
         else:
-            out[(kind, key)] = _standing(result.pillars.get(key))
+            out[(kind, key)] = _standing(result.pillars.get(key), gated)
     return out
 
 
@@ -181,6 +192,31 @@ class Gaps:
             agreed_label=_("Agreed result"),
         )
 
+    def overall_stages(self) -> list[dict]:
+        """Where the agreed result and each group place the organization overall: a group by the
+        mean of its members' levels, named by the level it has fully reached (rounded down, so
+        that a group half at 2 and half at 3 is not said to be at 3)."""
+        axis = (OVERALL, "")
+        agreed = self.perception.agreed.get(axis)
+        rows = []
+        if agreed is not None and agreed.level is not None:
+            rows.append(
+                {"name": _("Agreed result"), "level": agreed.level, "mean": None, "agreed": True}
+            )
+        for group in self.groups:
+            mean = self.perception.mean(group.key, axis)
+            if mean is None or mean.level is None:
+                continue
+            level = math.floor(mean.level + 1e-9)
+            shown_mean = round(mean.level, 1) if mean.level >= 0 else None
+            rows.append(
+                {"name": group.name, "level": max(level, NOTHING_REACHED), "mean": shown_mean}
+            )
+        for row in rows:
+            row["stage"] = self.stage_names.get(row["level"], "")
+            row["reached"] = row["level"] != NOTHING_REACHED
+        return rows
+
     def table(self) -> list[dict]:
         """The chart's data: per axis, the agreed result and each group's mean."""
         out = []
@@ -190,12 +226,12 @@ class Gaps:
                 {
                     "name": self.label(axis),
                     "agreed": None if agreed is None else shown(agreed.score),
-                    "agreed_level": None if agreed is None else agreed.level,
+                    "agreed_level": None if agreed is None else _shown_level(agreed.level),
                     "means": [
                         {
                             "group": g.name,
                             "score": None if m is None else shown(m.score),
-                            "level": None if m is None or m.level is None else round(m.level, 1),
+                            "level": None if m is None else _shown_level(m.level),
                         }
                         for g in self.groups
                         for m in [self.perception.mean(g.key, axis)]
@@ -203,6 +239,12 @@ class Gaps:
                 }
             )
         return out
+
+
+def _shown_level(level: float | None) -> float | None:
+    """A level as a table shows it beside a score; a mean below 0 (nothing reached by most) is
+    left out rather than printed as a stage that does not exist."""
+    return None if level is None or level < 0 else round(level, 1)
 
 
 def _group_label(group: Group) -> str:

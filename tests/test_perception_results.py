@@ -270,3 +270,29 @@ def test_the_query_count_does_not_grow_with_respondents(
     assert counts[3] == counts[30] <= 9  # the report's 6, respondents, their answers, agreed
     with django_assert_max_num_queries(counts[3]):
         client.get(url(assessment, grouping))
+
+
+def test_each_group_places_the_organization_at_a_stage_named_by_the_version(client, owner, team):
+    from assessments.headline import reached_level
+
+    names = {s.level: s.name for s in team.questionnaire.stages.all()}
+    for question in team.questionnaire.questions.filter(key__in=["inventory", "champion"]):
+        # The agreed answers reach a stage now.
+        Answer.objects.filter(assessment=team, respondent__isnull=True, question=question).update(
+            option=question.options.get(score=4)
+        )
+    agreed = reached_level(evaluate(team).overall)
+    assert agreed is not None
+    stages = {row["name"]: row for row in gaps_of(team).overall_stages()}
+    assert (stages["Agreed result"]["level"], stages["Agreed result"]["stage"]) == (
+        agreed,
+        names[agreed],
+    )
+    # The workers answered nothing in place: no stage reached, not "stage 0".
+    assert not stages["Workers and employees"]["reached"]
+    assert stages["Management"]["reached"]
+    client.force_login(owner)
+    page = client.get(url(team)).content.decode()
+    part = page.split('data-testid="overall-stages"')[1].split("</table>")[0]
+    assert f"Stage {agreed} · {names[agreed]}" in part
+    assert "No stage reached yet" in part
