@@ -154,7 +154,7 @@ def test_owners_see_the_chart_the_spreads_and_the_largest_gaps_in_words(client, 
     page = client.get(url(team)).content.decode()
     assert 'data-testid="perception-gaps"' in page
     assert "Respondents for Management see Enabler" in page
-    assert 'id="perception-gaps"' in page  # the chart
+    assert '<figure class="chart my-3" id="perception-gaps"' in page  # the chart
     assert 'data-testid="spread-table"' in page
     # Groups, never people.
     assert "olivia" not in page.split('id="perception"')[1]
@@ -296,3 +296,12 @@ def test_each_group_places_the_organization_at_a_stage_named_by_the_version(clie
     part = page.split('data-testid="overall-stages"')[1].split("</table>")[0]
     assert f"Stage {agreed} · {names[agreed]}" in part
     assert "No stage reached yet" in part
+
+
+def test_a_viewer_with_only_groups_of_one_sees_no_comparison_and_why(client, viewer, team):
+    Respondent.objects.filter(assessment=team, number=2).update(speaks_for="")
+    client.force_login(viewer)
+    part = client.get(url(team)).content.decode().split('id="perception"')[1]
+    assert "Fewer than two groups can be shown" in part
+    assert 'data-testid="gaps-hidden"' in part
+    assert '<figure class="chart my-3" id="perception-gaps"' not in part  # no chart of nobody
