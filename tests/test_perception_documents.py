@@ -68,7 +68,7 @@ def test_the_pdf_names_the_largest_gaps_in_where_we_stand(team, owner):
     assert "Where the team's views differ most" in page
     assert SENTENCE in page.split('data-testid="pdf-perception-gaps"')[1]
     # The results page's chart, in the same partial.
-    assert 'id="pdf-perception-gaps"' in page
+    assert '<figure class="chart my-3" id="pdf-perception-gaps"' in page
     assert "Management (2)" in page
 
 
@@ -88,7 +88,9 @@ def test_documents_leave_out_groups_of_one(assessment, organization, owner):
 
     assert "differ most" not in where_we_stand_markdown(build_report(assessment))
     strategy = Strategy.objects.create_from_assessment(assessment, owner, "Strategy")
-    assert 'data-testid="pdf-perception-gaps"' not in document_html(document_context(strategy))
+    page = document_html(document_context(strategy))
+    assert 'data-testid="pdf-perception-gaps"' not in page
+    assert 'id="pdf-perception-gaps"' not in page  # nor the chart
     assert 'data-testid="summary-gaps"' not in summary_html(assessment)
 
 
