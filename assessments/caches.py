@@ -47,6 +47,7 @@ KINDS: dict[str, str] = {
     # Rendered pieces of pages: `fragment_key()` and `cached_fragment()`.
     "results": DJANGO_CACHE,
     "history": DJANGO_CACHE,
+    "perception": DJANGO_CACHE,
     # What the release ships: `release()`, `shipped()`, `file_digest()`.
     "release": PROCESS,
     "guidance": PROCESS,

@@ -287,6 +287,44 @@ def evaluate_many(assessments: list[Assessment]) -> dict[int, AssessmentResult]:
     return {a.pk: _assess(model_spec(a.questionnaire), by_assessment[a.pk], a) for a in assessments}
 
 
+def evaluate_respondents(
+    assessment: Assessment, respondents: list | None = None
+) -> dict[int, AssessmentResult]:
+    """Each respondent's own answers scored as the agreed ones are, by respondent pk, from one
+    query for all their answers (and one for the respondents, unless given).
+
+    The assessment's scope exclusions hold for everyone; a respondent asked to answer some
+    sections only is scored on those, so the others count nowhere rather than as not in place.
+    A respondent without a chosen answer has no result and is left out. The agreed result
+    (`evaluate`) reads none of these rows.
+    """
+    if respondents is None:
+        respondents = list(assessment.respondents.all())
+    by_respondent: dict[int, list[tuple]] = {r.pk: [] for r in respondents}
+    rows = (
+        Answer.objects.chosen()
+        .filter(assessment=assessment, respondent__in=list(by_respondent))
+        .values_list("respondent_id", "question__key", "kind", "option__score", "boxes")
+    )
+    for respondent_id, *row in rows:
+        by_respondent[respondent_id].append(tuple(row))
+    model = model_spec(assessment.questionnaire)
+    excluded = _excluded(model, assessment)
+    out = {}
+    for respondent in respondents:
+        rows_of = by_respondent[respondent.pk]
+        if not rows_of:
+            continue
+        theirs = excluded
+        if respondent.sections:
+            asked = set(respondent.sections)
+            theirs = excluded | {q.key for q in model.questions if q.section not in asked}
+        out[respondent.pk] = assess(
+            model, _scored(model, rows_of), excluded=theirs, hidden=_hidden_scored(model, rows_of)
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class Summary:
     """An assessment's overall result in a few numbers: what lists and charts of many show."""

@@ -1,7 +1,8 @@
 """An assessment's results in brief: what the summary PDF and a share link's page show.
 
 One plain dict from the report (`summary_context`): the headline in the version's words, the
-overall score, the report's own charts (the same SVG partials as the results page), the
+overall score, the largest perception gaps of a team that answered individually first (groups of
+two or more only), the report's own charts (the same SVG partials as the results page), the
 blockers and their next steps, the date and whether the result is final. Nothing in it links
 into the organization: a shared page and a printed page are read by people outside it.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.gaps import document_sentences
 from assessments.headline import EVERY, NOTHING, headline_text
 from assessments.models import Assessment
 from assessments.reporting import Report, build_report
@@ -70,6 +72,8 @@ def summary_context(assessment: Assessment, *, full: bool = False) -> dict:
         "more_blockers": 0 if full else max(0, len(overall.blockers) - SUMMARY_BLOCKERS),
         "steps": overall.recommendations if full else overall.recommendations[:SUMMARY_STEPS],
         "full": full,
+        # The largest perception gaps in words, where the team answered individually first.
+        "gaps": document_sentences(assessment, report.result),
         "submitted": assessment.is_locked,
         "as_of": timezone.localtime(as_of or assessment.updated_at),
         "generated_at": timezone.localtime(),

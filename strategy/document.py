@@ -77,6 +77,7 @@ from django.utils.translation import gettext as _
 from assessments import caches
 from assessments.axis_names import AxisNames
 from assessments.exports import answer_rows
+from assessments.gaps import document_gaps
 from assessments.readiness import standard_rows, standards_of
 from assessments.reporting import Report, StageInfo, build_report
 from strategy import generated
@@ -452,6 +453,7 @@ def document_context(source: DocumentSource | Strategy) -> dict:
 
     assessment = strategy.assessment
     standards: object = ()
+    perception: object = ()
     if assessment is None:
         report, targets, answers, answer_groups = None, _target_rows(strategy, None), [], []
     else:
@@ -461,6 +463,10 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         targets = Lazy(lambda: _target_rows(strategy, report()), named)
         answers = Lazy(lambda: answer_rows(assessment), named)
         answer_groups = Lazy(lambda: _answer_groups(answers()), named)
+        # Perception gaps name no answers fingerprint alone (a respondent's group may change
+        # without one): they count in the hash by their words. None without individual answers.
+        if assessment.is_individual:
+            perception = Lazy(lambda: document_gaps(assessment), None)
         # Readiness against the version's standards (its row says whether it has any).
         if standards_of(assessment.questionnaire):
             standards = Lazy(lambda: standard_rows(assessment), named)
@@ -520,6 +526,9 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         "answers": answers,
         # The appendix "Standards readiness": () when the version maps to no standard.
         "standards": standards,
+        # The perception gaps, for "Where we stand" (`DocumentGaps` or None); () when answered
+        # together.
+        "perception": perception,
     }
 
 

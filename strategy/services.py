@@ -1,8 +1,9 @@
 """The text a strategy is drafted with: "where we stand" and a roadmap from an assessment's result.
 
-Pure builders over a report, no writes; the rules of the rows themselves (creating a strategy,
-saving a section safely, restoring a revision, refreshing the generated text) are methods of the
-models in `strategy.models`.
+Builders over a report, no writes; the rules of the rows themselves (creating a strategy, saving
+a section safely, restoring a revision, refreshing the generated text) are methods of the models
+in `strategy.models`. Only the perception gaps of an assessment answered individually read more
+than the report: its respondents' answers (`assessments.gaps`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.gaps import document_sentences
 from assessments.reporting import BlockerRow, Recommendation, Report
 from strategy.models import GENERATED_KEY, RoadmapItem, Section, Strategy
 
@@ -115,6 +117,7 @@ def where_we_stand_markdown(report: Report) -> str:
     if report.out_of_scope:
         lines += ["", _("We chose not to pursue these; their questions count nowhere above:"), ""]
         lines += [f"- {cell(item.name)}: {plain(item.reason)}" for item in report.out_of_scope]
+    lines += _perception_lines(report)
     if report.gated and report.next_stage is not None and overall.blockers:
         lines += [
             "",
@@ -128,6 +131,19 @@ def where_we_stand_markdown(report: Report) -> str:
         ]
         lines += [f"- {plain(row.text)}" for row in overall.blockers[:5]]
     return "\n".join(lines) + "\n"
+
+
+def _perception_lines(report: Report) -> list[str]:
+    """The largest perception gaps, where the team answered individually before agreeing."""
+    from strategy.markdown_export import plain
+
+    if report.assessment is None:
+        return []
+    sentences = document_sentences(report.assessment, report.result)
+    if not sentences:
+        return []
+    lines = ["", _("We answered individually before agreeing; our views differ most here:"), ""]
+    return lines + [f"- {plain(sentence)}" for sentence in sentences]
 
 
 def _why(report: Report, row: BlockerRow) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -18,6 +18,7 @@ from assessments.comparison import compare_assessments
 from assessments.evaluation import model_spec, summaries
 from assessments.models import Answer, Assessment
 from assessments.reporting import build_report
+from assessments.views.gaps import perception_part
 from assessments.workbook import workbook_response
 
 HISTORY_PAGE_SIZE = 25
@@ -154,6 +155,9 @@ def results(request, org_slug, pk):
         return render_to_string("assessments/results.html#report", part, request=request)
 
     context["report_html"] = cached_fragment(_results_key(assessment), render_report)
+    context["perception_html"] = perception_part(request, membership, assessment)
+    if request.htmx and "gaps" in request.GET:  # the switch of grouping: that part only
+        return HttpResponse(context["perception_html"])
     return render(request, "assessments/results.html", context)
 
 
