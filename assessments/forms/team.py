@@ -34,7 +34,10 @@ def mode_field(required: bool = True) -> forms.ChoiceField:
         choices=Assessment.Mode.choices,
         initial=Assessment.Mode.SHARED,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Choose one of the two ways of answering.")},
+        error_messages={
+            "required": _("Choose one of the two ways of answering."),
+            "invalid_choice": _("Choose one of the two ways of answering."),
+        },
     )
 
 
@@ -44,7 +47,10 @@ class TeamSettingsForm(forms.Form):
         label=_("Respondents see the others' answers (how many chose what, never who)"),
         choices=Assessment.OthersAnswers.choices,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Choose when respondents see the others' answers.")},
+        error_messages={
+            "required": _("Choose when respondents see the others' answers."),
+            "invalid_choice": _("Choose when respondents see the others' answers."),
+        },
     )
 
 
@@ -75,6 +81,7 @@ class RespondentForm(forms.Form):
         assessment: Assessment,
         structure,
         respondent: Respondent | None = None,
+        layers: list[tuple[str, str]] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -85,7 +92,9 @@ class RespondentForm(forms.Form):
         field = self.fields["speaks_for"]
         field.label = _("Speaks for (%(layer)s)") % {"layer": names.layer_lower}
         field.choices = [("", _("No one %(layer)s in particular") % {"layer": names.layer_lower})]
-        field.choices += [(layer.key, layer.name) for layer in questionnaire.layers.all()]
+        if layers is None:  # a page of many such forms reads them once and passes them
+            layers = [(layer.key, layer.name) for layer in questionnaire.layers.all()]
+        field.choices += layers
         field.error_messages["invalid_choice"] = _(
             "Choose one of this questionnaire's %(layers)s."
         ) % {"layers": names.layers_lower}

@@ -37,7 +37,7 @@ def _team(request, org_slug, pk):
     return membership, assessment, mine
 
 
-def _entries(assessment: Assessment, respondents, structure, forms=None) -> list[dict]:
+def _entries(assessment: Assessment, respondents, structure, layers, forms=None) -> list[dict]:
     """Each respondent with what the page shows of them: two queries whatever their number
     (the respondents, and every answer of theirs as plain values)."""
     rows = defaultdict(list)
@@ -49,7 +49,7 @@ def _entries(assessment: Assessment, respondents, structure, forms=None) -> list
         if kind != Answer.Kind.NOTE:
             rows[respondent_id].append((question_id, kind, score, boxes))
     excluded = AssessmentAnswers(assessment, structure).excluded()
-    layers = {layer.key: layer.name for layer in assessment.questionnaire.layers.all()}
+    layer_names = dict(layers)
     titles = {s.key: s.title for s in structure.sections}
     forms = forms or {}
     entries = []
@@ -58,7 +58,7 @@ def _entries(assessment: Assessment, respondents, structure, forms=None) -> list
         entries.append(
             {
                 "respondent": respondent,
-                "speaks_for": layers.get(respondent.speaks_for, respondent.speaks_for),
+                "speaks_for": layer_names.get(respondent.speaks_for, respondent.speaks_for),
                 "sections": [titles[key] for key in respondent.sections if key in titles],
                 "progress": progress_of(
                     assigned_structure(structure, respondent.sections),
@@ -68,7 +68,10 @@ def _entries(assessment: Assessment, respondents, structure, forms=None) -> list
                 "has_answers": respondent.pk in answered_any,
                 "form": forms.get(respondent.pk)
                 or RespondentForm(
-                    assessment=assessment, structure=structure, respondent=respondent
+                    assessment=assessment,
+                    structure=structure,
+                    respondent=respondent,
+                    layers=layers,
                 ),
             }
         )
@@ -82,6 +85,7 @@ def _render(request, membership, assessment, mine, status=200, **bound):
     full = membership.can_edit
     respondents = list(assessment.respondents.select_related("user")) if full else [mine]
     owner = membership.can_manage
+    layers = [(layer.key, layer.name) for layer in assessment.questionnaire.layers.all()]
     context = {
         "membership": membership,
         "organization": membership.organization,
@@ -93,7 +97,7 @@ def _render(request, membership, assessment, mine, status=200, **bound):
         "can_change_mode": assessment.can_change_mode(),
         "mode_help": MODE_HELP,
         "others_help": OTHERS_HELP,
-        "entries": _entries(assessment, respondents, structure, bound.get("forms")),
+        "entries": _entries(assessment, respondents, structure, layers, bound.get("forms")),
     }
     if owner:
         context["settings_form"] = bound.get("settings_form") or TeamSettingsForm(
@@ -101,7 +105,7 @@ def _render(request, membership, assessment, mine, status=200, **bound):
         )
         if assessment.is_individual:
             context["add_form"] = bound.get("add_form") or RespondentForm(
-                assessment=assessment, structure=structure
+                assessment=assessment, structure=structure, layers=layers
             )
     return render(request, "assessments/team.html", context, status=status)
 
