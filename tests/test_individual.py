@@ -567,3 +567,76 @@ def test_the_assessments_pages_say_it_is_answered_individually_and_link_on(
     assert client.get(url("assessment", assessment))["Location"] == url(
         "section", assessment, "basics"
     )
+
+
+# Query counts
+
+
+def _individual_assessment(organization, owner, size, respondents, django_user_model):
+    from assessments.questionnaire_file.store import save_document
+    from assessments.questionnaire_file.synthetic import synthetic_document
+
+    questionnaire = save_document(
+        synthetic_document(size, key=f"i{size}-{respondents}"), publish=True
+    )
+    assessment = individual(
+        Assessment.objects.create(
+            organization=organization, questionnaire=questionnaire, title="Views"
+        ),
+        Others.ALWAYS,
+    )
+    me = respond(assessment, owner)
+    section = questionnaire.sections.order_by("order").first()
+    questions = list(section.questions.prefetch_related("options"))
+    answers = []
+    for i in range(respondents):
+        user = django_user_model.objects.create_user(f"p{size}-{respondents}-{i}")
+        respondent = respond(assessment, user, submitted=True)
+        for q in questions:
+            options = q.options.all()
+            if q.is_text:
+                answers.append(Answer(kind="note", comment="words"))
+            elif q.is_checklist:
+                answers.append(Answer(kind="checked", boxes=[options[0].pk]))
+            else:
+                answers.append(Answer(kind="option", option=options[i % len(options)]))
+            answers[-1].assessment, answers[-1].question = assessment, q
+            answers[-1].respondent = respondent
+    Answer.objects.bulk_create(answers)
+    return assessment, me, section, questions
+
+
+def _my_counts(client, assessment, section, questions) -> dict[str, int]:
+    scored = next(q for q in questions if q.type == "single")
+    option = scored.options.order_by("score").last()
+    _queries(client, url("my_section", assessment, section.key))  # the version, built once
+    return {
+        "section": _queries(client, url("my_section", assessment, section.key)),
+        "save": _queries(
+            client,
+            url("my_answer_save", assessment, scored.pk),
+            "post",
+            {f"q-{scored.pk}-choice": option.pk},
+            **HTMX,
+        ),
+        "history": _queries(client, url("my_answer_history", assessment, scored.pk), **HTMX),
+        "review": _queries(client, url("my_submit", assessment)),
+        "team": _queries(client, url("team", assessment)),
+    }
+
+
+def test_my_pages_cost_the_same_for_3_and_30_respondents_and_20_and_200_questions(
+    client, owner, organization, django_user_model
+):
+    client.force_login(owner)
+    counts = {}
+    for size, respondents in [(20, 3), (20, 30), (200, 3)]:
+        assessment, _me, section, questions = _individual_assessment(
+            organization, owner, size, respondents, django_user_model
+        )
+        counts[(size, respondents)] = _my_counts(client, assessment, section, questions)
+    assert counts[(20, 3)] == counts[(20, 30)] == counts[(200, 3)], counts
+    # Pinned: session, user, assessment with membership, respondent, answers, tally and the
+    # others' answers, one query for the whole section. A first save inserts the answer under a
+    # savepoint, writes its history and the resume point, and reads the tally again.
+    assert counts[(20, 3)] == {"section": 8, "save": 12, "history": 5, "review": 6, "team": 10}
