@@ -640,3 +640,21 @@ def test_my_pages_cost_the_same_for_3_and_30_respondents_and_20_and_200_question
     # others' answers, one query for the whole section. A first save inserts the answer under a
     # savepoint, writes its history and the resume point, and reads the tally again.
     assert counts[(20, 3)] == {"section": 8, "save": 12, "history": 5, "review": 6, "team": 10}
+
+
+def test_the_dashboard_follows_a_change_of_the_way_of_answering(client, owner, assessment):
+    client.force_login(owner)
+    dashboard = reverse("assessments:dashboard", args=["acme"])
+    assert "Answered individually" not in client.get(dashboard).content.decode()
+    client.post(url("team_settings", assessment), {"mode": "individual", "others_answers": "never"})
+    assert "Answered individually, then agreed" in client.get(dashboard).content.decode()
+
+
+def test_names_on_the_team_page_are_escaped(client, owner, viewer, assessment):
+    individual(assessment)
+    viewer.first_name = "<script>alert(1)</script>"
+    viewer.save()
+    respond(assessment, viewer)
+    client.force_login(owner)
+    page = client.get(url("team", assessment)).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
