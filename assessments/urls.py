@@ -5,10 +5,12 @@ from assessments.views import (
     accounts,
     answer_history,
     answering,
+    individual,
     organizations,
     pages,
     results,
     share,
+    team,
 )
 from assessments.views.individual_export import export_individual_csv
 from assessments.views.preview import (
@@ -77,6 +79,42 @@ urlpatterns = [
     path(assessment + "reopen/", answering.assessment_reopen, name="assessment_reopen"),
     path(assessment + "delete/", answering.assessment_delete, name="assessment_delete"),
     path(assessment + "scope/", assessment_scope, name="assessment_scope"),
+    # H1: individual answering: the team page, and a respondent's own answers
+    path(assessment + "team/", team.team, name="team"),
+    path(assessment + "team/settings/", team.team_settings, name="team_settings"),
+    path(
+        assessment + "team/respondents/new/",
+        team.team_respondent_add,
+        name="team_respondent_add",
+    ),
+    path(
+        assessment + "team/respondents/<int:respondent_pk>/",
+        team.team_respondent,
+        name="team_respondent",
+    ),
+    path(
+        assessment + "team/respondents/<int:respondent_pk>/remove/",
+        team.team_respondent_remove,
+        name="team_respondent_remove",
+    ),
+    path(assessment + "mine/", individual.my_answers, name="my_answers"),
+    path(
+        assessment + "mine/sections/<slug:section_key>/",
+        individual.my_section,
+        name="my_section",
+    ),
+    path(
+        assessment + "mine/questions/<int:question_pk>/answer/",
+        individual.my_answer_save,
+        name="my_answer_save",
+    ),
+    path(
+        assessment + "mine/questions/<int:question_pk>/history/",
+        individual.my_answer_history,
+        name="my_answer_history",
+    ),
+    path(assessment + "mine/submit/", individual.my_submit, name="my_submit"),
+    path(assessment + "mine/reopen/", individual.my_reopen, name="my_reopen"),
     # Results and exports
     path(assessment + "results/", results.results, name="results"),
     path(assessment + "standards/", results.standards, name="standards"),

@@ -16,6 +16,12 @@ does when an answer is chosen. Afterwards the database must hold exactly what wa
 * per assessment, the number of stored answers equals the number of distinct questions sent.
 
 Any 5xx answer (or a request that got no answer) fails the run, as does a failed check.
+
+"Answering individually" runs the same way on one assessment run as "individual answers, then
+consensus": its respondents (viewers and editors alike) answer their assigned sections on their
+own pages (`mine/`), at once. Nobody overwrites anyone there, so the check is stricter: every
+respondent's every question they saved is stored once, as their own answer, with the value they
+saved last (`check_individual_no_loss`).
 """
 
 from __future__ import annotations
@@ -282,8 +288,16 @@ class LoadRun:
     wall_s: float = 0.0
 
 
-def run_load(base: str, setup: LoadSetup, dont_know_share: float = 0.1, seed: int = 0) -> LoadRun:
-    """Log every respondent in, then let them all answer at once; returns what was sent."""
+def run_load(
+    base: str,
+    setup: LoadSetup,
+    dont_know_share: float = 0.1,
+    seed: int = 0,
+    own: bool = False,
+) -> LoadRun:
+    """Log every respondent in, then let them all answer at once; returns what was sent.
+
+    `own`: each answers on their own pages (`mine/`), not the shared ones."""
     run = LoadRun()
     lock = threading.Lock()
     clients = {r.username: HttpClient(base) for r in setup.respondents}
@@ -305,6 +319,8 @@ def run_load(base: str, setup: LoadSetup, dont_know_share: float = 0.1, seed: in
         client = clients[respondent.username]
         rng = random.Random(f"{seed}-{respondent.username}")
         prefix = f"/orgs/{respondent.organization}/assessments/{respondent.assessment}"
+        if own:
+            prefix += "/mine"
         gate.wait()
         for section_key in respondent.sections:
             page = client.get(f"{prefix}/sections/{section_key}/")
@@ -396,3 +412,117 @@ def summarize(setup: LoadSetup, run: LoadRun, check: LossCheck) -> dict:
 
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Answering individually
+
+
+def check_individual_no_loss(
+    writes: Iterable[Write], stored_rows: Iterable[tuple[str, str, str]]
+) -> LossCheck:
+    """Every respondent's own answers are exactly what they saved last (pure).
+
+    `stored_rows` are (respondent's username, question key, value) of every individual answer of
+    the assessment. Each respondent saves one question at a time, so their last accepted save of
+    a question is the one that must be stored; nobody else writes their rows.
+    """
+    result = LossCheck()
+    last: dict[tuple[str, str], Write] = {}
+    failed_only: set[tuple[str, str]] = set()
+    for write in sorted(writes, key=lambda w: w.started):
+        key = (write.respondent, write.question)
+        if write.accepted:
+            last[key] = write
+        else:
+            failed_only.add(key)
+    stored: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for username, question, value in stored_rows:
+        stored[(username, question)].append(str(value))
+    result.expected = len(last)
+    result.stored = sum(len(values) for values in stored.values())
+    for key, values in sorted(stored.items()):
+        if len(values) > 1:
+            result.problems.append(f"{key[0]} {key[1]}: {len(values)} answers of their own")
+        if key not in last:
+            why = "only failed saves" if key in failed_only else "never sent"
+            result.problems.append(f"{key[0]} {key[1]}: stored, but {why}")
+        elif values[0] != last[key].value:
+            result.problems.append(
+                f"{key[0]} {key[1]}: stored {values[0]!r}, last saved {last[key].value!r}"
+            )
+    for key in sorted(last.keys() - stored.keys()):
+        result.problems.append(f"{key[0]} {key[1]}: answer lost (saved, not stored)")
+    return result
+
+
+def create_individual_respondents(
+    respondents: int, password: str, groups: int = 5, overlap_every: int = 3
+) -> LoadSetup:
+    """Organization load-individual: one assessment answered individually, `respondents` members
+    (a third of them viewers) each a respondent of it, assigned the sections `section_plan`
+    shares out among `groups`, so that several people answer every question on their own."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from assessments.demo import ensure_default_questionnaire
+    from assessments.models import Assessment, Membership, Organization
+    from assessments.models import Respondent as Respondent_
+
+    questionnaire = ensure_default_questionnaire()
+    sections: dict[str, list[QuestionPlan]] = {}
+    number = 0
+    for section in questionnaire.sections.order_by("order"):
+        plans = []
+        for question in section.questions.order_by("order").prefetch_related("options"):
+            number += 1
+            options = tuple(o.pk for o in sorted(question.options.all(), key=lambda o: o.score))
+            plans.append(QuestionPlan(question.pk, question.key, number, options))
+        sections[section.key] = plans
+    plan = section_plan(list(sections), groups, overlap_every)
+    organization = Organization.objects.create(name="Load test, individually", slug="load-own")
+    hashed = make_password(password)  # once: every respondent shares the same password
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        User(username=f"own-{r}", password=hashed, email=f"own-{r}@example.org")
+        for r in range(1, respondents + 1)
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            organization=organization,
+            user=user,
+            role=Membership.Role.VIEWER if r % 3 == 2 else Membership.Role.EDITOR,
+        )
+        for r, user in enumerate(users)
+    )
+    assessment = Assessment.objects.create(
+        organization=organization,
+        questionnaire=questionnaire,
+        title="Everyone on their own",
+        mode=Assessment.Mode.INDIVIDUAL,
+    )
+    Respondent_.objects.bulk_create(
+        Respondent_(assessment=assessment, user=user, number=r + 1, sections=list(plan[r % groups]))
+        for r, user in enumerate(users)
+    )
+    return LoadSetup(
+        [
+            Respondent(user.username, organization.slug, assessment.pk, tuple(plan[r % groups]))
+            for r, user in enumerate(users)
+        ],
+        sections,
+        [assessment.pk],
+        password,
+    )
+
+
+def stored_individual_answers(assessment: int) -> list[tuple[str, str, str]]:
+    from assessments.models import Answer
+
+    rows = Answer.objects.filter(assessment=assessment, respondent__isnull=False).values_list(
+        "respondent__user__username", "question__key", "kind", "option_id"
+    )
+    return [
+        (username, key, str(option) if kind == Answer.Kind.OPTION else kind)
+        for username, key, kind, option in rows
+    ]

@@ -35,6 +35,8 @@ from bench import harness, load
 from bench.harness import HttpClient, fmt, format_table, percentile, ratio, run_concurrent
 
 RESULTS = harness.REPO_ROOT / "bench" / "results"
+# "50 respondents answering individually": one assessment, everyone on their own pages at once.
+INDIVIDUAL_RESPONDENTS = 50
 HTMX = {"HX-Request": "true"}
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MANIFEST_STORAGES = {
@@ -202,6 +204,9 @@ class Command(BaseCommand):
         self.load_setup = load.create_respondents(
             sizes.load_orgs, sizes.load_per_org, password="bench-" + os.urandom(6).hex()
         )
+        self.individual_setup = load.create_individual_respondents(
+            INDIVIDUAL_RESPONDENTS, password="bench-" + os.urandom(6).hex()
+        )
 
         port = harness.free_port()
         env = harness.production_env(database.url, static_root, self.workers, port)
@@ -223,6 +228,7 @@ class Command(BaseCommand):
             self.count_queries()
             self.print_pages()
             self.run_load()
+            self.run_individual_load()
             self.measure_growth()
         self.results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         self.results["total_s"] = round(time.perf_counter() - self.started, 1)
@@ -235,6 +241,11 @@ class Command(BaseCommand):
             failures.append(
                 f"load check: {self.results['load']['problem_count']} problems, "
                 f"{self.results['load']['server_errors']} server errors"
+            )
+        if not self.results["load_individual"]["ok"]:
+            failures.append(
+                f"individual load check: {self.results['load_individual']['problem_count']} "
+                f"problems, {self.results['load_individual']['server_errors']} server errors"
             )
         self.results["failures"] = failures
         self.results["ok"] = not failures
@@ -753,6 +764,36 @@ class Command(BaseCommand):
             f"{summary['expected_answers']} distinct questions sent; "
             f"{summary['contested_questions']} questions answered by two respondents "
             f"({summary['overlapping_saves']} with saves in flight at once)"
+        )
+        for problem in summary["problems"][:10]:
+            self.stdout.write(f"  ! {problem}")
+        for failure in summary["failures"][:5]:
+            self.stdout.write(f"  ! {failure}")
+
+    def run_individual_load(self) -> None:
+        setup = self.individual_setup
+        self.say(
+            f"load: {len(setup.respondents)} respondents answer individually, all at once, "
+            "each their assigned sections on their own pages"
+        )
+        run = load.run_load(self.base, setup, own=True)
+        check = load.check_individual_no_loss(
+            run.writes, load.stored_individual_answers(setup.assessments[0])
+        )
+        summary = load.summarize(setup, run, check)
+        self.results["load_individual"] = summary
+        self.server_errors += summary["server_errors"]
+        verdict = "PASSED" if summary["ok"] else "FAILED"
+        self.stdout.write(
+            f"\nAnswering individually: {summary['respondents']} respondents on one assessment, "
+            f"{summary['questions']} questions\n"
+            f"  answering {summary['wall_s']:.1f} s: {summary['saves']} saves "
+            f"({summary['saves_per_s']} /s) + {summary['section_pages']} section pages\n"
+            f"  save p50 {fmt(summary['save_p50_ms'])} ms, p95 {fmt(summary['save_p95_ms'])} ms,"
+            f" max {fmt(summary['save_max_ms'])} ms; section page p95 "
+            f"{fmt(summary['section_p95_ms'])} ms; statuses {summary['statuses']}\n"
+            f"  no-loss check {verdict}: {summary['stored_answers']} answers of their own "
+            f"stored, {summary['expected_answers']} (respondent, question) saved"
         )
         for problem in summary["problems"][:10]:
             self.stdout.write(f"  ! {problem}")

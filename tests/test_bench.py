@@ -250,3 +250,33 @@ def test_counts_are_checked_per_assessment():
     assert check_no_loss(writes, stored, [1, 2]).ok
     result = check_no_loss(writes, stored[:1], [1, 2])
     assert any(p.startswith("assessment 2: 0 answers stored") for p in result.problems)
+
+
+# Answering individually: every respondent's own answers are what they saved last
+
+
+def _own(respondent, question, value, started, status=200):
+    return Write(1, question, value, respondent, started, started + 0.1, status)
+
+
+def test_individual_no_loss_passes_when_each_keeps_what_they_saved_last():
+    writes = [
+        _own("ann", "q1", "11", 0.0),
+        _own("ann", "q1", "12", 1.0),
+        _own("bob", "q1", "13", 0.5),
+        _own("bob", "q2", "14", 0.7, status=409),
+    ]
+    check = load.check_individual_no_loss(writes, [("ann", "q1", "12"), ("bob", "q1", "13")])
+    assert check.ok and (check.expected, check.stored) == (2, 2)
+
+
+def test_individual_no_loss_names_a_lost_an_old_and_a_stray_answer():
+    writes = [_own("ann", "q1", "11", 0.0), _own("ann", "q1", "12", 1.0), _own("bob", "q2", "9", 0)]
+    check = load.check_individual_no_loss(
+        writes, [("ann", "q1", "11"), ("cy", "q3", "1"), ("ann", "q1", "11")]
+    )
+    problems = " | ".join(check.problems)
+    assert "ann q1: 2 answers of their own" in problems
+    assert "ann q1: stored '11', last saved '12'" in problems
+    assert "cy q3: stored, but never sent" in problems
+    assert "bob q2: answer lost" in problems

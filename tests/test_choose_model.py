@@ -118,7 +118,8 @@ def test_it_says_so_when_nothing_is_published(client, owner):
 def test_with_one_model_it_is_chosen_already_and_nothing_is_asked(client, owner, questionnaire):
     client.force_login(owner)
     html = client.get(START).content.decode()
-    assert "<fieldset" not in html and 'type="radio"' not in html
+    # No model to choose; the only choice is the way of answering (tests/test_individual.py).
+    assert 'name="questionnaire" id=' not in html and ">Model</legend>" not in html
     assert f'<input type="hidden" name="questionnaire" value="{questionnaire.pk}">' in html
     assert "with Miniature OSPO check (version 1)" in html
     assert f'value="Miniature OSPO check, {month()}"' in html

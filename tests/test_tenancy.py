@@ -9,7 +9,15 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from assessments.models import Answer, Assessment, Invitation, Membership, Organization, ShareLink
+from assessments.models import (
+    Answer,
+    Assessment,
+    Invitation,
+    Membership,
+    Organization,
+    Respondent,
+    ShareLink,
+)
 from strategy.models import Revision, RoadmapItem, Section, Strategy
 from tests.url_patterns import app_patterns, fill
 
@@ -65,6 +73,9 @@ def theirs(outsider, other_organization, questionnaire):
             organization=other_organization, created_by=outsider
         ).pk,
         "link_pk": ShareLink.create_for(assessment, outsider)[0].pk,
+        "respondent_pk": Respondent.objects.create(
+            assessment=assessment, user=outsider, number=1
+        ).pk,
         **strategy_values(other_organization, assessment),
     }
 
@@ -87,7 +98,12 @@ def snapshot():
     return (
         Organization.objects.count(),
         Membership.objects.values_list("pk", "role").order_by("pk").__str__(),
-        Assessment.objects.values_list("pk", "status", "title").order_by("pk").__str__(),
+        Assessment.objects.values_list("pk", "status", "title", "mode", "others_answers")
+        .order_by("pk")
+        .__str__(),
+        Respondent.objects.values_list("pk", "number", "speaks_for", "sections", "submitted_at")
+        .order_by("pk")
+        .__str__(),
         Answer.objects.values_list("pk", "option_id", "kind").order_by("pk").__str__(),
         Invitation.objects.values_list("pk", "revoked_at").order_by("pk").__str__(),
         Strategy.objects.values_list("pk", "title", "target_stage").order_by("pk").__str__(),
@@ -156,6 +172,7 @@ def test_another_organizations_ids_under_our_own_slug_answer_404(client, owner, 
             "strategy_pk",
             "item_pk",
             "link_pk",
+            "respondent_pk",
         }
         if not names & ids:
             continue
@@ -184,6 +201,9 @@ def test_a_viewer_gets_403_on_every_write(
         "member_pk": editor.pk,
         "invitation_pk": Invitation.objects.create(organization=organization).pk,
         "link_pk": ShareLink.create_for(assessment, None)[0].pk,
+        "respondent_pk": Respondent.objects.create(
+            assessment=assessment, user=editor.user, number=1
+        ).pk,
         **strategy_values(organization, assessment),
     }
     client.force_login(viewer)
@@ -208,6 +228,7 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
         "member_pk": Membership.objects.get(user=owner).pk,
         "invitation_pk": Invitation.objects.create(organization=assessment.organization).pk,
         "link_pk": ShareLink.create_for(assessment, None)[0].pk,
+        "respondent_pk": Respondent.objects.create(assessment=assessment, user=owner, number=1).pk,
         **strategy_values(assessment.organization, assessment),
     }
     before = snapshot()
@@ -220,7 +241,7 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
 def test_anonymous_visitors_are_sent_to_log_in(client, assessment):
     ours = {"org_slug": "acme", "pk": assessment.pk, "section_key": "program", "question_pk": 1}
     ours |= {"member_pk": 1, "invitation_pk": 1, "strategy_pk": 1, "item_pk": 1, "revision_pk": 1}
-    ours |= {"link_pk": 1}
+    ours |= {"link_pk": 1, "respondent_pk": 1}
     ours |= {"strategy:section_key": "why"}
     for pattern in org_patterns():
         response = client.get(fill(pattern, ours))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.demo import DEFAULT_QUESTIONNAIRE_KEY
+from assessments.forms.team import MODE_HELP, mode_field
 from assessments.models import (
     Answer,
     AnswerChange,
@@ -133,9 +134,14 @@ class StartAssessmentForm(forms.Form):
         },
     )
 
+    # One shared answer set (the default), or each respondent on their own and then a consensus
+    # (docs/team.md); changeable on the team page until the first answer.
+    mode = mode_field(required=False)
+
     def __init__(self, *args, organization: Organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
+        self.mode_help = MODE_HELP
         self.models = offered_models()
         self.default = self._default_model()
         self.chosen = self._chosen_model()
@@ -172,6 +178,10 @@ class StartAssessmentForm(forms.Form):
     def several(self) -> bool:
         return len(self.models) > 1
 
+    def clean_mode(self) -> str:
+        # A form sent without the choice (an older page, a script) starts as it always did.
+        return self.cleaned_data["mode"] or Assessment.Mode.SHARED
+
     def clean_questionnaire(self) -> Questionnaire:
         pk = self.cleaned_data["questionnaire"]
         return next(m for m in self.models if m.pk == pk)
@@ -191,6 +201,7 @@ class StartAssessmentForm(forms.Form):
             questionnaire=self.cleaned_data["questionnaire"],
             title=self.cleaned_data["title"],
             created_by=user,
+            mode=self.cleaned_data["mode"],
         )
         source = self.cleaned_data.get("prefill_from")
         if source is not None:

@@ -6,7 +6,7 @@ an `Answering` says what differs between the two, the views below do the rest.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -39,7 +39,15 @@ from assessments.answering import (
 )
 from assessments.forms.answers import AnswerForm
 from assessments.forms.assessments import StartAssessmentForm
-from assessments.models import Answer, Assessment, Membership, Question, Questionnaire, Section
+from assessments.models import (
+    Answer,
+    Assessment,
+    Membership,
+    Question,
+    Questionnaire,
+    Respondent,
+    Section,
+)
 from assessments.reporting import section_info
 from assessments.scopes import Exclusion, find
 
@@ -70,6 +78,9 @@ class QuestionRow:
     # After a save: the numbers of this page's questions its answer asks, said in the status line
     # (a screen reader hears that they appeared).
     brings_up: list[int] = field(default_factory=list)
+    # A respondent's own answers only, when they may see it: how the others answered, without
+    # names (`individual.others_summary`); None where nothing of the others is shown.
+    others: str | None = None
 
 
 @dataclass
@@ -120,6 +131,9 @@ class Answering:
     # An assessment's answers have a history, and carried-over ones to confirm; a preview's not.
     history_url: Callable[[Question], str] | None = None
     confirm_url: Callable[[Question], str] | None = None
+    # A respondent's answering, when they may see the others' answers: by question pk, how the
+    # others answered the `questions` given, read at once for all of them.
+    others: Callable[[Sequence[Question]], dict[int, str]] | None = None
 
     def section_or_404(self, key: str) -> Section:
         section = self.structure.section_by_key.get(key)
@@ -137,6 +151,7 @@ class Answering:
         """The questions with their stored answers, and with `data` if posted; those `hidden`
         (pks) not asked."""
         answers = self.store.answers(questions)
+        others = self.others(questions) if self.others is not None else {}
         return [
             self.row(
                 question,
@@ -144,14 +159,16 @@ class Answering:
                 answers.get(question.pk),
                 bound=data is not None,
                 hidden=question.pk in hidden,
+                others=others.get(question.pk, "") if self.others is not None else None,
             )
             for question in questions
         ]
 
     def row(
-        self, question: Question, data=None, answer=None, bound=True, hidden=False
+        self, question: Question, data=None, answer=None, bound=True, hidden=False, others=None
     ) -> QuestionRow:
         return QuestionRow(
+            others=others,
             hidden=hidden,
             question=question,
             number=self.structure.numbers[question.pk],
@@ -303,7 +320,11 @@ def answer_section(request, answering: Answering, section: Section) -> HttpRespo
         for index, row in enumerate(rows):
             if row not in posted:
                 rows[index] = answering.row(
-                    row.question, answer=row.answer, bound=False, hidden=row.hidden
+                    row.question,
+                    answer=row.answer,
+                    bound=False,
+                    hidden=row.hidden,
+                    others=row.others,
                 )
         tally = answering.store.tally()
     else:
@@ -437,6 +458,11 @@ def assessment_start(request, org_slug):
         form = StartAssessmentForm(request.POST, organization=organization)
         if form.is_valid():
             assessment = form.create(user=request.user)
+            if assessment.is_individual:
+                messages.success(
+                    request, _("Assessment started. Now add the members who answer on their own.")
+                )
+                return redirect("assessments:team", org_slug=organization.slug, pk=assessment.pk)
             messages.success(request, _("Assessment started. Answers save as you go."))
             return redirect("assessments:assessment", org_slug=organization.slug, pk=assessment.pk)
     else:
@@ -461,6 +487,13 @@ def assessment_resume(request, org_slug, pk):
     """Take the person back to the section they last saved in, or to the first one with open
     questions."""
     _membership, assessment = assessment_or_404(request, org_slug, pk)
+    # Answered individually: a respondent's place is their own answers.
+    if (
+        assessment.is_individual
+        and not assessment.is_locked
+        and Respondent.objects.of_user(assessment, request.user) is not None
+    ):
+        return redirect("assessments:my_answers", org_slug=org_slug, pk=pk)
     structure = questionnaire_structure(assessment.questionnaire)
     if not structure.sections:
         return redirect("assessments:results", org_slug=org_slug, pk=pk)
@@ -485,6 +518,9 @@ def section(request, org_slug, pk, section_key):
     membership, assessment = assessment_or_404(request, org_slug, pk)
     answering = assessment_answering(membership, assessment)
     section = answering.section_or_404(section_key)
+    if assessment.is_individual:
+        # The page links a respondent to their own answers (views.individual).
+        answering.context["my_respondent"] = Respondent.objects.of_user(assessment, request.user)
     if request.method == "POST":
         require_editor(membership)
         if assessment.is_locked:

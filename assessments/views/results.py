@@ -16,7 +16,7 @@ from assessments.access import assessment_or_404, membership_or_404
 from assessments.caches import cached_fragment, fragment_key
 from assessments.comparison import compare_assessments
 from assessments.evaluation import model_spec, summaries
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Respondent
 from assessments.reporting import build_report
 from assessments.views.gaps import perception_part
 from assessments.workbook import workbook_response
@@ -49,6 +49,18 @@ def organization_dashboard(request, org_slug):
     else:
         on_page = list(page.object_list)
     context = {"membership": membership, "organization": organization, "page": page}
+    # Assessments answered individually link their respondents to their own answers: read only
+    # when the page shows one (H1, individual answering).
+    individual = [a.pk for a in on_page if a.is_individual]
+    context["answering_on_own"] = (
+        set(
+            Respondent.objects.filter(
+                assessment__in=individual, user_id=request.user.pk
+            ).values_list("assessment_id", flat=True)
+        )
+        if individual
+        else set()
+    )
 
     def render_history() -> str:
         return render_to_string(
@@ -60,7 +72,7 @@ def organization_dashboard(request, org_slug):
     if charted:
         # Everything the table, the chart and the latest card show of each assessment.
         shown = [
-            (a.pk, a.answers_fingerprint, a.status, a.title, a.created_at.isoformat())
+            (a.pk, a.answers_fingerprint, a.status, a.title, a.created_at.isoformat(), a.mode)
             for a in {a.pk: a for a in [*on_page, *charted]}.values()
         ]
         key = fragment_key(
@@ -69,6 +81,7 @@ def organization_dashboard(request, org_slug):
             page.number,
             page.paginator.count,
             membership.can_edit,
+            sorted(context["answering_on_own"]),
             shown,
         )
         context["history_html"] = cached_fragment(key, render_history)
