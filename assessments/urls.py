@@ -5,6 +5,7 @@ from assessments.views import (
     accounts,
     answer_history,
     answering,
+    consensus,
     organizations,
     pages,
     results,
@@ -76,6 +77,17 @@ urlpatterns = [
     path(assessment + "reopen/", answering.assessment_reopen, name="assessment_reopen"),
     path(assessment + "delete/", answering.assessment_delete, name="assessment_delete"),
     path(assessment + "scope/", assessment_scope, name="assessment_scope"),
+    # H2: agreeing a team's individual answers (docs/team.md)
+    path(assessment + "consensus/", consensus.consensus_view, name="consensus"),
+    path(
+        assessment + "consensus/questions/<int:question_pk>/",
+        consensus.consensus_agree,
+        name="consensus_agree",
+    ),
+    path(assessment + "workshop/", consensus.workshop, name="workshop"),
+    path(
+        assessment + "workshop/<int:number>/", consensus.workshop_question, name="workshop_question"
+    ),
     # Results and exports
     path(assessment + "results/", results.results, name="results"),
     path(assessment + "standards/", results.standards, name="standards"),
