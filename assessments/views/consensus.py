@@ -107,9 +107,8 @@ def agreed_questions(assessment: Assessment, structure: Structure, agreed: dict[
 
 def board(assessment: Assessment, structure: Structure, *, names: bool = True) -> Board:
     """Every question's card: two queries (the respondents, every answer), the rest in Python."""
-    respondents = {
-        r.pk: r.label(names) for r in assessment.respondents.select_related("user").order_by("number")
-    }
+    people = assessment.respondents.select_related("user").order_by("number")
+    respondents = {r.pk: r.label(names) for r in people}
     options = {o.pk: o for q in structure.questions.values() for o in q.options.all()}
     agreed: dict[int, Answer] = {}
     individual: dict[int, list[tuple[int, Answer]]] = {}
