@@ -303,3 +303,27 @@ def test_another_organizations_individual_assessment_answers_404(
             405,
         )
     assert not Answer.objects.filter(assessment=theirs, respondent__isnull=True).exists()
+
+
+def test_a_checklist_is_prefilled_with_the_boxes_most_checked_and_agreed_as_boxes(
+    client, owner, organization
+):
+    from tests.test_consensus_query_counts import team_assessment
+
+    team = team_assessment(organization, 20, 3)  # boxes: [1], [1, 2], [1, 2, 3]
+    Answer.objects.filter(assessment=team, respondent__isnull=True).delete()
+    client.force_login(owner)
+    cards = client.get(url(team) + "?order=questionnaire").context["cards"]
+    card = next(c for c in cards if c.question.is_checklist)
+    boxes = [o.pk for o in card.question.options.all()]
+    assert card.form.initial["boxes"] == [str(boxes[0]), str(boxes[1])]
+    assert card.view.spread > 0
+    prefix = f"a-{card.question.pk}-"
+    response = client.post(
+        url(team, "consensus_agree", card.question.pk),
+        {prefix + "boxes": [boxes[0]], prefix + "version": "0"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    stored = Answer.objects.get(assessment=team, question=card.question, respondent__isnull=True)
+    assert (stored.kind, stored.boxes) == ("checked", [boxes[0]])

@@ -311,6 +311,7 @@ def workshop_context(membership, assessment, the_board: Board, card: Card, names
         "previous_url": workshop_url(assessment, before.number, names) if before else "",
         "next_url": workshop_url(assessment, after.number, names) if after else "",
         "toggle_url": workshop_url(assessment, card.number, not names),
+        "here_url": workshop_url(assessment, card.number, names),
         "names": names,
         "locked": assessment.is_locked,
     }
