@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from assessments import consensus
@@ -68,6 +70,24 @@ class Bucket:
     @property
     def count(self) -> int:
         return len(self.people)
+
+    def people_html(self) -> SafeString:
+        """Who chose this, with what they said, as the consensus view lists them: built here
+        rather than in a template loop, which cost a page of 30 people × 72 questions half its
+        time. Every text is escaped."""
+        because = escape(_("because"))
+        parts = []
+        for person in self.people:
+            said = ""
+            if person.reason:
+                said += f": {because} {escape(person.reason)}"
+            if person.comment:
+                said += f" — “{escape(person.comment)}”"
+            shown = ' class="said"' if said else ""
+            parts.append(
+                f'<span{shown}><span class="fw-semibold">{escape(person.who)}</span>{said}</span>'
+            )
+        return mark_safe("".join(parts))  # noqa: S308 - every text escaped above
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from assessments.questionnaire_file.synthetic import synthetic_document
 
 pytestmark = pytest.mark.django_db
 
-# The session, the user, the assessment with the membership, the respondents, every answer, and
-# the navigation's memberships.
-MAX_QUERIES = 6
+# The session, the user, the assessment with the membership, the respondents, the agreed and the
+# individual answers, and the navigation's memberships.
+MAX_QUERIES = 7
 
 
 def team_assessment(organization, questions: int, respondents: int) -> Assessment:

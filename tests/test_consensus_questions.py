@@ -131,3 +131,17 @@ def test_the_view_does_not_depend_on_the_order_of_answers(answers, rng):
     b = question_view(SCALE, shuffled, allows_not_applicable=True)
     assert (a.spread, a.suggestion, a.answered) == (b.spread, b.suggestion, b.answered)
     assert [x.count for x in a.buckets] == [x.count for x in b.buckets]
+
+
+def test_the_people_are_listed_with_every_text_escaped():
+    view = question_view(
+        SCALE,
+        [
+            Individual("<b>Ann</b>", "option", 10, comment='<script>alert("x")</script>'),
+            Individual("Bob", "option", 10),
+        ],
+    )
+    html = str(view.buckets[0].people_html())
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert html.endswith('<span><span class="fw-semibold">Bob</span></span>')
