@@ -327,3 +327,11 @@ def test_a_checklist_is_prefilled_with_the_boxes_most_checked_and_agreed_as_boxe
     assert response.status_code == 200
     stored = Answer.objects.get(assessment=team, question=card.question, respondent__isnull=True)
     assert (stored.kind, stored.boxes) == ("checked", [boxes[0]])
+
+
+def test_the_pages_are_private_and_not_stored(client, owner, assessment, answered):
+    client.force_login(owner)
+    for address in (url(assessment), url(assessment, "workshop_question", 1)):
+        response = client.get(address)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

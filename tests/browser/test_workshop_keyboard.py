@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.models import Answer, Assessment, Membership, Respondent
-from tests.browser.helpers import screenshot
+from tests.browser.helpers import axe_violations, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,6 +54,7 @@ def test_the_workshop_runs_on_the_keyboard_alone(new_page, assessment, team):
     assert page.url.endswith(base + "1/")
     assert page.get_by_test_id("workshop-keys").is_visible()
     assert page.get_by_text("carlos").count() == 0  # names hidden at first
+    assert axe_violations(page) == []
 
     page.keyboard.press("2")  # the second option: "Ad hoc"
     assert page.locator(".consensus-agree input[type=radio]").nth(1).is_checked()
@@ -82,3 +83,7 @@ def test_the_workshop_runs_on_the_keyboard_alone(new_page, assessment, team):
     assert agreed(assessment, champion).option.label == "Practised organization-wide"
     assert agreed(assessment, champion).answered_by.username == "olivia"
     assert agreed(assessment, contribution) is None
+
+    page.goto(base.replace("workshop/", "consensus/"))
+    assert "2 of 6 agreed" in page.get_by_test_id("consensus-progress").inner_text()
+    assert axe_violations(page) == []
