@@ -335,3 +335,26 @@ def test_the_pages_are_private_and_not_stored(client, owner, assessment, answere
         response = client.get(address)
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_questions_out_of_scope_are_not_agreed(client, owner, assessment, answered):
+    assessment.change_scope("section", "program", "Not ours", owner, known=["basics", "program"])
+    client.force_login(owner)
+    cards = client.get(url(assessment)).context["cards"]
+    assert [card.question.key for card in cards] == ["inventory", "champion", "contribution-ok"]
+    address, question = agree_url(assessment, "policy")
+    response = client.post(address, {f"a-{question.pk}-choice": "dont_know"})
+    assert response.status_code == 404
+    assert agreed(assessment, "policy") is None
+
+
+def test_bad_input_in_the_workshop_stays_on_its_question(client, owner, assessment, answered):
+    client.force_login(owner)
+    address, question = agree_url(assessment, "releases")
+    response = client.post(
+        address, {f"a-{question.pk}-choice": "not_applicable", "next": "workshop"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-testid="workshop"' in page and "Say why this practice does not apply" in page
+    assert agreed(assessment, "releases") is None
