@@ -358,3 +358,13 @@ def test_bad_input_in_the_workshop_stays_on_its_question(client, owner, assessme
     page = response.content.decode()
     assert 'data-testid="workshop"' in page and "Say why this practice does not apply" in page
     assert agreed(assessment, "releases") is None
+
+
+def test_keep_theirs_draws_the_card_again_from_what_is_stored(client, owner, assessment, answered):
+    client.force_login(owner)
+    address, question = agree_url(assessment, "policy")
+    client.post(address, {f"a-{question.pk}-choice": "dont_know"})
+    response = client.get(address, **HTMX)
+    assert response.status_code == 200
+    assert "Agreed: Don&#x27;t know" in response.content.decode()
+    assert client.get(address)["Location"].endswith("#q-policy")
