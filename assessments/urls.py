@@ -6,6 +6,7 @@ from assessments.views import (
     answer_history,
     answering,
     individual,
+    consensus,
     organizations,
     pages,
     results,
@@ -79,7 +80,7 @@ urlpatterns = [
     path(assessment + "reopen/", answering.assessment_reopen, name="assessment_reopen"),
     path(assessment + "delete/", answering.assessment_delete, name="assessment_delete"),
     path(assessment + "scope/", assessment_scope, name="assessment_scope"),
-    # H1: individual answering: the team page, and a respondent's own answers
+    # Individual answering: the team page, and a respondent's own answers (docs/team.md)
     path(assessment + "team/", team.team, name="team"),
     path(assessment + "team/settings/", team.team_settings, name="team_settings"),
     path(
@@ -115,6 +116,17 @@ urlpatterns = [
     ),
     path(assessment + "mine/submit/", individual.my_submit, name="my_submit"),
     path(assessment + "mine/reopen/", individual.my_reopen, name="my_reopen"),
+    # Agreeing a team's individual answers: the consensus view and the workshop
+    path(assessment + "consensus/", consensus.consensus_view, name="consensus"),
+    path(
+        assessment + "consensus/questions/<int:question_pk>/",
+        consensus.consensus_agree,
+        name="consensus_agree",
+    ),
+    path(assessment + "workshop/", consensus.workshop, name="workshop"),
+    path(
+        assessment + "workshop/<int:number>/", consensus.workshop_question, name="workshop_question"
+    ),
     # Results and exports
     path(assessment + "results/", results.results, name="results"),
     path(assessment + "standards/", results.standards, name="standards"),
@@ -125,7 +137,7 @@ urlpatterns = [
     ),
     path(assessment + "export/history.csv", results.export_history_csv, name="export_history_csv"),
     path(assessment + "export.json", results.export_json, name="export_json"),
-    # Team perspectives, privacy (H4): the individual answers, owners only
+    # The individual answers, for owners only
     path(
         assessment + "export/individual.csv",
         export_individual_csv,

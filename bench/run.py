@@ -32,6 +32,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench import harness, load
+from bench.bench_consensus import team_assessment
 from bench.harness import HttpClient, fmt, format_table, percentile, ratio, run_concurrent
 
 RESULTS = harness.REPO_ROOT / "bench" / "results"
@@ -303,6 +304,10 @@ class Command(BaseCommand):
 
         self.synthetic = {}
         self.synthetic[self.sizes.synthetic] = self.synthetic_assessment(self.sizes.synthetic)
+        # H2: a team's individual answers to version 1 (72 questions), half of them agreed.
+        version_1 = demo.ensure_default_questionnaire(demo.VERSION_1_FILE)
+        self.team = team_assessment(self.org, version_1, 30, created_by=self.user)
+        self.team_questions = version_1.questions.count()
 
         history = Organization.objects.create(name="History", slug="bench-history")
         growth = Organization.objects.create(name="Growth", slug="bench-growth")
@@ -461,6 +466,12 @@ class Command(BaseCommand):
                 "key": "results_synthetic",
                 "send": get(f"{demo}/{synthetic.pk}/results/"),
                 "path": f"{demo}/{synthetic.pk}/results/",
+            },
+            {
+                "page": f"consensus view, 30 respondents × {self.team_questions} questions",
+                "key": "consensus",
+                "send": get(f"{demo}/{self.team.pk}/consensus/"),
+                "path": f"{demo}/{self.team.pk}/consensus/",
             },
             {
                 "page": f"history, {self.sizes.history} assessments",
@@ -650,6 +661,7 @@ class Command(BaseCommand):
                 client, "get", self.pages["results_synthetic"]["path"]
             ),
             "history": self.queries(client, "get", self.pages["history"]["path"]),
+            "consensus": self.queries(client, "get", self.pages["consensus"]["path"]),
             "pdf_served": self.queries(client, "get", self.pages["pdf_served"]["path"]),
         }
         # A render: change the content, then one GET with the task run in the request.

@@ -54,6 +54,7 @@ def ours(owner, organization, assessment):
         "pk": assessment.pk,
         "section_key": "program",
         "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
+        "number": 1,  # a question's number in the workshop
         "member_pk": owner.memberships.get().pk,
         "invitation_pk": Invitation.objects.create(organization=organization).pk,
         "token": Invitation.objects.create(organization=organization).token,

@@ -68,6 +68,7 @@ def theirs(outsider, other_organization, questionnaire):
         "pk": assessment.pk,
         "section_key": "program",
         "question_pk": question.pk,
+        "number": 1,  # a question's number in the workshop
         "member_pk": Membership.objects.get(user=outsider).pk,
         "invitation_pk": Invitation.objects.create(
             organization=other_organization, created_by=outsider
@@ -198,6 +199,7 @@ def test_a_viewer_gets_403_on_every_write(
         "pk": assessment.pk,
         "section_key": "program",
         "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
+        "number": 1,
         "member_pk": editor.pk,
         "invitation_pk": Invitation.objects.create(organization=organization).pk,
         "link_pk": ShareLink.create_for(assessment, None)[0].pk,
@@ -225,6 +227,7 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
         "pk": assessment.pk,
         "section_key": "program",
         "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
+        "number": 1,
         "member_pk": Membership.objects.get(user=owner).pk,
         "invitation_pk": Invitation.objects.create(organization=assessment.organization).pk,
         "link_pk": ShareLink.create_for(assessment, None)[0].pk,
@@ -241,7 +244,7 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
 def test_anonymous_visitors_are_sent_to_log_in(client, assessment):
     ours = {"org_slug": "acme", "pk": assessment.pk, "section_key": "program", "question_pk": 1}
     ours |= {"member_pk": 1, "invitation_pk": 1, "strategy_pk": 1, "item_pk": 1, "revision_pk": 1}
-    ours |= {"link_pk": 1, "respondent_pk": 1}
+    ours |= {"link_pk": 1, "respondent_pk": 1, "number": 1}
     ours |= {"strategy:section_key": "why"}
     for pattern in org_patterns():
         response = client.get(fill(pattern, ours))
