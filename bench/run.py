@@ -304,7 +304,7 @@ class Command(BaseCommand):
 
         self.synthetic = {}
         self.synthetic[self.sizes.synthetic] = self.synthetic_assessment(self.sizes.synthetic)
-        # H2: a team's individual answers to version 1 (72 questions), half of them agreed.
+        # A team's individual answers to version 1 (72 questions), half of them agreed.
         version_1 = demo.ensure_default_questionnaire(demo.VERSION_1_FILE)
         self.team = team_assessment(self.org, version_1, 30, created_by=self.user)
         self.team_questions = version_1.questions.count()

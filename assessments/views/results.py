@@ -50,7 +50,7 @@ def organization_dashboard(request, org_slug):
         on_page = list(page.object_list)
     context = {"membership": membership, "organization": organization, "page": page}
     # Assessments answered individually link their respondents to their own answers: read only
-    # when the page shows one (H1, individual answering).
+    # when the page shows one (individual answering).
     individual = [a.pk for a in on_page if a.is_individual]
     context["answering_on_own"] = (
         set(
