@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Answer, Invitation, ShareLink
+from assessments.models import Answer, Assessment, Invitation, Respondent, ShareLink
 from strategy.models import Revision, RoadmapItem, Section, Strategy
 from tests.url_patterns import app_patterns, fill
 
@@ -29,6 +29,9 @@ MUST_ANSWER = {
     "export_markdown",
     "overview",
     "members",
+    "team",
+    "consensus",
+    "my_section",
 }
 
 
@@ -49,12 +52,17 @@ def ours(owner, organization, assessment):
         )
     strategy = Strategy.objects.create_from_assessment(assessment, owner, "Strategy")
     section = Section.objects.filter(strategy=strategy).first()
+    # Answered individually too, with the owner among the respondents: the team's pages answer.
+    assessment.mode = Assessment.Mode.INDIVIDUAL
+    assessment.save()
+    respondent = Respondent.objects.create(assessment=assessment, user=owner, number=1)
     return {
         "org_slug": organization.slug,
         "pk": assessment.pk,
         "section_key": "program",
         "question_pk": assessment.questionnaire.questions.get(key="policy").pk,
         "number": 1,  # a question's number in the workshop
+        "respondent_pk": respondent.pk,
         "member_pk": owner.memberships.get().pk,
         "invitation_pk": Invitation.objects.create(organization=organization).pk,
         "token": Invitation.objects.create(organization=organization).token,
