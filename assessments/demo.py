@@ -15,6 +15,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from assessments.demo_team import setup_team_demo
 from assessments.models import (
     Answer,
     AnswerChange,
@@ -48,6 +49,8 @@ class DemoLogins:
     organization: Organization
     assessment: Assessment
     created: bool
+    # The team workshop, in an organization of its own (assessments.demo_team).
+    team: Assessment | None = None
 
 
 def ensure_default_questionnaire(path: Path = DEFAULT_FILE) -> Questionnaire:
@@ -111,7 +114,7 @@ def setup_demo() -> DemoLogins:
     Membership.objects.get_or_create(
         organization=organization, user=user, defaults={"role": Membership.Role.OWNER}
     )
-    assessment = organization.assessments.first()
+    assessment = organization.assessments.order_by("created_at").first()
     if assessment is None:
         assessment = Assessment.objects.create(
             organization=organization,
@@ -122,4 +125,5 @@ def setup_demo() -> DemoLogins:
         data = yaml.safe_load(DEMO_ANSWERS_FILE.read_text(encoding="utf-8"))
         apply_answers(assessment, data, user)
         assessment.submit()
-    return DemoLogins(organization=organization, assessment=assessment, created=created)
+    team = setup_team_demo(user, questionnaire, DEMO_ANSWERS_FILE)
+    return DemoLogins(organization=organization, assessment=assessment, created=created, team=team)

@@ -97,3 +97,26 @@ def test_the_demo_owner_reopens_the_baseline_from_a_section_in_one_click(client)
     client.post(reopen)
     assessment.refresh_from_db()
     assert not assessment.is_locked
+
+
+def test_the_demo_team_workshop_waits_for_its_owner_to_agree_what_the_team_disagrees_on(client):
+    from assessments import demo_team
+    from assessments.models import Respondent
+
+    logins = demo.setup_demo()
+    team = logins.team
+    assert team.is_individual and team.organization.slug == demo_team.TEAM_SLUG
+    respondents = list(Respondent.objects.filter(assessment=team))
+    assert [r.speaks_for for r in respondents] == ["worker", "management", "units"]
+    assert all(r.has_submitted and r.answers.count() > 60 for r in respondents)
+    agreed = team.answers.filter(respondent__isnull=True).count()
+    assert 0 < agreed < team.questionnaire.questions.count() / 2
+    # The baseline stays the one assessment of the demo organization.
+    assert logins.assessment.organization.assessments.count() == 1
+
+    client.force_login(logins.assessment.created_by)
+    base = f"/orgs/{demo_team.TEAM_SLUG}/assessments/{team.pk}/"
+    progress = client.get(base + "consensus/").content.decode()
+    assert f"{agreed} of " in progress and "strong disagreement" in progress
+    results = client.get(base + "results/").content.decode()
+    assert "Perception gaps" in results and "Respondents for Management" in results
