@@ -50,7 +50,7 @@ psql -h 127.0.0.1 -U postgres -q -c "CREATE DATABASE $db"
 PORT="$PORT" .venv/bin/gunicorn -c deploy/gunicorn.conf.py --bind "127.0.0.1:$PORT" \
   ospo_assess.wsgi:application >"$logs/web.log" 2>&1 &
 pids+=($!)
-.venv/bin/python manage.py db_worker >"$logs/worker.log" 2>&1 &
+.venv/bin/python manage.py pdf_worker >"$logs/worker.log" 2>&1 &
 pids+=($!)
 
 # nginx with the headers docs/deployment.md asks for, everything in a temporary folder: no

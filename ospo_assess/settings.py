@@ -163,7 +163,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not _static_manifest
 WHITENOISE_AUTOREFRESH = not _static_manifest
 
-# Background tasks (PDF rendering). "database" needs a worker: `manage.py db_worker`.
+# Background tasks (PDF rendering). "database" needs a worker: `manage.py pdf_worker`.
 # Development and tests run tasks at once, in the request, unless told otherwise.
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

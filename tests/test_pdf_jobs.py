@@ -58,7 +58,7 @@ def test_the_real_worker_renders_a_queued_pdf_and_the_page_then_offers_it(client
     job = PdfJob.objects.get()
     assert job.status == PdfJob.Status.QUEUED and not RenderedPdf.objects.exists()
 
-    call_command("db_worker", "--batch", "--max-tasks", "1", "--queue-name", "default")
+    call_command("pdf_worker", "--batch", "--max-tasks", "1", "--queue-name", "default")
 
     job.refresh_from_db()
     assert job.status == PdfJob.Status.DONE and job.rendered is not None
@@ -248,7 +248,7 @@ def test_an_organization_flooding_the_queue_does_not_delay_another_organizations
         ask(client, owner, strategy, why=f"Draft {draft}")
         assert waiting(strategy.organization) == waiting(their_strategy.organization) == 1
 
-    call_command("db_worker", "--batch", "--queue-name", "default", "--no-startup-delay")
+    call_command("pdf_worker", "--batch", "--queue-name", "default", "--no-startup-delay")
 
     # Their one request renders first; of the flood, only the newest text renders.
     assert fake_render == ["globex", "acme"]
