@@ -40,6 +40,29 @@ log = logging.getLogger(__name__)
 # How long a job whose organization has another one rendering waits before it is tried again.
 BUSY_RETRY = timedelta(seconds=5)
 
+# A running worker takes a job within a fraction of a second (`manage.py pdf_worker`): one still
+# waiting after this long most likely has no worker at all, and its page says what to run.
+NO_WORKER_AFTER = timedelta(seconds=5)
+
+
+def seems_unattended(waited: timedelta, others_rendering: bool) -> bool:
+    """Whether a job that has waited `waited` looks like it has no worker to take it.
+
+    A job waits longer when the workers are busy rendering other PDFs: that is a queue, not a
+    missing worker.
+    """
+    return waited >= NO_WORKER_AFTER and not others_rendering
+
+
+def rendering_elsewhere(job: PdfJob, now) -> bool:
+    """Whether a worker is rendering another PDF now (any organization's): workers are alive."""
+    stale = now - 2 * timedelta(seconds=max(settings.PDF_RENDER_TIMEOUT, 60))
+    return (
+        PdfJob.objects.filter(status=PdfJob.Status.RUNNING, started_at__gte=stale)
+        .exclude(pk=job.pk)
+        .exists()
+    )
+
 
 class RenderTimeout(Exception):
     pass

@@ -4,20 +4,26 @@ Asking for the PDF serves it at once when the current content was rendered befor
 queues a render and answers 202 with a page that follows the job and offers the file when ready.
 An organization has one render waiting at a time (`strategy.tasks.request_pdf`): a job replaced
 by a later request of the organization says so on its page, with a button to ask again.
+The page says how long the job has waited or rendered, and, when no worker has taken it after a
+few seconds (`strategy.tasks.seems_unattended`), what to run; it follows the job with htmx, or
+refreshes itself without JavaScript.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.names import attachment, download_name
 from strategy.access import strategy_or_404
 from strategy.document import content_hash, document_source
 from strategy.models import PdfJob, RenderedPdf
-from strategy.tasks import request_pdf
+from strategy.tasks import NO_WORKER_AFTER, rendering_elsewhere, request_pdf, seems_unattended
 
 
 def _filename(strategy, extension: str) -> str:
@@ -54,6 +60,29 @@ def _enqueue(strategy, digest: str, user) -> PdfJob:
     return job
 
 
+def _job_context(membership, strategy, job: PdfJob | None, *, ready: bool = False) -> dict:
+    context = {
+        "membership": membership,
+        "organization": membership.organization,
+        "strategy": strategy,
+        "job": job,
+        "ready": ready,
+    }
+    if job is None or ready:
+        return context
+    now = timezone.now()
+    if job.status == PdfJob.Status.QUEUED:
+        waited = max(now - job.created_at, timedelta(0))
+        context["waited_seconds"] = int(waited.total_seconds())
+        if waited >= NO_WORKER_AFTER:  # the query only once there is something to explain
+            others = rendering_elsewhere(job, now)
+            context["unattended"] = seems_unattended(waited, others)
+            context["busy"] = others
+    elif job.status == PdfJob.Status.RUNNING and job.started_at is not None:
+        context["rendering_seconds"] = int(max(now - job.started_at, timedelta(0)).total_seconds())
+    return context
+
+
 @login_required
 @require_safe
 def export_pdf(request, org_slug, strategy_pk):
@@ -65,12 +94,7 @@ def export_pdf(request, org_slug, strategy_pk):
         rendered = RenderedPdf.objects.filter(strategy=strategy, content_hash=digest).first()
     if rendered is not None:
         return _pdf_response(strategy, rendered)
-    context = {
-        "membership": membership,
-        "organization": membership.organization,
-        "strategy": strategy,
-        "job": job,
-    }
+    context = _job_context(membership, strategy, job)
     pending = job.status in (PdfJob.Status.QUEUED, PdfJob.Status.RUNNING)
     return render(request, "strategy/pdf_status.html", context, status=202 if pending else 200)
 
@@ -80,13 +104,7 @@ def export_pdf(request, org_slug, strategy_pk):
 def export_pdf_status(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     _digest, rendered, job = _current(strategy)
-    context = {
-        "membership": membership,
-        "organization": membership.organization,
-        "strategy": strategy,
-        "job": job,
-        "ready": rendered is not None,
-    }
+    context = _job_context(membership, strategy, job, ready=rendered is not None)
     return render(request, "strategy/pdf_status.html#job", context)
 
 
