@@ -22,6 +22,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from assessments.axis_names import AxisNames
+from strategy import generated
 from strategy.document import SectionDoc, TargetRow, document_context, resolved
 from strategy.models import Strategy
 
@@ -133,7 +134,7 @@ def _score(score) -> str:
     return "–" if score is None else floatformat(score, 0)
 
 
-def _where_we_stand(context: dict) -> list[str]:
+def _where_we_stand(context: dict, section: SectionDoc) -> list[str]:
     report = context["report"]
     if report is None:
         return [_("*No assessment is linked to this strategy, so there are no results to show.*")]
@@ -174,10 +175,10 @@ def _where_we_stand(context: dict) -> list[str]:
             "",
             _stage_coverage_table(report),
         ]
-    out += [
-        "",
-        _scopes_table(report),
-    ]
+    # The generated text of the section has the same table: once is enough, as in the PDF.
+    # Only when its author removed that text does the summary give it.
+    if generated.split(section.body) is None:
+        out += ["", _scopes_table(report)]
     return out
 
 
@@ -359,7 +360,7 @@ def strategy_markdown(strategy: Strategy) -> str:
             lines.append(demote_headings(section.shown_body))
         lines.append("")
         if section.is_where_we_stand:
-            lines += _where_we_stand(context) + [""]
+            lines += _where_we_stand(context, section) + [""]
         if section.is_where_we_aim:
             lines += _targets(context) + [""]
         if section.is_roadmap:

@@ -266,3 +266,20 @@ def test_rendering_the_export_gives_no_raw_tag_or_script_link(hostile_strategy, 
 )
 def test_plain_text_is_escaped_for_markdown(text, expected):
     assert plain(text) == expected
+
+
+def scope_tables(text: str) -> int:
+    return len(re.findall(r"^\| Scope \| Stage \| Score \|$", text, re.M))
+
+
+def test_the_scope_table_is_given_once(strategy):
+    assert scope_tables(strategy_markdown(strategy)) == 1
+
+
+def test_the_summary_gives_the_scope_table_when_the_section_lost_its_generated_text(strategy):
+    user = get_user_model().objects.get(username=DEMO_USERNAME)
+    stand = strategy.sections.get(key="where-we-stand")
+    stand.save_body("We stand where we stand.", stand.version, user)
+    text = strategy_markdown(strategy)
+    assert scope_tables(text) == 1
+    assert "We stand where we stand." in text
