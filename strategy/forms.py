@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms.rendering import BootstrapFieldsMixin, label_with_note
-from assessments.models import Organization
+from assessments.models import Assessment, Organization
 from strategy.models import MAX_BODY_BYTES, RoadmapItem, Strategy, body_size_error
 
 
@@ -21,9 +22,28 @@ class StrategyCreateForm(forms.Form):
     def __init__(self, *args, organization: Organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only this organization's assessments: another's id is simply not a valid choice.
-        self.fields["assessment"].queryset = organization.assessments.select_related(
-            "questionnaire"
-        ).order_by("-created_at")
+        assessments = organization.assessments.select_related("questionnaire").order_by(
+            "-created_at"
+        )
+        self.fields["assessment"].queryset = assessments
+        if not self.is_bound and "assessment" not in self.initial:
+            submitted = Assessment.Status.SUBMITTED
+            self.initial["assessment"] = preselected_assessment(
+                [
+                    (pk, when if status == submitted else None)
+                    for pk, status, when in assessments.values_list("pk", "status", "submitted_at")
+                ]
+            )
+
+
+def preselected_assessment(assessments: list[tuple[int, datetime | None]]) -> int | None:
+    """The assessment to start a strategy from, of (id, submitted at or None while it is not
+    submitted) pairs: the only one, or the latest submitted; None when there are several and
+    none is submitted, a choice the person makes."""
+    if len(assessments) == 1:
+        return assessments[0][0]
+    submitted = [(when, pk) for pk, when in assessments if when is not None]
+    return max(submitted)[1] if submitted else None
 
 
 class SectionForm(forms.Form):
