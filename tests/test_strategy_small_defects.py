@@ -78,3 +78,42 @@ def test_an_assessment_named_in_the_link_wins(
         reverse("strategy:create", args=["acme"]) + f"?assessment={assessment.pk}"
     ).content.decode()
     assert selected(html) == [str(assessment.pk)] and str(other.pk) not in selected(html)
+
+
+@pytest.fixture
+def strategy(assessment, owner):
+    from strategy.models import Strategy
+
+    return Strategy.objects.create_from_assessment(assessment, owner, "Strategy")
+
+
+def section_url(name, strategy, *extra):
+    return reverse(f"strategy:{name}", args=["acme", strategy.pk, *extra])
+
+
+def history_entries(html: str) -> list[str]:
+    return re.findall(r'<li class="card mb-2">.*?</li>', html, re.S)
+
+
+def test_the_current_version_offers_no_restore_but_older_ones_do(client, owner, strategy):
+    from strategy.models import Revision
+
+    client.force_login(owner)
+    save = section_url("section_save", strategy, "why")
+    client.post(save, {"body": "Version one.", "base_version": 0})
+    Revision.objects.update(created_at=timezone.now() - timedelta(minutes=6))  # not folded
+    client.post(save, {"body": "Version two.", "base_version": 1})
+    html = client.get(section_url("section_history", strategy, "why")).content.decode()
+    current, older = history_entries(html)
+    assert "Version two." in current and "Version one." in older
+    assert "Restore this text" not in current and "Compare version" not in current
+    assert "The current text" in current
+    assert "Restore this text" in older and "Compare version 1 with the current text" in older
+
+    # Once version one is restored, it is the current text, and version two can be restored.
+    first = Revision.objects.get(body="Version one.")
+    client.post(section_url("revision_restore", strategy, "why", first.pk))
+    html = client.get(section_url("section_history", strategy, "why")).content.decode()
+    entries = history_entries(html)
+    offered = [entry for entry in entries if "Restore this text" in entry]
+    assert len(offered) == 1 and "Version two." in offered[0]

@@ -366,6 +366,8 @@ def section_history(request, org_slug, strategy_pk, section_key):
     for index, revision in enumerate(revisions):
         older = revisions[index + 1] if index + 1 < len(revisions) else None
         revision.summary = change_summary(older.body if older else None, revision.body)
+        # Restoring or comparing the text the section has now would change or show nothing.
+        revision.is_current = revision.body == section.body
     return render(
         request,
         "strategy/history.html",
