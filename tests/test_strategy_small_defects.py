@@ -117,3 +117,26 @@ def test_the_current_version_offers_no_restore_but_older_ones_do(client, owner, 
     entries = history_entries(html)
     offered = [entry for entry in entries if "Restore this text" in entry]
     assert len(offered) == 1 and "Version two." in offered[0]
+
+
+def test_the_roadmap_section_leads_to_the_roadmap_editor(client, owner, viewer, strategy):
+    from strategy.models import RoadmapItem
+
+    actions = RoadmapItem.objects.filter(strategy=strategy).count()
+    editor = section_url("roadmap", strategy)
+    client.force_login(owner)
+    html = client.get(section_url("section", strategy, "roadmap")).content.decode()
+    link = re.search(r'<div [^>]*id="roadmap-editor-link".*?</div>', html, re.S).group()
+    assert f'href="{editor}"' in link and "Edit the roadmap" in link
+    assert f"Its {actions} action" in link
+    assert client.get(editor).status_code == 200
+
+    client.force_login(viewer)
+    html = client.get(section_url("section", strategy, "roadmap")).content.decode()
+    assert f'href="{editor}"' in html and "See the roadmap" in html
+
+
+def test_other_sections_do_not_carry_the_roadmap_link(client, owner, strategy):
+    client.force_login(owner)
+    html = client.get(section_url("section", strategy, "why")).content.decode()
+    assert "roadmap-editor-link" not in html

@@ -18,6 +18,7 @@ from assessments.axis_names import AxisNames
 from strategy import services
 from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.diff import change_summary, merged_text, word_diff
+from strategy.document import ROADMAP_KEY
 from strategy.forms import MergeForm, SectionForm, StrategyCreateForm, TargetsForm
 from strategy.guidance import GuidanceSection, strategy_guidance
 from strategy.markdown import render_markdown
@@ -236,7 +237,11 @@ def section_edit(request, org_slug, strategy_pk, section_key):
     section = _section_or_404(strategy, section_key)
     form = SectionForm(initial={"body": section.body, "base_version": section.version})
     changes = strategy.generated_changes() if section.key == GENERATED_KEY else None
-    context = _section_context(membership, strategy, section, form=form, generated_changes=changes)
+    # The roadmap's actions are rows of their own editor, not this text: the page leads there.
+    actions = strategy.roadmap.count() if section.key == ROADMAP_KEY else None
+    context = _section_context(
+        membership, strategy, section, form=form, generated_changes=changes, roadmap_actions=actions
+    )
     return render(request, "strategy/section.html", context)
 
 
