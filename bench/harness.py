@@ -425,7 +425,7 @@ def production_env(database: str, static_root: Path, workers: int, port: int) ->
     """The environment deploy/ci_smoke.sh gives the production process set, for the benchmark.
 
     One difference: TASKS_BACKEND=immediate, so the PDF renders inside the request and its
-    time can be taken over HTTP (production renders it in the db_worker).
+    time can be taken over HTTP (production renders it in the pdf_worker).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
     env.update(
