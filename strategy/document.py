@@ -1,7 +1,8 @@
 """The strategy document as plain data: what the PDF and the Markdown export both show.
 
-`document_source(strategy)` loads the strategy's own rows in three queries: the strategy with its
-organization, assessment and questionnaire version, its sections, its roadmap.
+`document_source(strategy)` loads the strategy's own rows in four queries: the strategy with its
+organization, assessment and questionnaire version, its sections, its roadmap, its structured
+rows (KPIs, risks, budget lines, policies, staffing).
 
 `document_context(source)` builds from them everything the document shows, without a further
 query: the strategy, its sections, roadmap, organization, guidance and the assessment's title
@@ -353,7 +354,7 @@ class DocumentSource:
 
 
 def document_source(strategy: Strategy, *, reload: bool = True) -> DocumentSource:
-    """The rows the document is made from, in three queries.
+    """The rows the document is made from, in four queries.
 
     With `reload=False` the strategy is taken as given (a view that has just loaded it with its
     organization and `assessment__questionnaire`); otherwise it is read again.
@@ -513,7 +514,13 @@ def document_context(source: DocumentSource | Strategy) -> dict:
             standards = Lazy(lambda: standard_rows(assessment), named)
 
     # The levels a KPI may evidence, in the version's words: cached per published version.
-    stages = dict(_stage_names(assessment)) if assessment is not None else {}
+    # Read only when a KPI names one (at most one query, then none while the version is kept).
+    stages = (
+        dict(_stage_names(assessment))
+        if assessment is not None
+        and any(row.kind == "kpi" and row.data.get("stage") is not None for row in source.rows)
+        else {}
+    )
     rows_by_kind: dict[str, list[StructuredRow]] = {}
     for row in source.rows:
         rows_by_kind.setdefault(row.kind, []).append(row)
@@ -662,7 +669,7 @@ def content_hash(source: DocumentSource | Strategy | dict) -> str:
     """sha256 over what the document shows and over what draws it.
 
     Takes a context from `document_context` (hashed in the language it was built in), or a
-    `DocumentSource` or a strategy, whose context is built first (from a strategy: three
+    `DocumentSource` or a strategy, whose context is built first (from a strategy: four
     queries). Reads no answers and builds no report, unless the questionnaire version is a draft.
     """
     context = source if isinstance(source, dict) else document_context(source)

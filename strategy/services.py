@@ -265,12 +265,12 @@ def executive_summary_markdown(
             }
         lines += [now + aim, ""]
     if report is not None and overall.blockers:
-        lines += [_("What holds us back most:"), ""]
+        lines += [_("Our three main blockers:"), ""]
         lines += [f"- {plain(row.text)}" for row in overall.blockers[:3]]
         lines.append("")
     if steps:
         lines += [_("Our first steps:"), ""]
-        lines += [f"{i}. {plain(text)}" for i, text in enumerate(steps[:3], start=1)]
+        lines += [f"- {plain(text)}" for text in steps[:3]]
         lines.append("")
     costs = total(KINDS["budget"], budget, "cost")
     fte = total(KINDS["staff"], staff, "fte")

@@ -49,6 +49,7 @@ urlpatterns = [
     path(row, rows.row_edit, name="row_edit"),
     path(row + "move/", rows.row_move, name="row_move"),
     path(row + "delete/", rows.row_delete, name="row_delete"),
+    path(doc + "currency/", rows.currency, name="currency"),
     path(doc + "template-upgrade/", builder.sections_upgrade, name="sections_upgrade"),
     path(doc + "summary/draft/", builder.summary_draft, name="summary_draft"),
     path(doc + "export.pdf", exports.export_pdf, name="export_pdf"),

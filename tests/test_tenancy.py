@@ -110,7 +110,9 @@ def snapshot():
         .__str__(),
         Answer.objects.values_list("pk", "option_id", "kind").order_by("pk").__str__(),
         Invitation.objects.values_list("pk", "revoked_at").order_by("pk").__str__(),
-        Strategy.objects.values_list("pk", "title", "target_stage").order_by("pk").__str__(),
+        Strategy.objects.values_list("pk", "title", "target_stage", "currency")
+        .order_by("pk")
+        .__str__(),
         Section.objects.values_list("pk", "body", "version").order_by("pk").__str__(),
         Revision.objects.count(),
         RoadmapItem.objects.values_list("pk", "title", "order").order_by("pk").__str__(),

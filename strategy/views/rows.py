@@ -26,6 +26,7 @@ from strategy.access import require_strategy_editor, strategy_or_404
 from strategy.models import Section, Strategy, StructuredRow
 
 DIRECTIONS = ("up", "down")
+CURRENCY_LENGTH = Strategy._meta.get_field("currency").max_length
 
 
 @dataclass
@@ -243,4 +244,24 @@ def row_delete(request, org_slug, strategy_pk, row_pk):
         StructuredRow.objects.filter(strategy=strategy, pk=row.pk).delete()
         StructuredRow.objects.filter(strategy=strategy, kind=row.kind).renumber()
     message = _("Removed “%(title)s”.") % {"title": row.title}
+    return _changed(request, membership, strategy, section, message)
+
+
+@login_required
+@require_POST
+def currency(request, org_slug, strategy_pk):
+    """The currency the budget's amounts are in: a short code of the organization's choosing."""
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_strategy_editor(membership)
+    section = get_object_or_404(Section, strategy=strategy, key=schema.KINDS["budget"].section)
+    code = " ".join(request.POST.get("currency", "").split())
+    if not code or len(code) > CURRENCY_LENGTH:
+        error = _("Enter a currency code of 1 to %(n)s characters, for example EUR.") % {
+            "n": CURRENCY_LENGTH
+        }
+        return _rejected(request, membership, strategy, section, currency_error=error)
+    with transaction.atomic():
+        Strategy.objects.filter(pk=strategy.pk).update(currency=code, updated_at=timezone.now())
+    strategy.currency = code
+    message = _("Amounts are now in %(code)s.") % {"code": code}
     return _changed(request, membership, strategy, section, message)
