@@ -103,7 +103,7 @@ KINDS: dict[str, Kind] = {
             "budget",
             "budget",
             _("budget line"),
-            _("Budget"),
+            _("Budget lines"),
             _("no budget line yet"),
             (
                 Field("item", _("Item"), required=True),
