@@ -353,3 +353,23 @@ def test_the_budget_currency_is_the_organizations_choice(client, owner, strategy
     assert response.status_code == 400 and "1 to 10 characters" in response.content.decode()
     strategy.refresh_from_db()
     assert strategy.currency == "CHF"
+
+
+def test_the_section_page_and_overview_read_the_rows_in_constant_queries(client, owner, strategy):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(owner)
+
+    def queries(name, *extra):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(name, strategy, *extra)).status_code == 200
+        return len(captured)
+
+    data = rows.clean(rows.KINDS["risk"], RISK)[0]
+    StructuredRow.objects.create(strategy=strategy, kind="risk", data=data)
+    one = queries("section", "risks"), queries("overview")
+    StructuredRow.objects.bulk_create(
+        StructuredRow(strategy=strategy, kind="risk", order=n, data=data) for n in range(1, 25)
+    )
+    assert (queries("section", "risks"), queries("overview")) == one

@@ -4,7 +4,7 @@ import pytest
 
 from assessments import demo
 from strategy.models import Strategy, StructuredRow
-from tests.browser.helpers import wait_for_htmx
+from tests.browser.helpers import axe_violations, wait_for_htmx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,6 +48,8 @@ def test_an_editor_adds_a_kpi_and_a_risk_in_the_browser(new_page, django_user_mo
     add.get_by_role("button", name="Add the risk").click()
     page.get_by_role("status").filter(has_text="Added the risk").wait_for()
     assert page.get_by_role("cell", name="The OSPO lead leaves").is_visible()
+    page.get_by_text("Edit row 1").click()  # the row's form, open
+    assert axe_violations(page) == []
 
     kinds = sorted(StructuredRow.objects.filter(strategy=strategy).values_list("kind", flat=True))
     assert kinds == ["kpi", "risk"]
