@@ -1,4 +1,5 @@
-"""An organization's open source strategy document: sections, their history, and a roadmap."""
+"""An organization's open source strategy document: sections, their history, a roadmap, and the
+structured rows of some sections (KPIs, risks, budget lines, policies, staffing)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The text a strategy is drafted with: "where we stand" and a roadmap from an assessment's result.
+"""The text a strategy is drafted with: "where we stand", a roadmap and the executive summary
+from an assessment's result (the summary also from the strategy's targets, roadmap and rows).
 
 Builders over a report, no writes; the rules of the rows themselves (creating a strategy, saving
 a section safely, restoring a revision, refreshing the generated text) are methods of the models
