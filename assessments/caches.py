@@ -41,6 +41,7 @@ KINDS: dict[str, str] = {
     "model-spec": PROCESS,
     "report-words": PROCESS,
     "model-words": PROCESS,
+    "stage-names": PROCESS,
     "answering-structure": PROCESS,
     "question-description": PROCESS,
     "standards": PROCESS,

@@ -1,7 +1,8 @@
 """The strategy document as plain data: what the PDF and the Markdown export both show.
 
-`document_source(strategy)` loads the strategy's own rows in three queries: the strategy with its
-organization, assessment and questionnaire version, its sections, its roadmap.
+`document_source(strategy)` loads the strategy's own rows in four queries: the strategy with its
+organization, assessment and questionnaire version, its sections, its roadmap, its structured
+rows (KPIs, risks, budget lines, policies, staffing).
 
 `document_context(source)` builds from them everything the document shows, without a further
 query: the strategy, its sections, roadmap, organization, guidance and the assessment's title
@@ -82,9 +83,10 @@ from assessments.readiness import standard_rows, standards_of
 from assessments.reporting import Report, StageInfo, build_report
 from strategy import generated
 from strategy import markdown as strategy_markdown
+from strategy import rows as row_schema
 from strategy.guidance import HERE as GUIDANCE_DIR
 from strategy.guidance import strategy_guidance
-from strategy.models import RoadmapItem, Section, Strategy
+from strategy.models import RoadmapItem, Section, Strategy, StructuredRow
 from strategy.services import GENERATED_KEY, where_we_stand_markdown
 
 AIM_KEY = "where-we-aim"
@@ -108,6 +110,10 @@ class SectionDoc:
     summary: str
     questions: tuple[str, ...]
     generated: bool
+    # A structured section's rows (`row_table`): {"kind", "title", "columns": [{"key", "label"}],
+    # "rows": [{key: shown text}], "cells": [[shown text in column order]], "totals": [text]};
+    # None for a section without rows.
+    table: dict | None = None
     # "Where we stand" only: a `Lazy` of its `ShownText`, the body with its generated block
     # brought up to date with the report when the assessment changed since it was written.
     current: object = None
@@ -125,7 +131,8 @@ class SectionDoc:
 
     @property
     def empty(self) -> bool:
-        return not self.body.strip()
+        """Nothing written and no rows: the document shows what the section is for instead."""
+        return not self.body.strip() and not (self.table and self.table["rows"])
 
     @property
     def is_where_we_stand(self) -> bool:
@@ -323,6 +330,7 @@ class DocumentSource:
     strategy: Strategy
     sections: list[Section]
     items: list[RoadmapItem]
+    rows: list[StructuredRow] = field(default_factory=list)
 
     @property
     def assessment(self):
@@ -346,7 +354,7 @@ class DocumentSource:
 
 
 def document_source(strategy: Strategy, *, reload: bool = True) -> DocumentSource:
-    """The rows the document is made from, in three queries.
+    """The rows the document is made from, in four queries.
 
     With `reload=False` the strategy is taken as given (a view that has just loaded it with its
     organization and `assessment__questionnaire`); otherwise it is read again.
@@ -359,7 +367,32 @@ def document_source(strategy: Strategy, *, reload: bool = True) -> DocumentSourc
         strategy=strategy,
         sections=list(Section.objects.filter(strategy=strategy).order_by("order", "pk")),
         items=list(RoadmapItem.objects.filter(strategy=strategy).order_by("order", "pk")),
+        rows=list(StructuredRow.objects.filter(strategy=strategy).order_by("kind", "order", "pk")),
     )
+
+
+def row_table(kind, rows: list[StructuredRow], stages: dict[int, str], currency: str) -> dict:
+    """A structured section's rows as plain data any renderer can lay out: column labels, each
+    row's shown values by column key and in column order, and the totals (budget, FTE)."""
+    columns = [{"key": f.name, "label": str(f.label)} for f in kind.fields]
+    cells = [row_schema.display(kind, row.data, stages, currency) for row in rows]
+    totals = []
+    if kind.key == "budget" and rows:
+        amount = row_schema.total(kind, [r.data for r in rows], "cost")
+        totals.append(
+            _("Total per year: %(amount)s") % {"amount": row_schema.number(amount, currency)}
+        )
+    if kind.key == "staff" and rows:
+        fte = row_schema.total(kind, [r.data for r in rows], "fte")
+        totals.append(_("Total: %(fte)s FTE") % {"fte": row_schema.number(fte)})
+    return {
+        "kind": kind.key,
+        "title": str(kind.plural),
+        "columns": columns,
+        "rows": [dict(zip([c["key"] for c in columns], shown, strict=True)) for shown in cells],
+        "cells": cells,
+        "totals": totals,
+    }
 
 
 def _assessment_info(assessment) -> dict | None:
@@ -429,6 +462,15 @@ class Lazy:
         return self() if self._identity is None else self._identity
 
 
+def _stage_names(assessment) -> tuple[tuple[int, str], ...]:
+    questionnaire = assessment.questionnaire
+    return caches.published(
+        questionnaire,
+        "stage-names",
+        lambda: tuple(questionnaire.stages.order_by("level").values_list("level", "name")),
+    )
+
+
 def _answers_identity(assessment) -> tuple | None:
     """What names the assessment's answers and its questionnaire version, or None on a draft
     version: its questions may still change, so only the built report and answers name it."""
@@ -471,6 +513,17 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         if standards_of(assessment.questionnaire):
             standards = Lazy(lambda: standard_rows(assessment), named)
 
+    # The levels a KPI may evidence, in the version's words: cached per published version.
+    # Read only when a KPI names one (at most one query, then none while the version is kept).
+    stages = (
+        dict(_stage_names(assessment))
+        if assessment is not None
+        and any(row.kind == "kpi" and row.data.get("stage") is not None for row in source.rows)
+        else {}
+    )
+    rows_by_kind: dict[str, list[StructuredRow]] = {}
+    for row in source.rows:
+        rows_by_kind.setdefault(row.kind, []).append(row)
     section_docs = []
     for number, section in enumerate(source.sections, start=1):
         guide = guides.get(section.key)
@@ -492,6 +545,9 @@ def document_context(source: DocumentSource | Strategy) -> dict:
                 summary=guide.summary if guide else "",
                 questions=guide.questions if guide else (),
                 generated=guide.generated if guide else False,
+                table=row_table(kind, rows_by_kind.get(kind.key, []), stages, strategy.currency)
+                if (kind := row_schema.BY_SECTION.get(section.key))
+                else None,
                 current=current,
             )
         )
@@ -613,7 +669,7 @@ def content_hash(source: DocumentSource | Strategy | dict) -> str:
     """sha256 over what the document shows and over what draws it.
 
     Takes a context from `document_context` (hashed in the language it was built in), or a
-    `DocumentSource` or a strategy, whose context is built first (from a strategy: three
+    `DocumentSource` or a strategy, whose context is built first (from a strategy: four
     queries). Reads no answers and builds no report, unless the questionnaire version is a draft.
     """
     context = source if isinstance(source, dict) else document_context(source)

@@ -298,6 +298,20 @@ def _roadmap(context: dict) -> list[str]:
     return out
 
 
+def _rows(rows: dict) -> list[str]:
+    """A structured section's rows (`strategy.document.row_table`) as a Markdown table."""
+    header = ["#"] + [column["label"] for column in rows["columns"]]
+    body = [[n, *(value or "–" for value in cells)] for n, cells in enumerate(rows["cells"], 1)]
+    out = [
+        "### " + plain(rows["title"]),
+        "",
+        table(header, body, ["---:"] + ["---"] * (len(header) - 1)),
+    ]
+    for text in rows["totals"]:
+        out += ["", plain(text)]
+    return out
+
+
 def _to_be_written(section: SectionDoc) -> list[str]:
     out = ["> **" + _("To be written:") + "** " + plain(section.summary)]
     if section.questions:
@@ -365,5 +379,7 @@ def strategy_markdown(strategy: Strategy) -> str:
             lines += _targets(context) + [""]
         if section.is_roadmap:
             lines += _roadmap(context) + [""]
+        if section.table and section.table["rows"]:
+            lines += _rows(section.table) + [""]
     lines += _appendix(context)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,4 +1,5 @@
-"""An organization's open source strategy document: sections, their history, and a roadmap."""
+"""An organization's open source strategy document: sections, their history, a roadmap, and the
+structured rows of some sections (KPIs, risks, budget lines, policies, staffing)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,12 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
         """A new strategy for `assessment`'s organization: the guidance's sections, "where we
         stand" written from the assessment, and a roadmap drafted from its blockers."""
         # The text builders read models of this module.
-        from strategy.services import roadmap_draft, where_we_stand_markdown
+        from strategy.services import (
+            SUMMARY_KEY,
+            draft_executive_summary,
+            roadmap_draft,
+            where_we_stand_markdown,
+        )
 
         report = build_report(assessment)
         strategy = self.create(
@@ -108,6 +114,19 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
             created_by=user,
         )
         RoadmapItem.objects.bulk_create(roadmap_draft(report, strategy))
+        summary = next((s for s in strategy.sections.all() if s.key == SUMMARY_KEY), None)
+        if summary is not None:
+            summary.body = generated.wrap(draft_executive_summary(strategy, report))
+            summary.version = 1
+            summary.updated_by = user
+            summary.save(update_fields=["body", "version", "updated_by"])
+            Revision.objects.create(
+                section=summary,
+                version=1,
+                kind=Revision.Kind.GENERATED,
+                body=summary.body,
+                created_by=user,
+            )
         return strategy
 
 
@@ -132,6 +151,9 @@ class Strategy(models.Model):
     horizon = models.CharField(
         _("horizon"), max_length=100, blank=True, help_text=_("For example: end of 2027.")
     )
+    # The currency of the budget's amounts: a code the organization chooses, not checked against
+    # a list (an internal unit such as "kEUR" is fine).
+    currency = models.CharField(_("currency"), max_length=10, blank=True, default="EUR")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -197,6 +219,51 @@ class Strategy(models.Model):
             upgraded=upgraded,
             questionnaire_version=assessment.questionnaire.version if upgraded else None,
         )
+
+    def add_missing_sections(self, guides) -> list[Section]:
+        """Add, empty, the sections of `guides` (a template in order) this strategy lacks, each
+        right after the last section that comes before it in the template; the others keep their
+        text, version and relative order (only `order` is renumbered). The new sections."""
+        with transaction.atomic():
+            Strategy.objects.filter(pk=self.pk).update(updated_at=timezone.now())  # locks the row
+            sections = list(self.sections.order_by("order", "pk"))
+            keys = {s.key for s in sections}
+            added = []
+            for guide in guides:
+                if guide.key in keys:
+                    continue
+                section = Section(strategy=self, key=guide.key, title=guide.title, body="")
+                before = [g.key for g in guides]
+                before = before[: before.index(guide.key)]
+                at = 0
+                for index, existing in enumerate(sections):
+                    if existing.key in before:
+                        at = index + 1
+                sections.insert(at, section)
+                keys.add(guide.key)
+                added.append(section)
+            if not added:
+                return []
+            for order, section in enumerate(sections):
+                section.order = order
+            Section.objects.bulk_create(added)
+            Section.objects.bulk_update([s for s in sections if s not in added], ["order"])
+        return added
+
+    def redraft_summary(self, user) -> Section:
+        """Write the executive summary's drafted part afresh from the assessment, targets,
+        roadmap, budget and staffing, keeping the text before and after it (or, without a
+        drafted part, putting it first); the old text stays in its history."""
+        from strategy.services import SUMMARY_KEY, draft_executive_summary
+
+        section = self.sections.get(key=SUMMARY_KEY)
+        block = draft_executive_summary(self)
+        if generated.split(section.body) is not None:
+            body = generated.replace_block(section.body, block)
+        else:
+            body = generated.wrap(block) + ("\n" + section.body if section.body.strip() else "")
+        section._replace_body(body, user, Revision.Kind.GENERATED)
+        return section
 
     def refresh_preview(self) -> RefreshPreview | None:
         """What a refresh would write, from the assessment as it is now; nothing is saved. None
@@ -458,7 +525,7 @@ class RoadmapItemQuerySet(models.QuerySet["RoadmapItem"]):
         items = self.in_order()
         index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
         if index is None:
-            raise RoadmapItem.DoesNotExist
+            raise self.model.DoesNotExist
         target = index - 1 if direction == "up" else index + 1
         if 0 <= target < len(items):
             items[index], items[target] = items[target], items[index]
@@ -475,7 +542,7 @@ class RoadmapItemQuerySet(models.QuerySet["RoadmapItem"]):
                 item.order = index
                 changed.append(item)
         if changed:
-            RoadmapItem.objects.bulk_update(changed, ["order"])
+            self.model.objects.bulk_update(changed, ["order"])
 
 
 class RoadmapItem(models.Model):
@@ -506,6 +573,42 @@ class RoadmapItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StructuredRowQuerySet(RoadmapItemQuerySet):
+    def row_counts(self) -> dict[str, int]:
+        """How many rows of each kind, in one query."""
+        # order_by(): the default ordering would split the groups.
+        grouped = self.order_by().values("kind").annotate(n=models.Count("pk"))
+        return dict(grouped.values_list("kind", "n"))
+
+
+class StructuredRow(models.Model):
+    """One row of a structured part of a strategy: a KPI, a risk, a budget line, a policy or a
+    role. `kind` names its schema in `strategy.rows`, which checks `data` before it is stored;
+    `order` is dense per strategy and kind, kept by `RoadmapItemQuerySet`'s rules."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="rows")
+    kind = models.CharField(max_length=16)
+    order = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StructuredRowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["strategy", "kind", "order", "pk"]
+        indexes = [models.Index(fields=["strategy", "kind", "order"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"
+
+    @property
+    def title(self) -> str:
+        from strategy.rows import KINDS
+
+        kind = KINDS.get(self.kind)
+        return str(self.data.get(kind.title_field, "")) if kind else ""
 
 
 class RenderedPdf(models.Model):

@@ -1,4 +1,5 @@
-"""The text a strategy is drafted with: "where we stand" and a roadmap from an assessment's result.
+"""The text a strategy is drafted with: "where we stand", a roadmap and the executive summary
+from an assessment's result (the summary also from the strategy's targets, roadmap and rows).
 
 Builders over a report, no writes; the rules of the rows themselves (creating a strategy, saving
 a section safely, restoring a revision, refreshing the generated text) are methods of the models
@@ -210,7 +211,93 @@ def roadmap_draft(report: Report, strategy: Strategy) -> list[RoadmapItem]:
     return items
 
 
-def completeness(section: Section) -> int:
-    """0–100: an empty section is 0; about 150 words or more counts as complete."""
-    words = len(section.body.split())
-    return min(100, round(100 * words / 150))
+def completeness(section: Section, rows: int = 0, is_generated: bool = False):
+    """Whether `section` holds what it asks for (`strategy.rows.completeness`), and what is
+    missing: its rows counted by the caller (one query for all sections)."""
+    from strategy.generated import split
+    from strategy.rows import SectionState
+    from strategy.rows import completeness as rule
+
+    state = SectionState(
+        key=section.key,
+        body=section.body,
+        generated=is_generated,
+        has_block=is_generated and split(section.body) is not None,
+        rows=rows,
+    )
+    return rule(state)
+
+
+SUMMARY_KEY = "summary"
+
+
+def executive_summary_markdown(
+    report: Report | None,
+    strategy: Strategy,
+    steps: list[str],
+    budget: list[dict],
+    staff: list[dict],
+) -> str:
+    """The drafted part of the executive summary: the stage now and aimed for, the three main
+    blockers, the first roadmap steps, the budget and FTE totals when there are any. Plain data
+    in, Markdown out; names are escaped as in "Where we stand"."""
+    from strategy.markdown_export import cell, plain
+    from strategy.rows import KINDS, number, total
+
+    lines: list[str] = []
+    names = report.names if report is not None else None
+    overall = report.overall if report is not None else None
+    if report is not None and overall.stage is not None:
+        now = _("We are at %(stage)s %(level)s, %(name)s.") % {
+            "stage": cell(names.stage_lower),
+            "level": overall.stage.level,
+            "name": cell(overall.stage.name),
+        }
+        aim = ""
+        target = next((s for s in report.stages if s.level == strategy.target_stage), None)
+        if target is not None:
+            aim = " " + _("We aim for %(stage)s %(level)s, %(name)s%(by)s.") % {
+                "stage": cell(names.stage_lower),
+                "level": target.level,
+                "name": cell(target.name),
+                "by": (", " + _("by %(horizon)s") % {"horizon": cell(strategy.horizon)})
+                if strategy.horizon
+                else "",
+            }
+        lines += [now + aim, ""]
+    if report is not None and overall.blockers:
+        lines += [_("Our three main blockers:"), ""]
+        lines += [f"- {plain(row.text)}" for row in overall.blockers[:3]]
+        lines.append("")
+    if steps:
+        lines += [_("Our first steps:"), ""]
+        lines += [f"- {plain(text)}" for text in steps[:3]]
+        lines.append("")
+    costs = total(KINDS["budget"], budget, "cost")
+    fte = total(KINDS["staff"], staff, "fte")
+    if costs is not None:
+        lines.append(
+            _("The budget is %(amount)s per year.")
+            % {"amount": number(costs, cell(strategy.currency))}
+        )
+    if fte is not None:
+        lines.append(_("The work takes %(fte)s FTE.") % {"fte": number(fte)})
+    if not lines:
+        lines = [_("Nothing to summarize yet: link an assessment, set targets, add a roadmap.")]
+    return "\n".join(lines).strip() + "\n"
+
+
+def draft_executive_summary(strategy: Strategy, report: Report | None = None) -> str:
+    """The summary's drafted part for `strategy` as stored: its roadmap and rows, in 3 queries
+    (and the report, unless given)."""
+    from assessments.reporting import build_report
+    from strategy.models import StructuredRow
+
+    if report is None and strategy.assessment_id is not None:
+        report = build_report(strategy.assessment)
+    steps = list(strategy.roadmap.order_by("order", "pk").values_list("title", flat=True)[:3])
+    rows = StructuredRow.objects.filter(strategy=strategy, kind__in=("budget", "staff"))
+    data = {"budget": [], "staff": []}
+    for kind, values in rows.values_list("kind", "data"):
+        data[kind].append(values)
+    return executive_summary_markdown(report, strategy, steps, data["budget"], data["staff"])

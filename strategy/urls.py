@@ -1,7 +1,7 @@
 from django.urls import path
 
 import assessments.converters  # noqa: F401 - registers <unicode_slug:...> (any script)
-from strategy.views import builder, exports, roadmap, summary
+from strategy.views import builder, exports, roadmap, rows, summary
 
 app_name = "strategy"
 
@@ -9,6 +9,7 @@ org = "orgs/<unicode_slug:org_slug>/strategies/"
 doc = org + "<int:strategy_pk>/"
 section = doc + "sections/<slug:section_key>/"
 item = doc + "roadmap/<int:item_pk>/"
+row = doc + "rows/<int:row_pk>/"
 
 urlpatterns = [
     # An assessment's results summary: here, since only strategy may render PDFs.
@@ -43,6 +44,14 @@ urlpatterns = [
     path(item, roadmap.item_edit, name="item_edit"),
     path(item + "move/", roadmap.item_move, name="item_move"),
     path(item + "delete/", roadmap.item_delete, name="item_delete"),
+    # The structured parts (KPIs, risks, budget, policies, staffing) and template upgrades.
+    path(section + "rows/add/", rows.row_add, name="row_add"),
+    path(row, rows.row_edit, name="row_edit"),
+    path(row + "move/", rows.row_move, name="row_move"),
+    path(row + "delete/", rows.row_delete, name="row_delete"),
+    path(doc + "currency/", rows.currency, name="currency"),
+    path(doc + "template-upgrade/", builder.sections_upgrade, name="sections_upgrade"),
+    path(doc + "summary/draft/", builder.summary_draft, name="summary_draft"),
     path(doc + "export.pdf", exports.export_pdf, name="export_pdf"),
     path(doc + "export/pdf-status/", exports.export_pdf_status, name="export_pdf_status"),
     path(doc + "export/pdf-retry/", exports.export_pdf_retry, name="export_pdf_retry"),

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment, Invitation, Respondent, ShareLink
-from strategy.models import Revision, RoadmapItem, Section, Strategy
+from strategy.models import Revision, RoadmapItem, Section, Strategy, StructuredRow
 from tests.url_patterns import app_patterns, fill
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,9 @@ def ours(owner, organization, assessment):
         "strategy:section_key": section.key,
         "revision_pk": Revision.objects.create(section=section, version=1, body="x").pk,
         "item_pk": RoadmapItem.objects.create(strategy=strategy, title="Act").pk,
+        "row_pk": StructuredRow.objects.create(
+            strategy=strategy, kind="risk", data={"risk": "Churn"}
+        ).pk,
     }
 
 

@@ -22,6 +22,8 @@ STAGES = ["awareness", "ad-hoc", "strategy", "engagement", "leadership"]
 LAYERS = ["worker", "management", "units", "ospo"]
 PILLARS = ["enabler", "counselor", "advocate", "environmentalist"]
 GUIDANCE_SECTIONS = [
+    "summary",
+    "scope",
     "why",
     "alignment",
     "where-we-stand",
@@ -30,13 +32,16 @@ GUIDANCE_SECTIONS = [
     "layer-plans",
     "pillar-plans",
     "governance",
-    "compliance",
+    "budget",
+    "risks",
+    "security",
+    "policies",
     "community",
-    "external",
-    "kpis",
-    "roles",
     "qa",
+    "signoff",
 ]
+# Written from the assessment (and, for the summary, the targets, roadmap, budget and staffing).
+GENERATED_SECTIONS = {"summary", "where-we-stand"}
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -316,4 +321,4 @@ def test_guidance_sections_are_complete():
         assert 2 <= len(questions) <= 6, section["key"]
         for question in [*questions, section.get("item_question", "?")]:
             assert question.strip().endswith("?"), section["key"]
-        assert section["generated"] is (section["key"] == "where-we-stand"), section["key"]
+        assert section["generated"] is (section["key"] in GENERATED_SECTIONS), section["key"]

@@ -182,7 +182,7 @@ def test_targets_roadmap_and_empty_sections_are_shown(rendered):
     # An empty section shows what to write, not blank space.
     assert "To be written:" in text
     assert "Who sponsors the OSPO at executive level" not in text  # governance is written
-    assert "Which indicators show progress towards each goal" in text  # kpis is empty
+    assert "Which parts of the organization does this strategy" in text  # scope is empty
 
 
 def test_the_table_of_contents_gives_page_numbers(rendered):
@@ -335,7 +335,7 @@ def test_a_second_render_of_unchanged_content_returns_the_same_row(
 def test_a_changed_section_is_rendered_again(demo_strategy, db, fake_weasyprint):
     strategy = demo_strategy
     first = render_pdf(strategy)
-    section = strategy.sections.get(key="kpis")
+    section = strategy.sections.get(key="scope")
     section.save_body("Contributions merged upstream per year.", section.version, None)
     second = render_pdf(strategy)
     assert second.pk != first.pk
@@ -345,7 +345,7 @@ def test_a_changed_section_is_rendered_again(demo_strategy, db, fake_weasyprint)
 
 def test_only_the_latest_renderings_are_kept(demo_strategy, db, fake_weasyprint):
     strategy = demo_strategy
-    section = strategy.sections.get(key="kpis")
+    section = strategy.sections.get(key="scope")
     kept = []
     for round_ in range(KEEP_PER_STRATEGY + 2):
         section.refresh_from_db()
@@ -443,11 +443,12 @@ def no_report():
     return mock.patch.multiple(strategy_document, build_report=explode, answer_rows=explode)
 
 
-def test_the_hash_reads_three_rows_and_no_answers(demo_strategy, db):
+def test_the_hash_reads_four_rows_and_no_answers(demo_strategy, db):
     strategy = demo_strategy
     with no_report(), CaptureQueriesContext(connection) as queries:
         digest = content_hash(strategy)
-    assert len(queries) == 3  # strategy (with organization, assessment, version), sections, roadmap
+    # The strategy (with organization, assessment, version), sections, roadmap, structured rows.
+    assert len(queries) == 4
     assert "assessments_answer" not in " ".join(q["sql"] for q in queries.captured_queries)
     assert content_hash(document_source(strategy)) == digest
 
@@ -551,8 +552,9 @@ def test_an_unchanged_pdf_is_downloaded_in_a_few_queries_without_rendering(
     assert len(fake_weasyprint) == 1
 
     # Session, user, membership, strategy (with organization, assessment and version),
-    # sections, roadmap, the stored PDF: no answers read, no report built, nothing rendered.
-    with no_report(), django_assert_max_num_queries(7):
+    # sections, roadmap, structured rows, the stored PDF: no answers read, no report built,
+    # nothing rendered.
+    with no_report(), django_assert_max_num_queries(8):
         again = client.get(url)
     assert again.status_code == 200
     assert again["Content-Type"] == "application/pdf"

@@ -18,7 +18,7 @@ from assessments.models import (
     Respondent,
     ShareLink,
 )
-from strategy.models import Revision, RoadmapItem, Section, Strategy
+from strategy.models import Revision, RoadmapItem, Section, Strategy, StructuredRow
 from tests.url_patterns import app_patterns, fill
 
 pytestmark = pytest.mark.django_db
@@ -86,12 +86,15 @@ def strategy_values(organization, assessment) -> dict:
     strategy = Strategy.objects.create(
         organization=organization, assessment=assessment, title="Strategy"
     )
-    section = Section.objects.create(strategy=strategy, key="why", title="Why", body="x")
+    section = Section.objects.create(strategy=strategy, key="risks", title="Risks", body="x")
     return {
         "strategy_pk": strategy.pk,
         "strategy:section_key": section.key,
         "revision_pk": Revision.objects.create(section=section, version=1, body="x").pk,
         "item_pk": RoadmapItem.objects.create(strategy=strategy, title="Act").pk,
+        "row_pk": StructuredRow.objects.create(
+            strategy=strategy, kind="risk", data={"risk": "Churn"}
+        ).pk,
     }
 
 
@@ -107,10 +110,13 @@ def snapshot():
         .__str__(),
         Answer.objects.values_list("pk", "option_id", "kind").order_by("pk").__str__(),
         Invitation.objects.values_list("pk", "revoked_at").order_by("pk").__str__(),
-        Strategy.objects.values_list("pk", "title", "target_stage").order_by("pk").__str__(),
+        Strategy.objects.values_list("pk", "title", "target_stage", "currency")
+        .order_by("pk")
+        .__str__(),
         Section.objects.values_list("pk", "body", "version").order_by("pk").__str__(),
         Revision.objects.count(),
         RoadmapItem.objects.values_list("pk", "title", "order").order_by("pk").__str__(),
+        StructuredRow.objects.values_list("pk", "data", "order").order_by("pk").__str__(),
     )
 
 
@@ -172,6 +178,7 @@ def test_another_organizations_ids_under_our_own_slug_answer_404(client, owner, 
             "question_pk",
             "strategy_pk",
             "item_pk",
+            "row_pk",
             "link_pk",
             "respondent_pk",
         }
@@ -245,7 +252,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, assessment):
     ours = {"org_slug": "acme", "pk": assessment.pk, "section_key": "program", "question_pk": 1}
     ours |= {"member_pk": 1, "invitation_pk": 1, "strategy_pk": 1, "item_pk": 1, "revision_pk": 1}
     ours |= {"link_pk": 1, "respondent_pk": 1, "number": 1}
-    ours |= {"strategy:section_key": "why"}
+    ours |= {"strategy:section_key": "risks", "row_pk": 1}
     for pattern in org_patterns():
         response = client.get(fill(pattern, ours))
         assert response.status_code in (302, 405), pattern.name

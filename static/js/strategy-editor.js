@@ -185,7 +185,8 @@
     // Another form (logging out, say) submitted while text is unsaved: the same.
     document.addEventListener("submit", function (event) {
       var other = event.target;
-      if (resubmitting || other === form || !dirty() || conflictOpen()) return;
+      // A form htmx sends (a row of the section's table) leaves the page, and the text, in place.
+      if (resubmitting || other === form || other.hasAttribute("hx-post") || !dirty() || conflictOpen()) return;
       event.preventDefault();
       var submitter = event.submitter;
       saveNow().then(function () {

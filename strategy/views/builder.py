@@ -7,7 +7,7 @@ import difflib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,6 +30,8 @@ from strategy.models import (
     Strategy,
     body_size_error,
 )
+from strategy.rows import BY_SECTION
+from strategy.views import rows as rows_views
 
 
 def _guidance(strategy) -> dict[str, GuidanceSection]:
@@ -96,10 +98,18 @@ def overview(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     guidance = _guidance(strategy)
     sections = list(strategy.sections.select_related("updated_by"))
+    counts = strategy.rows.row_counts()
     for section in sections:
-        section.completeness = services.completeness(section)
         section.guide = guidance.get(section.key)
-    done = sum(1 for s in sections if s.completeness == 100)
+        kind = BY_SECTION.get(section.key)
+        section.completeness = services.completeness(
+            section,
+            rows=counts.get(kind.key, 0) if kind else 0,
+            is_generated=bool(section.guide and section.guide.generated),
+        )
+    done = sum(1 for s in sections if s.completeness.complete)
+    present = {s.key for s in sections}
+    missing_sections = [g for key, g in guidance.items() if key not in present]
     return render(
         request,
         "strategy/overview.html",
@@ -116,8 +126,25 @@ def overview(request, org_slug, strategy_pk):
             else AxisNames(),
             "can_edit": membership.can_edit,
             "generated_changes": strategy.generated_changes(),
+            "missing_sections": missing_sections,
         },
     )
+
+
+@login_required
+@require_POST
+def sections_upgrade(request, org_slug, strategy_pk):
+    """Add the sections of the current template that the strategy lacks; nothing else changes
+    (no text, version or history), the sections only renumbered to make room."""
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_strategy_editor(membership)
+    added = strategy.add_missing_sections(_guidance(strategy).values())
+    if added:
+        titles = ", ".join(f"“{s.title}”" for s in added)
+        messages.success(request, _("Added the sections %(titles)s.") % {"titles": titles})
+    else:
+        messages.info(request, _("This strategy has every section of the current template."))
+    return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
 
 
 @login_required
@@ -225,16 +252,12 @@ def _section_context(membership, strategy, section, **extra) -> dict:
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
         "can_edit": membership.can_edit,
-        "completeness": services.completeness(section),
         **extra,
     }
 
 
-@login_required
-@require_safe
-def section_edit(request, org_slug, strategy_pk, section_key):
-    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    section = _section_or_404(strategy, section_key)
+def section_page_context(membership, strategy, section) -> dict:
+    """The section page as first shown: its text in the editor and its rows, if it has any."""
     form = SectionForm(initial={"body": section.body, "base_version": section.version})
     changes = strategy.generated_changes() if section.key == GENERATED_KEY else None
     # The roadmap's actions are rows of their own editor, not this text: the page leads there.
@@ -242,6 +265,16 @@ def section_edit(request, org_slug, strategy_pk, section_key):
     context = _section_context(
         membership, strategy, section, form=form, generated_changes=changes, roadmap_actions=actions
     )
+    context.update(rows_views.block_context(membership, strategy, section))
+    return context
+
+
+@login_required
+@require_safe
+def section_edit(request, org_slug, strategy_pk, section_key):
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    section = _section_or_404(strategy, section_key)
+    context = section_page_context(membership, strategy, section)
     return render(request, "strategy/section.html", context)
 
 
@@ -430,3 +463,16 @@ def revision_diff(request, org_slug, strategy_pk, section_key, revision_pk):
             "can_edit": membership.can_edit,
         },
     )
+
+
+@login_required
+@require_POST
+def summary_draft(request, org_slug, strategy_pk):
+    """Draft the executive summary again; the person's own text around the draft stays."""
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_strategy_editor(membership)
+    if not strategy.sections.filter(key=services.SUMMARY_KEY).exists():
+        raise Http404
+    strategy.redraft_summary(request.user)
+    messages.success(request, _("The executive summary was drafted again."))
+    return redirect("strategy:section", org_slug, strategy.pk, services.SUMMARY_KEY)
