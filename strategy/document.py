@@ -40,10 +40,11 @@ the context as they are.
 
 Two numbers on the cover:
 
-* **version**: the sum of the sections' `version` counters. Every save, restore or refresh of a
-  section adds one, so the number only goes up while the text changes, and two copies with the
-  same version have the same text. Roadmap and target edits do not change it; they change the
-  date.
+* **version**: the review and approval version and status (`strategy.lifecycle`): "1.1 draft",
+  "1.0 in review", "1.0 approved on 30 Nov. 2026 by Olivia"; also in the running footer. A
+  draft or a strategy in review prints a "Draft" watermark on every page (`lifecycle.draft`).
+  An approved document leaves empty sections out (the owner confirmed so when approving), so it
+  never prints guiding questions; the remaining sections are numbered without gaps.
 * **date**: the day of the last change to the strategy or any of its sections (not the day of
   rendering), so the same content gives the same document on any day.
 
@@ -80,7 +81,7 @@ from assessments.exports import answer_rows
 from assessments.gaps import document_gaps
 from assessments.readiness import standard_rows, standards_of
 from assessments.reporting import Report, StageInfo, build_report
-from strategy import generated
+from strategy import approval, generated
 from strategy import markdown as strategy_markdown
 from strategy.guidance import HERE as GUIDANCE_DIR
 from strategy.guidance import strategy_guidance
@@ -471,8 +472,10 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         if standards_of(assessment.questionnaire):
             standards = Lazy(lambda: standard_rows(assessment), named)
 
+    approved = strategy.status == Strategy.Status.APPROVED
+    kept = [s for s in source.sections if not (approved and not s.body.strip())]
     section_docs = []
-    for number, section in enumerate(source.sections, start=1):
+    for number, section in enumerate(kept, start=1):
         guide = guides.get(section.key)
         current = None
         if section.key == GENERATED_KEY and report is not None:
@@ -501,7 +504,12 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         "organization": {"pk": strategy.organization.pk, "name": strategy.organization.name},
         "strategy": _strategy_info(strategy),
         "guidance_title": guidance_title(strategy.guidance_key) or _("Open source strategy"),
-        "version": source.version,
+        "version": approval.label(strategy),
+        "lifecycle": {
+            "status": strategy.status,
+            "version": f"{strategy.version_major}.{strategy.version_minor}",
+            "draft": not approved,
+        },
         "date": source.date,
         "sections": section_docs,
         "assessment": _assessment_info(assessment),

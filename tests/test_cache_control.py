@@ -8,8 +8,10 @@ test until someone says here how to fill it.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Invitation, Respondent, ShareLink
+from strategy.approval import ApprovedVersion, ReviewComment
 from strategy.models import Revision, RoadmapItem, Section, Strategy
 from tests.url_patterns import app_patterns, fill
 
@@ -72,6 +74,12 @@ def ours(owner, organization, assessment):
         "strategy:section_key": section.key,
         "revision_pk": Revision.objects.create(section=section, version=1, body="x").pk,
         "item_pk": RoadmapItem.objects.create(strategy=strategy, title="Act").pk,
+        "comment_pk": ReviewComment.objects.create(
+            strategy=strategy, section=section, body="Why?"
+        ).pk,
+        "version_pk": ApprovedVersion.objects.create(
+            strategy=strategy, major=1, minor=0, approved_at=timezone.now(), pdf=b"%PDF"
+        ).pk,
     }
 
 

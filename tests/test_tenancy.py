@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from assessments.models import (
     Answer,
@@ -18,6 +19,7 @@ from assessments.models import (
     Respondent,
     ShareLink,
 )
+from strategy.approval import ApprovedVersion, ReviewComment
 from strategy.models import Revision, RoadmapItem, Section, Strategy
 from tests.url_patterns import app_patterns, fill
 
@@ -92,6 +94,12 @@ def strategy_values(organization, assessment) -> dict:
         "strategy:section_key": section.key,
         "revision_pk": Revision.objects.create(section=section, version=1, body="x").pk,
         "item_pk": RoadmapItem.objects.create(strategy=strategy, title="Act").pk,
+        "comment_pk": ReviewComment.objects.create(
+            strategy=strategy, section=section, body="Why?"
+        ).pk,
+        "version_pk": ApprovedVersion.objects.create(
+            strategy=strategy, major=1, minor=0, approved_at=timezone.now(), pdf=b"%PDF"
+        ).pk,
     }
 
 
@@ -107,7 +115,11 @@ def snapshot():
         .__str__(),
         Answer.objects.values_list("pk", "option_id", "kind").order_by("pk").__str__(),
         Invitation.objects.values_list("pk", "revoked_at").order_by("pk").__str__(),
-        Strategy.objects.values_list("pk", "title", "target_stage").order_by("pk").__str__(),
+        Strategy.objects.values_list("pk", "title", "target_stage", "status", "version_minor")
+        .order_by("pk")
+        .__str__(),
+        ReviewComment.objects.values_list("pk", "resolved_at").order_by("pk").__str__(),
+        ApprovedVersion.objects.count(),
         Section.objects.values_list("pk", "body", "version").order_by("pk").__str__(),
         Revision.objects.count(),
         RoadmapItem.objects.values_list("pk", "title", "order").order_by("pk").__str__(),
@@ -174,6 +186,8 @@ def test_another_organizations_ids_under_our_own_slug_answer_404(client, owner, 
             "item_pk",
             "link_pk",
             "respondent_pk",
+            "comment_pk",
+            "version_pk",
         }
         if not names & ids:
             continue
@@ -244,7 +258,7 @@ def test_every_post_needs_a_csrf_token(owner, assessment):
 def test_anonymous_visitors_are_sent_to_log_in(client, assessment):
     ours = {"org_slug": "acme", "pk": assessment.pk, "section_key": "program", "question_pk": 1}
     ours |= {"member_pk": 1, "invitation_pk": 1, "strategy_pk": 1, "item_pk": 1, "revision_pk": 1}
-    ours |= {"link_pk": 1, "respondent_pk": 1, "number": 1}
+    ours |= {"link_pk": 1, "respondent_pk": 1, "number": 1, "comment_pk": 1, "version_pk": 1}
     ours |= {"strategy:section_key": "why"}
     for pattern in org_patterns():
         response = client.get(fill(pattern, ours))

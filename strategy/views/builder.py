@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.access import membership_or_404, require_owner
 from assessments.axis_names import AxisNames
 from strategy import services
-from strategy.access import require_strategy_editor, strategy_or_404
+from strategy.access import begin_edit, require_strategy_editor, strategy_or_404
 from strategy.diff import change_summary, merged_text, word_diff
 from strategy.forms import MergeForm, SectionForm, StrategyCreateForm, TargetsForm
 from strategy.guidance import GuidanceSection, strategy_guidance
@@ -93,6 +93,13 @@ def strategy_create(request, org_slug):
 @require_safe
 def overview(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    return overview_response(request, membership, strategy)
+
+
+def overview_response(request, membership, strategy, status: int = 200) -> HttpResponse:
+    """The overview page; with another status after a refused review step (its message)."""
+    from strategy.views.review import review_context
+
     guidance = _guidance(strategy)
     sections = list(strategy.sections.select_related("updated_by"))
     for section in sections:
@@ -115,7 +122,9 @@ def overview(request, org_slug, strategy_pk):
             else AxisNames(),
             "can_edit": membership.can_edit,
             "generated_changes": strategy.generated_changes(),
+            **review_context(strategy, membership, request.user),
         },
+        status=status,
     )
 
 
@@ -123,7 +132,7 @@ def overview(request, org_slug, strategy_pk):
 @require_POST
 def targets(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     form = TargetsForm(request.POST, strategy=strategy)
     if form.is_valid():
         form.save()
@@ -180,6 +189,7 @@ def refresh(request, org_slug, strategy_pk):
     require_strategy_editor(membership)
     if request.method != "POST":
         return _refresh_page(request, membership, strategy)
+    begin_edit(request, membership, strategy)
     base = request.POST.get("base_version", "")
     try:
         section = strategy.refresh_generated(
@@ -234,17 +244,33 @@ def _section_context(membership, strategy, section, **extra) -> dict:
 def section_edit(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     section = _section_or_404(strategy, section_key)
+    return section_response(request, membership, strategy, section)
+
+
+def section_response(
+    request, membership, strategy, section, status: int = 200, comment_form=None
+) -> HttpResponse:
+    """The section page; with another status after a refused or invalid comment."""
+    from strategy.views.review import section_review_context
+
     form = SectionForm(initial={"body": section.body, "base_version": section.version})
     changes = strategy.generated_changes() if section.key == GENERATED_KEY else None
-    context = _section_context(membership, strategy, section, form=form, generated_changes=changes)
-    return render(request, "strategy/section.html", context)
+    context = _section_context(
+        membership,
+        strategy,
+        section,
+        form=form,
+        generated_changes=changes,
+        **section_review_context(strategy, section, membership, request.user, comment_form),
+    )
+    return render(request, "strategy/section.html", context, status=status)
 
 
 @login_required
 @require_POST
 def section_save(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     section = _section_or_404(strategy, section_key)
     form = SectionForm(request.POST)
     if not form.is_valid():
@@ -296,7 +322,7 @@ def _saved_or_conflict(request, context: dict, outcome) -> HttpResponse:
 def section_merge(request, org_slug, strategy_pk, section_key):
     """Save the merged text of a conflict, against the version whose text the person merged."""
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     section = _section_or_404(strategy, section_key)
     merge_form = MergeForm(request.POST)
     if not merge_form.is_valid():
@@ -384,7 +410,7 @@ def section_history(request, org_slug, strategy_pk, section_key):
 @require_POST
 def revision_restore(request, org_slug, strategy_pk, section_key, revision_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     section = _section_or_404(strategy, section_key)
     revision = get_object_or_404(Revision, section=section, pk=revision_pk)
     try:
