@@ -282,7 +282,12 @@ def approve(
     EmptySections, and nothing changes, when sections are empty and `leave_out_empty` is not
     set; `strategy.pdf.DocumentTooLarge` when the document cannot be rendered.
     """
-    from strategy.document import content_hash, document_context, document_source
+    from strategy.document import (
+        content_hash,
+        document_context,
+        document_source,
+        left_out_when_approved,
+    )
     from strategy.markdown_export import strategy_markdown
     from strategy.models import RenderedPdf, Section
     from strategy.pdf import check_sections, write_pdf
@@ -290,7 +295,8 @@ def approve(
     with transaction.atomic():
         locked = _locked(strategy)
         check(Action.APPROVE, locked, membership)
-        empty = [s.title for s in Section.objects.filter(strategy=locked) if not s.body.strip()]
+        sections = Section.objects.filter(strategy=locked)
+        empty = [s.title for s in sections if left_out_when_approved(s)]
         if empty and not leave_out_empty:
             raise EmptySections(empty)
         version = lifecycle.version_after(

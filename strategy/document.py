@@ -43,8 +43,10 @@ Two numbers on the cover:
 * **version**: the review and approval version and status (`strategy.lifecycle`): "1.1 draft",
   "1.0 in review", "1.0 approved on 30 Nov. 2026 by Olivia"; also in the running footer. A
   draft or a strategy in review prints a "Draft" watermark on every page (`lifecycle.draft`).
-  An approved document leaves empty sections out (the owner confirmed so when approving), so it
-  never prints guiding questions; the remaining sections are numbered without gaps.
+  An approved document never prints guiding questions: it leaves empty sections out (the owner
+  confirmed so when approving; `left_out_when_approved`), and a section that shows more than its
+  text (the charts, targets, roadmap) keeps that without the "to be written" box. The remaining
+  sections are numbered without gaps.
 * **date**: the day of the last change to the strategy or any of its sections (not the day of
   rendering), so the same content gives the same document on any day.
 
@@ -93,6 +95,16 @@ ROADMAP_KEY = "roadmap"
 
 TEMPLATE = "strategy/pdf/document.html"
 FONTS_DIR = "fonts"
+
+
+# Sections that show more than their text (charts, the targets table, the roadmap): printed in
+# an approved document even when their own text is empty, without the guiding questions.
+SHOWS_MORE_THAN_TEXT = frozenset({GENERATED_KEY, AIM_KEY, ROADMAP_KEY})
+
+
+def left_out_when_approved(section: Section) -> bool:
+    """An empty section is left out of an approved document, unless it shows more than text."""
+    return not section.body.strip() and section.key not in SHOWS_MORE_THAN_TEXT
 
 
 # --- The data the templates see --------------------------------------------------------------
@@ -473,7 +485,7 @@ def document_context(source: DocumentSource | Strategy) -> dict:
             standards = Lazy(lambda: standard_rows(assessment), named)
 
     approved = strategy.status == Strategy.Status.APPROVED
-    kept = [s for s in source.sections if not (approved and not s.body.strip())]
+    kept = [s for s in source.sections if not (approved and left_out_when_approved(s))]
     section_docs = []
     for number, section in enumerate(kept, start=1):
         guide = guides.get(section.key)

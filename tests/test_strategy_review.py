@@ -148,6 +148,10 @@ def test_an_owner_cannot_approve_empty_sections_unless_leaving_them_out(
     text = pdf_text(bytes(approved.pdf))
     assert "To be written" not in text and "Questions this section should answer" not in text
     assert approved.left_out[0] not in approved.markdown
+    # A section that shows more than its text keeps it, without its guiding questions.
+    roadmap = strategy.sections.get(key="roadmap")
+    assert roadmap.title not in approved.left_out and f". {roadmap.title}" in approved.markdown
+    assert "Questions this section should answer" not in approved.markdown
 
 
 def test_the_draft_pdf_is_watermarked_and_the_approved_one_is_not(

@@ -23,6 +23,7 @@ from assessments.names import attachment, download_name
 from strategy import approval, lifecycle
 from strategy.access import strategy_or_404
 from strategy.approval import ApprovedVersion, ReviewComment, TransitionRefused
+from strategy.document import left_out_when_approved
 from strategy.lifecycle import Version
 from strategy.models import Section
 from strategy.pdf import DocumentTooLarge
@@ -93,7 +94,7 @@ def review_context(strategy, membership, user) -> dict:
         "approved_versions": list(
             strategy.approved_versions.select_related("approved_by").defer("pdf", "markdown")
         ),
-        "empty_sections": [s.title for s in strategy.sections.all() if not s.body.strip()],
+        "empty_sections": [s.title for s in strategy.sections.all() if left_out_when_approved(s)],
     }
 
 
