@@ -240,3 +240,27 @@ def test_other_organizations_see_no_version(client, strategy, owner, colleague, 
     version = ApprovedVersion.objects.get()
     client.force_login(outsider)
     assert client.get(url("version_pdf", strategy, version.pk)).status_code == 404
+
+
+def test_the_overview_reads_the_review_in_a_fixed_number_of_queries(
+    client, strategy, owner, colleague, viewer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(colleague)
+    send(client, strategy, viewer, owner)
+    client.force_login(viewer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("overview", strategy)).status_code == 200
+        return len(queries)
+
+    client.post(url("comment_add", strategy, "why"), {"body": "One"})
+    few = count()
+    for section in strategy.sections.all()[:4]:
+        response = client.post(url("comment_add", strategy, section.key), {"body": "More"})
+        assert response.status_code == 302
+    assert ReviewComment.objects.count() == 5
+    assert count() == few
