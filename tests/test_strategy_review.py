@@ -264,3 +264,21 @@ def test_the_overview_reads_the_review_in_a_fixed_number_of_queries(
         assert response.status_code == 302
     assert ReviewComment.objects.count() == 5
     assert count() == few
+
+
+def test_a_roadmap_or_target_change_after_approval_starts_the_next_draft(
+    client, strategy, owner, colleague
+):
+    client.force_login(owner)
+    send(client, strategy, colleague)
+    client.post(url("approve", strategy))
+    client.force_login(colleague)
+    response = client.post(url("item_add", strategy), {"new-title": "Hire an OSPO lead"})
+    assert response.status_code == 302
+    assert strategy.roadmap.filter(title="Hire an OSPO lead").exists()
+    strategy.refresh_from_db()
+    assert (strategy.status, strategy.version_minor) == ("draft", 1)
+    client.post(url("targets", strategy), {"target_stage": "", "horizon": "2028"})
+    strategy.refresh_from_db()
+    assert (strategy.status, strategy.version_minor) == ("draft", 1)  # once, not per edit
+    assert StrategyEvent.objects.filter(kind="reopened").count() == 1
