@@ -173,6 +173,13 @@ class Strategy(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def lifecycle_label(self) -> str:
+        """ "1.1 draft", "1.0 in review", "1.0 approved on … by …" (strategy.lifecycle)."""
+        from strategy.approval import label
+
+        return label(self)
+
     @staticmethod
     def generated_from_fields(assessment: Assessment) -> dict:
         """The `generated_*` fields for text written from `assessment` as it is in memory."""

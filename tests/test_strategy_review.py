@@ -198,6 +198,8 @@ def test_the_approved_pdf_never_changes_and_an_edit_starts_the_next_minor(
     assert (strategy.status, strategy.version_minor) == ("draft", 1)
     overview = client.get(url("overview", strategy)).content.decode()
     assert "1.1 draft" in overview
+    listing = client.get(reverse("strategy:list", args=[strategy.organization.slug]))
+    assert "1.1 draft" in listing.content.decode()
 
     client.force_login(owner)
     send(client, strategy, colleague)
