@@ -22,3 +22,16 @@ def strategy_or_404(request, org_slug: str, strategy_pk: int) -> tuple[Membershi
 
 def require_strategy_editor(membership: Membership) -> None:
     require_editor(membership, _("Viewers can read the strategy but not change it."))
+
+
+def begin_edit(request, membership: Membership, strategy: Strategy) -> None:
+    """Before any write to the strategy: editors only, and an approved strategy first becomes
+    the draft of its next minor version (its approved version stays archived as it was).
+
+    Every view that changes the strategy's content calls this instead of
+    `require_strategy_editor`.
+    """
+    from strategy.approval import reopen_if_approved
+
+    require_strategy_editor(membership)
+    reopen_if_approved(strategy, request.user)

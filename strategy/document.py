@@ -41,10 +41,13 @@ the context as they are.
 
 Two numbers on the cover:
 
-* **version**: the sum of the sections' `version` counters. Every save, restore or refresh of a
-  section adds one, so the number only goes up while the text changes, and two copies with the
-  same version have the same text. Roadmap and target edits do not change it; they change the
-  date.
+* **version**: the review and approval version and status (`strategy.lifecycle`): "1.1 draft",
+  "1.0 in review", "1.0 approved on 30 Nov. 2026 by Olivia"; also in the running footer. A
+  draft or a strategy in review prints a "Draft" watermark on every page (`lifecycle.draft`).
+  An approved document never prints guiding questions: it leaves empty sections out (the owner
+  confirmed so when approving; `left_out_when_approved`), and a section that shows more than its
+  text (the charts, targets, roadmap) keeps that without the "to be written" box. The remaining
+  sections are numbered without gaps.
 * **date**: the day of the last change to the strategy or any of its sections (not the day of
   rendering), so the same content gives the same document on any day.
 
@@ -56,7 +59,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -81,7 +84,7 @@ from assessments.exports import answer_rows
 from assessments.gaps import document_gaps
 from assessments.readiness import standard_rows, standards_of
 from assessments.reporting import Report, StageInfo, build_report
-from strategy import generated
+from strategy import approval, generated
 from strategy import markdown as strategy_markdown
 from strategy import rows as row_schema
 from strategy.guidance import HERE as GUIDANCE_DIR
@@ -94,6 +97,21 @@ ROADMAP_KEY = "roadmap"
 
 TEMPLATE = "strategy/pdf/document.html"
 FONTS_DIR = "fonts"
+
+
+# Sections that show more than their text (charts, the targets table, the roadmap): printed in
+# an approved document even when their own text is empty, without the guiding questions.
+SHOWS_MORE_THAN_TEXT = frozenset({GENERATED_KEY, AIM_KEY, ROADMAP_KEY})
+
+
+def left_out_when_approved(section: Section, row_kinds: Collection[str] = ()) -> bool:
+    """An empty section is left out of an approved document, unless it shows more than text:
+    charts, the roadmap, or rows of its structured kind (`row_kinds`: the kinds the strategy
+    has rows of)."""
+    if section.body.strip() or section.key in SHOWS_MORE_THAN_TEXT:
+        return False
+    kind = row_schema.BY_SECTION.get(section.key)
+    return kind is None or kind.key not in row_kinds
 
 
 # --- The data the templates see --------------------------------------------------------------
@@ -524,8 +542,12 @@ def document_context(source: DocumentSource | Strategy) -> dict:
     rows_by_kind: dict[str, list[StructuredRow]] = {}
     for row in source.rows:
         rows_by_kind.setdefault(row.kind, []).append(row)
+    approved = strategy.status == Strategy.Status.APPROVED
+    kept = [
+        s for s in source.sections if not (approved and left_out_when_approved(s, rows_by_kind))
+    ]
     section_docs = []
-    for number, section in enumerate(source.sections, start=1):
+    for number, section in enumerate(kept, start=1):
         guide = guides.get(section.key)
         current = None
         if section.key == GENERATED_KEY and report is not None:
@@ -557,7 +579,12 @@ def document_context(source: DocumentSource | Strategy) -> dict:
         "organization": {"pk": strategy.organization.pk, "name": strategy.organization.name},
         "strategy": _strategy_info(strategy),
         "guidance_title": guidance_title(strategy.guidance_key) or _("Open source strategy"),
-        "version": source.version,
+        "version": approval.label(strategy),
+        "lifecycle": {
+            "status": strategy.status,
+            "version": f"{strategy.version_major}.{strategy.version_minor}",
+            "draft": not approved,
+        },
         "date": source.date,
         "sections": section_docs,
         "assessment": _assessment_info(assessment),

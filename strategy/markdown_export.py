@@ -369,7 +369,9 @@ def strategy_markdown(strategy: Strategy) -> str:
     for section in context["sections"]:
         lines += [f"## {section.number}. {plain(section.title)}", ""]
         if section.empty:
-            lines += _to_be_written(section)
+            # An approved version never carries the guiding questions (strategy.lifecycle).
+            if context["lifecycle"]["draft"]:
+                lines += _to_be_written(section)
         else:
             lines.append(demote_headings(section.shown_body))
         lines.append("")

@@ -131,6 +131,11 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
 
 
 class Strategy(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        REVIEW = "review", _("in review")
+        APPROVED = "approved", _("approved")
+
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="strategies"
     )
@@ -167,6 +172,19 @@ class Strategy(models.Model):
     generated_fingerprint = models.CharField(max_length=40, blank=True, editable=False)
     generated_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     generated_status = models.CharField(max_length=16, blank=True, editable=False)
+    # Review and approval (strategy.lifecycle): the state, and the version the text is or is
+    # becoming; the approver's name and the day are those of the approved version, kept as
+    # they were so that the cover of that version never changes.
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    version_major = models.PositiveIntegerField(default=1, editable=False)
+    version_minor = models.PositiveIntegerField(default=0, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by_name = models.CharField(max_length=150, blank=True, editable=False)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="strategies_to_review"
+    )
 
     objects = StrategyQuerySet.as_manager()
 
@@ -176,6 +194,13 @@ class Strategy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def lifecycle_label(self) -> str:
+        """ "1.1 draft", "1.0 in review", "1.0 approved on … by …" (strategy.lifecycle)."""
+        from strategy.approval import label
+
+        return label(self)
 
     @staticmethod
     def generated_from_fields(assessment: Assessment) -> dict:
@@ -670,3 +695,7 @@ class PdfJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy} ({self.get_status_display()})"
+
+
+# The review and approval models live in their own module; importing them here registers them.
+from strategy.approval import ApprovedVersion, ReviewComment, StrategyEvent  # noqa: E402, F401

@@ -240,9 +240,27 @@ def page_footer_css() -> SafeString:
     return mark_safe(" ".join(pieces))  # noqa: S308 - translator text, CSS-escaped just above
 
 
+def version_footer_css(lifecycle: dict) -> SafeString:
+    """The footer's version and status ("Version 1.1 draft") as a CSS string."""
+    if lifecycle["status"] == Strategy.Status.APPROVED:
+        text = _("Version %(version)s approved")
+    elif lifecycle["status"] == Strategy.Status.REVIEW:
+        text = _("Version %(version)s in review")
+    else:
+        text = _("Version %(version)s draft")
+    return mark_safe(css_string(text % {"version": lifecycle["version"]}))  # noqa: S308 - escaped
+
+
 def document_html(context: dict) -> str:
     """The document's HTML, as WeasyPrint gets it (useful to look at in a browser)."""
-    return render_to_string(TEMPLATE, {**shown(context), "page_footer": page_footer_css()})
+    return render_to_string(
+        TEMPLATE,
+        {
+            **shown(context),
+            "page_footer": page_footer_css(),
+            "version_footer": version_footer_css(context["lifecycle"]),
+        },
+    )
 
 
 class _SharedFonts:

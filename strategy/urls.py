@@ -1,7 +1,7 @@
 from django.urls import path
 
 import assessments.converters  # noqa: F401 - registers <unicode_slug:...> (any script)
-from strategy.views import builder, exports, roadmap, rows, summary
+from strategy.views import builder, exports, review, roadmap, rows, summary
 
 app_name = "strategy"
 
@@ -56,4 +56,14 @@ urlpatterns = [
     path(doc + "export/pdf-status/", exports.export_pdf_status, name="export_pdf_status"),
     path(doc + "export/pdf-retry/", exports.export_pdf_retry, name="export_pdf_retry"),
     path(doc + "export.md", exports.export_markdown, name="export_markdown"),
+    # Review and approval: transitions (POST), comments per section, approved versions archived.
+    path(doc + "review/send/", review.send_for_review, name="send_for_review"),
+    path(doc + "review/return/", review.return_to_draft, name="return_to_draft"),
+    path(doc + "review/approve/", review.approve, name="approve"),
+    path(section + "comments/", review.comment_add, name="comment_add"),
+    path(
+        doc + "comments/<int:comment_pk>/resolve/", review.comment_resolve, name="comment_resolve"
+    ),
+    path(doc + "versions/<int:version_pk>.pdf", review.version_pdf, name="version_pdf"),
+    path(doc + "versions/<int:version_pk>.md", review.version_markdown, name="version_markdown"),
 ]

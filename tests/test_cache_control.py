@@ -8,8 +8,10 @@ test until someone says here how to fill it.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Invitation, Respondent, ShareLink
+from strategy.approval import ApprovedVersion, ReviewComment
 from strategy.models import Revision, RoadmapItem, Section, Strategy, StructuredRow
 from tests.url_patterns import app_patterns, fill
 
@@ -74,6 +76,12 @@ def ours(owner, organization, assessment):
         "item_pk": RoadmapItem.objects.create(strategy=strategy, title="Act").pk,
         "row_pk": StructuredRow.objects.create(
             strategy=strategy, kind="risk", data={"risk": "Churn"}
+        ).pk,
+        "comment_pk": ReviewComment.objects.create(
+            strategy=strategy, section=section, body="Why?"
+        ).pk,
+        "version_pk": ApprovedVersion.objects.create(
+            strategy=strategy, major=1, minor=0, approved_at=timezone.now(), pdf=b"%PDF"
         ).pk,
     }
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from assessments.models import (
     Answer,
@@ -18,6 +19,7 @@ from assessments.models import (
     Respondent,
     ShareLink,
 )
+from strategy.approval import ApprovedVersion, ReviewComment
 from strategy.models import Revision, RoadmapItem, Section, Strategy, StructuredRow
 from tests.url_patterns import app_patterns, fill
 
@@ -95,6 +97,12 @@ def strategy_values(organization, assessment) -> dict:
         "row_pk": StructuredRow.objects.create(
             strategy=strategy, kind="risk", data={"risk": "Churn"}
         ).pk,
+        "comment_pk": ReviewComment.objects.create(
+            strategy=strategy, section=section, body="Why?"
+        ).pk,
+        "version_pk": ApprovedVersion.objects.create(
+            strategy=strategy, major=1, minor=0, approved_at=timezone.now(), pdf=b"%PDF"
+        ).pk,
     }
 
 
@@ -110,9 +118,13 @@ def snapshot():
         .__str__(),
         Answer.objects.values_list("pk", "option_id", "kind").order_by("pk").__str__(),
         Invitation.objects.values_list("pk", "revoked_at").order_by("pk").__str__(),
-        Strategy.objects.values_list("pk", "title", "target_stage", "currency")
+        Strategy.objects.values_list(
+            "pk", "title", "target_stage", "currency", "status", "version_minor"
+        )
         .order_by("pk")
         .__str__(),
+        ReviewComment.objects.values_list("pk", "resolved_at").order_by("pk").__str__(),
+        ApprovedVersion.objects.count(),
         Section.objects.values_list("pk", "body", "version").order_by("pk").__str__(),
         Revision.objects.count(),
         RoadmapItem.objects.values_list("pk", "title", "order").order_by("pk").__str__(),
@@ -181,6 +193,8 @@ def test_another_organizations_ids_under_our_own_slug_answer_404(client, owner, 
             "row_pk",
             "link_pk",
             "respondent_pk",
+            "comment_pk",
+            "version_pk",
         }
         if not names & ids:
             continue
@@ -253,6 +267,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, assessment):
     ours |= {"member_pk": 1, "invitation_pk": 1, "strategy_pk": 1, "item_pk": 1, "revision_pk": 1}
     ours |= {"link_pk": 1, "respondent_pk": 1, "number": 1}
     ours |= {"strategy:section_key": "risks", "row_pk": 1}
+    ours |= {"link_pk": 1, "respondent_pk": 1, "number": 1, "comment_pk": 1, "version_pk": 1}
+    ours |= {"strategy:section_key": "why"}
     for pattern in org_patterns():
         response = client.get(fill(pattern, ours))
         assert response.status_code in (302, 405), pattern.name

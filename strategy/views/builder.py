@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.access import membership_or_404, require_owner
 from assessments.axis_names import AxisNames
 from strategy import services
-from strategy.access import require_strategy_editor, strategy_or_404
+from strategy.access import begin_edit, require_strategy_editor, strategy_or_404
 from strategy.diff import change_summary, merged_text, word_diff
 from strategy.document import ROADMAP_KEY
 from strategy.forms import MergeForm, SectionForm, StrategyCreateForm, TargetsForm
@@ -96,6 +96,13 @@ def strategy_create(request, org_slug):
 @require_safe
 def overview(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    return overview_response(request, membership, strategy)
+
+
+def overview_response(request, membership, strategy, status: int = 200) -> HttpResponse:
+    """The overview page; with another status after a refused review step (its message)."""
+    from strategy.views.review import review_context
+
     guidance = _guidance(strategy)
     sections = list(strategy.sections.select_related("updated_by"))
     counts = strategy.rows.row_counts()
@@ -127,7 +134,9 @@ def overview(request, org_slug, strategy_pk):
             "can_edit": membership.can_edit,
             "generated_changes": strategy.generated_changes(),
             "missing_sections": missing_sections,
+            **review_context(strategy, membership, request.user),
         },
+        status=status,
     )
 
 
@@ -137,7 +146,7 @@ def sections_upgrade(request, org_slug, strategy_pk):
     """Add the sections of the current template that the strategy lacks; nothing else changes
     (no text, version or history), the sections only renumbered to make room."""
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     added = strategy.add_missing_sections(_guidance(strategy).values())
     if added:
         titles = ", ".join(f"“{s.title}”" for s in added)
@@ -151,7 +160,7 @@ def sections_upgrade(request, org_slug, strategy_pk):
 @require_POST
 def targets(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     form = TargetsForm(request.POST, strategy=strategy)
     if form.is_valid():
         form.save()
@@ -208,6 +217,7 @@ def refresh(request, org_slug, strategy_pk):
     require_strategy_editor(membership)
     if request.method != "POST":
         return _refresh_page(request, membership, strategy)
+    begin_edit(request, membership, strategy)
     base = request.POST.get("base_version", "")
     try:
         section = strategy.refresh_generated(
@@ -274,15 +284,27 @@ def section_page_context(membership, strategy, section) -> dict:
 def section_edit(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
     section = _section_or_404(strategy, section_key)
+    return section_response(request, membership, strategy, section)
+
+
+def section_response(
+    request, membership, strategy, section, status: int = 200, comment_form=None
+) -> HttpResponse:
+    """The section page; with another status after a refused or invalid comment."""
+    from strategy.views.review import section_review_context
+
     context = section_page_context(membership, strategy, section)
-    return render(request, "strategy/section.html", context)
+    context.update(
+        section_review_context(strategy, section, membership, request.user, comment_form)
+    )
+    return render(request, "strategy/section.html", context, status=status)
 
 
 @login_required
 @require_POST
 def section_save(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     section = _section_or_404(strategy, section_key)
     form = SectionForm(request.POST)
     if not form.is_valid():
@@ -334,7 +356,7 @@ def _saved_or_conflict(request, context: dict, outcome) -> HttpResponse:
 def section_merge(request, org_slug, strategy_pk, section_key):
     """Save the merged text of a conflict, against the version whose text the person merged."""
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     section = _section_or_404(strategy, section_key)
     merge_form = MergeForm(request.POST)
     if not merge_form.is_valid():
@@ -424,7 +446,7 @@ def section_history(request, org_slug, strategy_pk, section_key):
 @require_POST
 def revision_restore(request, org_slug, strategy_pk, section_key, revision_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     section = _section_or_404(strategy, section_key)
     revision = get_object_or_404(Revision, section=section, pk=revision_pk)
     try:
@@ -470,7 +492,7 @@ def revision_diff(request, org_slug, strategy_pk, section_key, revision_pk):
 def summary_draft(request, org_slug, strategy_pk):
     """Draft the executive summary again; the person's own text around the draft stays."""
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     if not strategy.sections.filter(key=services.SUMMARY_KEY).exists():
         raise Http404
     strategy.redraft_summary(request.user)

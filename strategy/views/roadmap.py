@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from strategy.access import require_strategy_editor, strategy_or_404
+from strategy.access import begin_edit, strategy_or_404
 from strategy.forms import RoadmapItemForm
 from strategy.models import RoadmapItem, Strategy
 
@@ -152,7 +152,7 @@ def roadmap(request, org_slug, strategy_pk):
 @require_POST
 def item_edit(request, org_slug, strategy_pk, item_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     item = get_object_or_404(RoadmapItem, strategy=strategy, pk=item_pk)
     questions = _questions(strategy, [item], editable=True)
     texts = {q.key: q.text for q in questions or []}
@@ -182,7 +182,7 @@ def item_edit(request, org_slug, strategy_pk, item_pk):
 @require_POST
 def item_move(request, org_slug, strategy_pk, item_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     item = get_object_or_404(RoadmapItem, strategy=strategy, pk=item_pk)
     direction = request.POST.get("direction")
     if direction not in DIRECTIONS:
@@ -205,7 +205,7 @@ def item_move(request, org_slug, strategy_pk, item_pk):
 @require_POST
 def item_add(request, org_slug, strategy_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     form = _add_form(request.POST)
     if not form.is_valid():
         context = _context(membership, strategy, _items(strategy), add_form=form)
@@ -230,7 +230,7 @@ def item_add(request, org_slug, strategy_pk):
 @require_POST
 def item_delete(request, org_slug, strategy_pk, item_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     item = get_object_or_404(RoadmapItem, strategy=strategy, pk=item_pk)
     with transaction.atomic():
         _touch_and_lock(strategy)

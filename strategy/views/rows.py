@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from strategy import rows as schema
-from strategy.access import require_strategy_editor, strategy_or_404
+from strategy.access import begin_edit, strategy_or_404
 from strategy.models import Section, Strategy, StructuredRow
 
 DIRECTIONS = ("up", "down")
@@ -164,7 +164,7 @@ def _row_or_404(strategy: Strategy, row_pk: int) -> tuple[StructuredRow, Section
 @require_POST
 def row_add(request, org_slug, strategy_pk, section_key):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     section = get_object_or_404(Section, strategy=strategy, key=section_key)
     kind = schema.BY_SECTION.get(section.key)
     if kind is None:
@@ -192,7 +192,7 @@ def row_add(request, org_slug, strategy_pk, section_key):
 @require_POST
 def row_edit(request, org_slug, strategy_pk, row_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     row, section = _row_or_404(strategy, row_pk)
     kind = schema.KINDS[row.kind]
     stages = stages_of(strategy)
@@ -213,7 +213,7 @@ def row_edit(request, org_slug, strategy_pk, row_pk):
 @require_POST
 def row_move(request, org_slug, strategy_pk, row_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     row, section = _row_or_404(strategy, row_pk)
     direction = request.POST.get("direction")
     if direction not in DIRECTIONS:
@@ -237,7 +237,7 @@ def row_move(request, org_slug, strategy_pk, row_pk):
 @require_POST
 def row_delete(request, org_slug, strategy_pk, row_pk):
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     row, section = _row_or_404(strategy, row_pk)
     with transaction.atomic():
         _touch_and_lock(strategy)
@@ -252,7 +252,7 @@ def row_delete(request, org_slug, strategy_pk, row_pk):
 def currency(request, org_slug, strategy_pk):
     """The currency the budget's amounts are in: a short code of the organization's choosing."""
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
-    require_strategy_editor(membership)
+    begin_edit(request, membership, strategy)
     section = get_object_or_404(Section, strategy=strategy, key=schema.KINDS["budget"].section)
     code = " ".join(request.POST.get("currency", "").split())
     if not code or len(code) > CURRENCY_LENGTH:
