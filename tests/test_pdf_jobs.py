@@ -122,7 +122,8 @@ def test_a_section_saved_before_the_size_limit_is_named_and_not_rendered(
     assert response.status_code == 200
     html = response.content.decode()
     assert "The PDF could not be made." in html
-    assert "The section “Governance” holds 60.0 KB of text; a section may hold 50 KB." in html
+    title = Section.objects.get(strategy=strategy, key="governance").title
+    assert f"The section “{title}” holds 60.0 KB of text; a section may hold 50 KB." in html
     assert PdfJob.objects.get().status == PdfJob.Status.FAILED
     assert not RenderedPdf.objects.exists()
 
