@@ -47,4 +47,8 @@ urlpatterns = [
     path(doc + "export/pdf-status/", exports.export_pdf_status, name="export_pdf_status"),
     path(doc + "export/pdf-retry/", exports.export_pdf_retry, name="export_pdf_retry"),
     path(doc + "export.md", exports.export_markdown, name="export_markdown"),
+    # Word export and the roadmap for issue trackers (S3): ?for=github|gitlab|jira on the CSV.
+    path(doc + "export.docx", exports.export_docx, name="export_docx"),
+    path(doc + "roadmap.csv", exports.export_roadmap_csv, name="export_roadmap_csv"),
+    path(doc + "roadmap.md", exports.export_roadmap_markdown, name="export_roadmap_markdown"),
 ]
