@@ -34,7 +34,8 @@ from strategy.docx_reference import REFERENCE
 from strategy.models import Strategy
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MAX_IMAGE_WIDTH_MM = 160
+TEXT_WIDTH_MM = 160  # A4 less the reference document's margins
+MAX_IMAGE_WIDTH_MM = TEXT_WIDTH_MM
 
 
 def _stage(level, name) -> str:
@@ -47,10 +48,22 @@ def _score(score) -> str:
     return "–" if score is None else floatformat(score, 0)
 
 
-def add_table(document, header: list[str], rows: list[list[object]], numeric=()) -> None:
-    """A "Table Grid" table whose first row is a header row; every cell plain text."""
+def add_table(
+    document, header: list[str], rows: list[list[object]], numeric=(), widths=None
+) -> None:
+    """A "Table Grid" table whose first row is a header row; every cell plain text.
+
+    `widths`: the columns' shares of the text width (Word and LibreOffice both keep the widths
+    written in the file; without them every column is as wide as the others)."""
     table = document.add_table(rows=1 + len(rows), cols=len(header))
     table.style = document.styles["Table Grid"]
+    if widths:
+        total = sum(widths)
+        for column, share in zip(table.columns, widths, strict=True):
+            width = Mm(TEXT_WIDTH_MM * share / total)
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
     for index, title in enumerate(header):
         paragraph = table.cell(0, index).paragraphs[0]
         paragraph.add_run(str(title)).bold = True
@@ -175,6 +188,7 @@ def _where_we_stand(document, context: dict) -> None:
                 for stage, c in report.stage_coverage()
             ],
             numeric=(1,),
+            widths=(60, 20, 20),
         )
     rows = report.layers + report.pillars + report.sections
     if report.has_stages:
@@ -190,6 +204,7 @@ def _where_we_stand(document, context: dict) -> None:
                 for row in rows
             ],
             numeric=(2,),
+            widths=(47, 41, 12),
         )
     else:
         add_table(
@@ -197,8 +212,12 @@ def _where_we_stand(document, context: dict) -> None:
             [_("Scope"), _("Score")],
             [[row.name, _score(row.scope.score)] for row in rows],
             numeric=(1,),
+            widths=(80, 20),
         )
     for image in chart_images(report, context.get("perception") or None):
+        # Above the chart, as the PDF shows its figcaption, and kept on its page.
+        for caption in image.captions:
+            document.add_paragraph(caption, style="Caption").paragraph_format.keep_with_next = True
         document.add_picture(
             io.BytesIO(image.png), width=Mm(min(image.width_mm, MAX_IMAGE_WIDTH_MM))
         )
@@ -206,8 +225,6 @@ def _where_we_stand(document, context: dict) -> None:
         doc_pr = document.inline_shapes[-1]._inline.docPr
         doc_pr.set("title", image.title)
         doc_pr.set("descr", " ".join(part for part in (image.title, image.description) if part))
-        for caption in image.captions:
-            document.add_paragraph(caption, style="Caption")
 
 
 def _targets(document, context: dict) -> None:
@@ -256,6 +273,7 @@ def _targets(document, context: dict) -> None:
             for row in rows
         ],
         numeric=(2,),
+        widths=(35, 27, 11, 27),
     )
 
 
@@ -280,6 +298,7 @@ def _roadmap(document, context: dict) -> None:
             for item in items
         ],
         numeric=(0,),
+        widths=(5, 25, 33, 12, 12, 13),
     )
 
 
@@ -318,6 +337,7 @@ def _appendix(document, context: dict) -> None:
             document,
             [_("Question"), _("Answer"), _("Comment")],
             [[row.question, row.answer or _("Not answered"), row.comment] for row in group.rows],
+            widths=(40, 25, 35),
         )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 REFERENCE = Path(__file__).parent / "docx" / "reference.docx"
 
@@ -53,6 +53,9 @@ def build_reference(path: Path = REFERENCE) -> Path:
     styles["Heading 2"].font.size = Pt(14)
     styles["Heading 3"].font.size = Pt(12)
     styles["Caption"].font.color.rgb = MUTED
+    # Tables a little smaller than the text, as in the PDF, so that a quarter or a score fits.
+    styles["Table Grid"].font.name = FONT
+    styles["Table Grid"].font.size = Pt(9.5)
 
     code = styles.add_style("Code", WD_STYLE_TYPE.PARAGRAPH)
     code.base_style = styles["Normal"]
@@ -65,6 +68,13 @@ def build_reference(path: Path = REFERENCE) -> Path:
     inline = styles.add_style("Inline Code", WD_STYLE_TYPE.CHARACTER)
     inline.font.name = MONO
     inline.font.size = Pt(9.5)
+
+    # A4 with 2.5 cm margins, as the PDF: a 16 cm text width, which the export's tables and
+    # images are sized for.
+    page = document.sections[0]
+    page.page_width, page.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(page, side, Mm(25))
 
     # Nothing in the body: the export starts from an empty document with these styles.
     body = document.element.body
