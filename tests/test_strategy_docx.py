@@ -260,3 +260,20 @@ def test_members_viewers_included_download_it_and_other_organizations_get_404(
     stranger.force_login(outsider)
     assert stranger.get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to the login page
+
+
+@pytest.mark.django_db
+def test_the_download_reads_a_fixed_number_of_queries_whatever_the_roadmap(
+    client, owner, assessment, django_assert_max_num_queries
+):
+    strategy = Strategy.objects.create_from_assessment(assessment, owner, "Ours")
+    url = reverse("strategy:export_docx", args=[strategy.organization.slug, strategy.pk])
+    client.force_login(owner)
+    client.get(url)  # caches of the questionnaire version filled, as in a running server
+    with django_assert_max_num_queries(15) as few:  # 11 measured
+        assert client.get(url).status_code == 200
+    RoadmapItem.objects.bulk_create(
+        RoadmapItem(strategy=strategy, order=100 + n, title=f"Act {n}") for n in range(20)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
