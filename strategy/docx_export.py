@@ -17,6 +17,7 @@ python-docx writes as XML text: nothing of the user's becomes markup.
 from __future__ import annotations
 
 import io
+import logging
 
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ from strategy.docx_charts import chart_images
 from strategy.docx_html import HtmlToDocx, mark_header_row
 from strategy.docx_reference import REFERENCE
 from strategy.models import Strategy
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXT_WIDTH_MM = 160  # A4 less the reference document's margins
@@ -214,7 +217,15 @@ def _where_we_stand(document, context: dict) -> None:
             numeric=(1,),
             widths=(80, 20),
         )
-    for image in chart_images(report, context.get("perception") or None):
+    try:
+        images = chart_images(report, context.get("perception") or None)
+    except Exception:
+        # The text and tables say everything the charts show: a document without them beats
+        # no document. The error is logged with its traceback for the operator.
+        logger.exception("Word export: the charts could not be drawn")
+        document.add_paragraph(_("The charts could not be drawn for this file; the PDF has them."))
+        images = []
+    for image in images:
         # Above the chart, as the PDF shows its figcaption, and kept on its page.
         for caption in image.captions:
             document.add_paragraph(caption, style="Caption").paragraph_format.keep_with_next = True

@@ -244,6 +244,8 @@ class HtmlToDocx:
                     paragraph.alignment = {"right": 2, "center": 1}[align]
         if rows[0].find("th") is not None:
             mark_header_row(table)
+        # Word joins two tables with nothing between them into one.
+        container.add_paragraph()
 
     # --- inline ---
 

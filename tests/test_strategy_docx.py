@@ -277,3 +277,17 @@ def test_the_download_reads_a_fixed_number_of_queries_whatever_the_roadmap(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_chart_that_cannot_be_drawn_leaves_the_document_whole_and_says_so(
+    strategy, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no renderer")
+
+    monkeypatch.setattr("strategy.docx_export.chart_images", broken)
+    doc = document(strategy_docx(strategy))
+    assert len(doc.inline_shapes) == 0
+    assert any("charts could not be drawn" in p.text for p in doc.paragraphs)
+    assert "no renderer" in caplog.text
+    assert [t for t in doc.tables if t.rows[0].cells[0].text == "#"]  # the rest is there
