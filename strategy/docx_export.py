@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import datetime
 
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_BREAK
@@ -144,13 +147,25 @@ def _to_be_written(document, section: SectionDoc) -> None:
             document.add_paragraph(question, style="List Bullet")
 
 
-def _where_we_stand(document, context: dict) -> None:
+def _day(moment) -> str:
+    if moment is None:
+        return "–"
+    if isinstance(moment, datetime):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "DATE_FORMAT")
+
+
+def _where_we_stand(document, context: dict, section: SectionDoc) -> None:
     report = context["report"]
     if report is None:
         document.add_paragraph(
-            _("No assessment is linked to this strategy, so there are no results to show.")
+            _(
+                "No assessment is linked to this strategy (it may have been deleted), so its "
+                "results and charts cannot be shown here."
+            )
         )
         return
+    _stale_note(document, context, section)
     document.add_paragraph(_("Summary of the assessment"), style="Heading 2")
     overall = report.overall
     headline = (
@@ -169,15 +184,27 @@ def _where_we_stand(document, context: dict) -> None:
         paragraph.add_run(
             " — " + _("overall score %(score)s of 100") % {"score": _score(overall.scope.score)}
         )
+    assessment = report.assessment
     document.add_paragraph(
-        _("Assessment: “%(title)s”%(provisional)s.")
+        _("Figures from the assessment “%(title)s” as of %(date)s, revision %(revision)s.")
         % {
-            "title": context["assessment"]["title"],
-            "provisional": " (" + _("provisional: still in progress") + ")"
-            if report.provisional
-            else "",
+            "title": assessment.title,
+            "date": _day(assessment.updated_at),
+            "revision": assessment.answers_revision,
         }
     )
+    if report.provisional:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(_("Provisional.")).bold = True
+        paragraph.add_run(
+            " "
+            + _("The assessment is still in progress; unanswered questions count as not in place.")
+        )
+    perception = context.get("perception")
+    if perception and getattr(perception, "sentences", None):
+        document.add_paragraph(_("Where the team's views differ most"), style="Heading 3")
+        for sentence in perception.sentences:
+            document.add_paragraph(str(sentence), style="List Bullet")
     if report.gated:
         add_table(
             document,
@@ -236,6 +263,36 @@ def _where_we_stand(document, context: dict) -> None:
         doc_pr = document.inline_shapes[-1]._inline.docPr
         doc_pr.set("title", image.title)
         doc_pr.set("descr", " ".join(part for part in (image.title, image.description) if part))
+
+
+def _stale_note(document, context: dict, section: SectionDoc) -> None:
+    """When the section's text was written from another state of the assessment, the PDF's
+    note saying so (templates/strategy/pdf/_where_we_stand.html)."""
+    shown = section.current() if callable(section.current) else None
+    if shown is None or not shown.stale:
+        return
+    written = context["strategy"]["generated_from"]
+    if written["fingerprint"]:
+        text = _(
+            "The text of this section was written from the assessment as it was on %(date)s, "
+            "revision %(revision)s; the assessment has changed since."
+        ) % {"date": _day(written["at"]), "revision": written["revision"]}
+    else:
+        text = _(
+            "The text of this section was written from the assessment as it was at an earlier, "
+            "unrecorded moment."
+        )
+    if shown.updated:
+        text += " " + _(
+            "Its generated part is shown here written from the figures above, so that the "
+            "document gives one set of figures; the saved text changes only when someone "
+            "refreshes it."
+        )
+    else:
+        text += " " + _(
+            "Figures in the text may differ from those of this page, which are the current ones."
+        )
+    document.add_paragraph(text, style="Quote")
 
 
 def _targets(document, context: dict) -> None:
@@ -372,7 +429,7 @@ def strategy_docx(strategy: Strategy) -> bytes:
             converter.add_html(str(section.html))
         _structured_rows(document, section)
         if section.is_where_we_stand:
-            _where_we_stand(document, context)
+            _where_we_stand(document, context, section)
         if section.is_where_we_aim:
             _targets(document, context)
         if section.is_roadmap:

@@ -291,3 +291,14 @@ def test_a_chart_that_cannot_be_drawn_leaves_the_document_whole_and_says_so(
     assert any("charts could not be drawn" in p.text for p in doc.paragraphs)
     assert "no renderer" in caplog.text
     assert [t for t in doc.tables if t.rows[0].cells[0].text == "#"]  # the rest is there
+
+
+def test_where_we_stand_names_the_state_of_the_assessment_and_says_when_its_text_is_older(
+    strategy,
+):
+    text = "\n".join(p.text for p in document(strategy_docx(strategy)).paragraphs)
+    assert "Figures from the assessment “OSPO maturity baseline” as of " in text
+    assert "the assessment has changed since" not in text
+    Strategy.objects.filter(pk=strategy.pk).update(generated_fingerprint="an older state")
+    text = "\n".join(p.text for p in document(strategy_docx(strategy)).paragraphs)
+    assert "the assessment has changed since" in text
