@@ -33,7 +33,7 @@ from docx.shared import Mm
 from assessments.axis_names import AxisNames
 from strategy.document import SectionDoc, document_context, resolved
 from strategy.docx_charts import chart_images
-from strategy.docx_html import HtmlToDocx, mark_header_row
+from strategy.docx_html import HtmlToDocx, add_bookmark, mark_header_row
 from strategy.docx_reference import REFERENCE
 from strategy.models import Strategy
 
@@ -422,7 +422,8 @@ def strategy_docx(strategy: Strategy) -> bytes:
     _cover(document, context)
     converter = HtmlToDocx(document)
     for section in context["sections"]:
-        document.add_paragraph(f"{section.number}. {section.title}", style="Heading 1")
+        heading = document.add_paragraph(f"{section.number}. {section.title}", style="Heading 1")
+        add_bookmark(heading, section.anchor, section.number)
         if section.empty:
             _to_be_written(document, section)
         else:

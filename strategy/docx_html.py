@@ -12,7 +12,8 @@ markup. A tag outside the list (there is none after the sanitizer) is read as it
 Style per element: h3..h6 (the section's own headings, already two levels down) become
 Heading 2..5 under the section's Heading 1; p "Normal"; ul/ol "List Bullet"/"List Number" with
 " 2", " 3" for nested levels (each numbered list restarts at 1); blockquote "Quote"; pre "Code";
-code "Inline Code"; a "Hyperlink"; tables "Table Grid" with the first row repeated as a header.
+code "Inline Code"; a "Hyperlink" (to a web or mail address, or to a section's heading for
+"#section-3", which the PDF links too; any other link is its text); tables "Table Grid" with the first row repeated as a header.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from lxml import html as lxml_html
 HEADINGS = {"h1": 2, "h2": 2, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 MAX_LIST_LEVEL = 3
 _SPACE = re.compile(r"\s+")
+_SECTION_ANCHOR = re.compile(r"^#section-\d+$")
 
 
 def _level_style(base: str, level: int) -> str:
@@ -45,12 +47,34 @@ def mark_header_row(table: Table) -> None:
     tr_pr.append(header)
 
 
-def add_hyperlink(paragraph: Paragraph, url: str, text: str, *, bold=False, italic=False):
-    """An external hyperlink run in "Hyperlink" style (python-docx has no API for it)."""
-    part = paragraph.part
-    r_id = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+def bookmark_name(anchor: str) -> str:
+    """The Word bookmark of a document anchor ("section-3" → "section_3"): Word's bookmark
+    names take letters, digits and underscores only."""
+    return re.sub(r"\W", "_", anchor)
+
+
+def add_bookmark(paragraph: Paragraph, anchor: str, number: int) -> None:
+    """Mark the paragraph as the target of links to `#anchor` (a section's heading)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), bookmark_name(anchor))
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph._p.get_or_add_pPr().addnext(start)
+    paragraph._p.append(end)
+
+
+def add_hyperlink(
+    paragraph: Paragraph, url: str, text: str, *, bold=False, italic=False, anchor: str = ""
+):
+    """A hyperlink run in "Hyperlink" style (python-docx has no API for it): to `url`, or
+    with `anchor`, to that bookmark of the document."""
     link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), r_id)
+    if anchor:
+        link.set(qn("w:anchor"), bookmark_name(anchor))
+    else:
+        r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        link.set(qn("r:id"), r_id)
     run = OxmlElement("w:r")
     r_pr = OxmlElement("w:rPr")
     style = OxmlElement("w:rStyle")
@@ -267,6 +291,9 @@ class HtmlToDocx:
             text = _SPACE.sub(" ", element.text_content())
             if href.startswith(("http://", "https://", "mailto:")):
                 add_hyperlink(paragraph, href, text, bold=bold, italic=italic)
+            elif _SECTION_ANCHOR.match(href):
+                # A link to a section of this document ("#section-3"), as the PDF allows.
+                add_hyperlink(paragraph, "", text, bold=bold, italic=italic, anchor=href[1:])
             else:
                 self._text(paragraph, text, bold=bold, italic=italic)
             return

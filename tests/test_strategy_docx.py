@@ -302,3 +302,16 @@ def test_where_we_stand_names_the_state_of_the_assessment_and_says_when_its_text
     Strategy.objects.filter(pk=strategy.pk).update(generated_fingerprint="an older state")
     text = "\n".join(p.text for p in document(strategy_docx(strategy)).paragraphs)
     assert "the assessment has changed since" in text
+
+
+def test_a_link_to_a_section_of_the_document_goes_to_its_heading(strategy):
+    user = get_user_model().objects.get(username=DEMO_USERNAME)
+    strategy.sections.get(key="why").save_body("See [where we stand](#section-3).", 1, user)
+    doc = document(strategy_docx(strategy))
+    links = list(doc.element.body.iter(qn("w:hyperlink")))
+    anchors = [link.get(qn("w:anchor")) for link in links if link.get(qn("w:anchor"))]
+    assert anchors == ["section_3"]
+    names = [b.get(qn("w:name")) for b in doc.element.body.iter(qn("w:bookmarkStart"))]
+    assert "section_3" in names
+    heading = next(p for p in doc.paragraphs if p.text.startswith("3. "))
+    assert heading._p.find(qn("w:bookmarkStart")).get(qn("w:name")) == "section_3"
