@@ -418,7 +418,7 @@ def strategy_docx(strategy: Strategy) -> bytes:
     core.subject = context["guidance_title"]
     core.author = context["organization"]["name"]
     core.language = context["language"]
-    core.revision = max(int(context["version"]), 1)
+    core.version = str(context["version"])
     _cover(document, context)
     converter = HtmlToDocx(document)
     for section in context["sections"]:
