@@ -4,8 +4,9 @@ The same content as the PDF and the Markdown export (`strategy.document.document
 walked as `strategy.markdown_export` walks it): a cover (title, organization, document type,
 version and date), a table of contents field, every section under a "Heading 1" with its body
 converted from its sanitized HTML (`strategy.docx_html`), "Where we stand" with its summary
-tables and the charts as images (`strategy.docx_charts`), the targets and the roadmap as tables
-with header rows, any structured rows a section carries, and the answers appendix.
+tables and the charts as images and "Where we aim" with its targets table
+(`strategy.docx_results`, `strategy.docx_charts`), the roadmap as a table with a header row,
+any structured rows a section carries, and the answers appendix.
 
 Only named styles are used, all defined in the reference document the file starts from
 (`strategy.docx_reference`): replacing that file re-brands every export. The contents field is
@@ -17,70 +18,20 @@ python-docx writes as XML text: nothing of the user's becomes markup.
 from __future__ import annotations
 
 import io
-import logging
-from datetime import datetime
 
-from django.template.defaultfilters import floatformat
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
 
-from assessments.axis_names import AxisNames
 from strategy.document import SectionDoc, document_context, resolved
-from strategy.docx_charts import chart_images
-from strategy.docx_html import HtmlToDocx, add_bookmark, mark_header_row
+from strategy.docx_html import HtmlToDocx, add_bookmark, add_table
 from strategy.docx_reference import REFERENCE
+from strategy.docx_results import targets, where_we_stand
 from strategy.models import Strategy
 
-logger = logging.getLogger(__name__)
-
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TEXT_WIDTH_MM = 160  # A4 less the reference document's margins
-MAX_IMAGE_WIDTH_MM = TEXT_WIDTH_MM
-
-
-def _stage(level, name) -> str:
-    if level is None:
-        return "–"
-    return f"{level} · {name}" if name else str(level)
-
-
-def _score(score) -> str:
-    return "–" if score is None else floatformat(score, 0)
-
-
-def add_table(
-    document, header: list[str], rows: list[list[object]], numeric=(), widths=None
-) -> None:
-    """A "Table Grid" table whose first row is a header row; every cell plain text.
-
-    `widths`: the columns' shares of the text width (Word and LibreOffice both keep the widths
-    written in the file; without them every column is as wide as the others)."""
-    table = document.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = document.styles["Table Grid"]
-    if widths:
-        total = sum(widths)
-        for column, share in zip(table.columns, widths, strict=True):
-            width = Mm(TEXT_WIDTH_MM * share / total)
-            column.width = width
-            for cell in column.cells:
-                cell.width = width
-    for index, title in enumerate(header):
-        paragraph = table.cell(0, index).paragraphs[0]
-        paragraph.add_run(str(title)).bold = True
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            paragraph = table.cell(r, c).paragraphs[0]
-            paragraph.add_run("" if value is None else str(value))
-            if c in numeric:
-                paragraph.alignment = 2  # right
-    mark_header_row(table)
-    document.add_paragraph()
 
 
 def _toc(document) -> None:
@@ -145,204 +96,6 @@ def _to_be_written(document, section: SectionDoc) -> None:
         document.add_paragraph(_("Questions this section should answer:"))
         for question in section.questions:
             document.add_paragraph(question, style="List Bullet")
-
-
-def _day(moment) -> str:
-    if moment is None:
-        return "–"
-    if isinstance(moment, datetime):
-        moment = timezone.localtime(moment)
-    return date_format(moment, "DATE_FORMAT")
-
-
-def _where_we_stand(document, context: dict, section: SectionDoc) -> None:
-    report = context["report"]
-    if report is None:
-        document.add_paragraph(
-            _(
-                "No assessment is linked to this strategy (it may have been deleted), so its "
-                "results and charts cannot be shown here."
-            )
-        )
-        return
-    _stale_note(document, context, section)
-    document.add_paragraph(_("Summary of the assessment"), style="Heading 2")
-    overall = report.overall
-    headline = (
-        _("%(stage)s %(level)s · %(name)s")
-        % {
-            "stage": report.names.stage,
-            "level": overall.stage.level,
-            "name": overall.stage.name,
-        }
-        if overall.stage is not None
-        else _("Progress")
-    )
-    paragraph = document.add_paragraph()
-    paragraph.add_run(headline).bold = True
-    if overall.scope.score is not None:
-        paragraph.add_run(
-            " — " + _("overall score %(score)s of 100") % {"score": _score(overall.scope.score)}
-        )
-    assessment = report.assessment
-    document.add_paragraph(
-        _("Figures from the assessment “%(title)s” as of %(date)s, revision %(revision)s.")
-        % {
-            "title": assessment.title,
-            "date": _day(assessment.updated_at),
-            "revision": assessment.answers_revision,
-        }
-    )
-    if report.provisional:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(_("Provisional.")).bold = True
-        paragraph.add_run(
-            " "
-            + _("The assessment is still in progress; unanswered questions count as not in place.")
-        )
-    perception = context.get("perception")
-    if perception and getattr(perception, "sentences", None):
-        document.add_paragraph(_("Where the team's views differ most"), style="Heading 3")
-        for sentence in perception.sentences:
-            document.add_paragraph(str(sentence), style="List Bullet")
-    if report.gated:
-        add_table(
-            document,
-            [report.names.stage, _("Coverage"), _("Attained")],
-            [
-                [
-                    _stage(stage.level, stage.name),
-                    "–" if c.coverage is None else f"{round(c.coverage * 100)} %",
-                    _("yes") if c.attained else _("no"),
-                ]
-                for stage, c in report.stage_coverage()
-            ],
-            numeric=(1,),
-            widths=(60, 20, 20),
-        )
-    rows = report.layers + report.pillars + report.sections
-    if report.has_stages:
-        add_table(
-            document,
-            [_("Scope"), report.names.stage, _("Score")],
-            [
-                [
-                    row.name,
-                    _stage(row.stage.level, row.stage.name) if row.stage else "–",
-                    _score(row.scope.score),
-                ]
-                for row in rows
-            ],
-            numeric=(2,),
-            widths=(47, 41, 12),
-        )
-    else:
-        add_table(
-            document,
-            [_("Scope"), _("Score")],
-            [[row.name, _score(row.scope.score)] for row in rows],
-            numeric=(1,),
-            widths=(80, 20),
-        )
-    try:
-        images = chart_images(report, context.get("perception") or None)
-    except Exception:
-        # The text and tables say everything the charts show: a document without them beats
-        # no document. The error is logged with its traceback for the operator.
-        logger.exception("Word export: the charts could not be drawn")
-        document.add_paragraph(_("The charts could not be drawn for this file; the PDF has them."))
-        images = []
-    for image in images:
-        # Above the chart, as the PDF shows its figcaption, and kept on its page.
-        for caption in image.captions:
-            document.add_paragraph(caption, style="Caption").paragraph_format.keep_with_next = True
-        document.add_picture(
-            io.BytesIO(image.png), width=Mm(min(image.width_mm, MAX_IMAGE_WIDTH_MM))
-        )
-        # Alternative text for screen readers: the chart's title and its description.
-        doc_pr = document.inline_shapes[-1]._inline.docPr
-        doc_pr.set("title", image.title)
-        doc_pr.set("descr", " ".join(part for part in (image.title, image.description) if part))
-
-
-def _stale_note(document, context: dict, section: SectionDoc) -> None:
-    """When the section's text was written from another state of the assessment, the PDF's
-    note saying so (templates/strategy/pdf/_where_we_stand.html)."""
-    shown = section.current() if callable(section.current) else None
-    if shown is None or not shown.stale:
-        return
-    written = context["strategy"]["generated_from"]
-    if written["fingerprint"]:
-        text = _(
-            "The text of this section was written from the assessment as it was on %(date)s, "
-            "revision %(revision)s; the assessment has changed since."
-        ) % {"date": _day(written["at"]), "revision": written["revision"]}
-    else:
-        text = _(
-            "The text of this section was written from the assessment as it was at an earlier, "
-            "unrecorded moment."
-        )
-    if shown.updated:
-        text += " " + _(
-            "Its generated part is shown here written from the figures above, so that the "
-            "document gives one set of figures; the saved text changes only when someone "
-            "refreshes it."
-        )
-    else:
-        text += " " + _(
-            "Figures in the text may differ from those of this page, which are the current ones."
-        )
-    document.add_paragraph(text, style="Quote")
-
-
-def _targets(document, context: dict) -> None:
-    rows = context["targets"]
-    overall = rows[0]
-    horizon = context["strategy"]["horizon"]
-    report = context.get("report")
-    names = report.names if report is not None else AxisNames()
-    document.add_paragraph(_("Targets"), style="Heading 2")
-    if report is not None and not report.has_stages:
-        document.add_paragraph(
-            _("The assessment reports progress, not %(stages)s: there is no %(stage)s target.")
-            % {"stages": names.stages_lower, "stage": names.stage_lower}
-        )
-        return
-    if overall.target_level is not None:
-        paragraph = document.add_paragraph(_("Target:") + " ")
-        paragraph.add_run(_stage(overall.target_level, overall.target_name)).bold = True
-        if horizon:
-            paragraph.add_run(" " + _("by %(horizon)s") % {"horizon": horizon})
-        paragraph.add_run(".")
-    else:
-        document.add_paragraph(_("No overall target set yet."))
-    add_table(
-        document,
-        [
-            _("Scope"),
-            _("%(stage)s today") % {"stage": names.stage},
-            _("Score"),
-            _("Target %(stage)s") % {"stage": names.stage_lower},
-        ],
-        [
-            [
-                row.name if row.kind == "overall" else f"{names.of_kind(row.kind)}: {row.name}",
-                _stage(row.stage.level, row.stage.name) if row.stage else "–",
-                _score(row.score),
-                _stage(row.target_level, row.target_name),
-            ]
-            if not row.out_of_scope
-            else [
-                f"{names.of_kind(row.kind)}: {row.name}",
-                _("Out of scope: %(reason)s") % {"reason": row.out_of_scope},
-                "–",
-                "–",
-            ]
-            for row in rows
-        ],
-        numeric=(2,),
-        widths=(35, 27, 11, 27),
-    )
 
 
 def _roadmap(document, context: dict) -> None:
@@ -430,9 +183,9 @@ def strategy_docx(strategy: Strategy) -> bytes:
             converter.add_html(str(section.html))
         _structured_rows(document, section)
         if section.is_where_we_stand:
-            _where_we_stand(document, context, section)
+            where_we_stand(document, context, section)
         if section.is_where_we_aim:
-            _targets(document, context)
+            targets(document, context)
         if section.is_roadmap:
             _roadmap(document, context)
     _appendix(document, context)

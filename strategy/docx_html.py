@@ -13,7 +13,8 @@ Style per element: h3..h6 (the section's own headings, already two levels down) 
 Heading 2..5 under the section's Heading 1; p "Normal"; ul/ol "List Bullet"/"List Number" with
 " 2", " 3" for nested levels (each numbered list restarts at 1); blockquote "Quote"; pre "Code";
 code "Inline Code"; a "Hyperlink" (to a web or mail address, or to a section's heading for
-"#section-3", which the PDF links too; any other link is its text); tables "Table Grid" with the first row repeated as a header.
+"#section-3", which the PDF links too; any other link is its text); tables "Table Grid" with
+the first row repeated as a header.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
+
+TEXT_WIDTH_MM = 160  # A4 less the reference document's margins
 
 HEADINGS = {"h1": 2, "h2": 2, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 MAX_LIST_LEVEL = 3
@@ -315,3 +319,32 @@ class HtmlToDocx:
         run = paragraph.add_run(value, style="Inline Code" if code else None)
         run.bold = bold or None
         run.italic = italic or None
+
+
+def add_table(
+    document, header: list[str], rows: list[list[object]], numeric=(), widths=None
+) -> None:
+    """A "Table Grid" table whose first row is a header row; every cell plain text.
+
+    `widths`: the columns' shares of the text width (Word and LibreOffice both keep the widths
+    written in the file; without them every column is as wide as the others)."""
+    table = document.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = document.styles["Table Grid"]
+    if widths:
+        total = sum(widths)
+        for column, share in zip(table.columns, widths, strict=True):
+            width = Mm(TEXT_WIDTH_MM * share / total)
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
+    for index, title in enumerate(header):
+        paragraph = table.cell(0, index).paragraphs[0]
+        paragraph.add_run(str(title)).bold = True
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            paragraph = table.cell(r, c).paragraphs[0]
+            paragraph.add_run("" if value is None else str(value))
+            if c in numeric:
+                paragraph.alignment = 2  # right
+    mark_header_row(table)
+    document.add_paragraph()

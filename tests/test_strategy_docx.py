@@ -285,7 +285,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_the_document_whole_and_says_so(
     def broken(*args, **kwargs):
         raise RuntimeError("no renderer")
 
-    monkeypatch.setattr("strategy.docx_export.chart_images", broken)
+    monkeypatch.setattr("strategy.docx_results.chart_images", broken)
     doc = document(strategy_docx(strategy))
     assert len(doc.inline_shapes) == 0
     assert any("charts could not be drawn" in p.text for p in doc.paragraphs)
