@@ -66,4 +66,8 @@ urlpatterns = [
     ),
     path(doc + "versions/<int:version_pk>.pdf", review.version_pdf, name="version_pdf"),
     path(doc + "versions/<int:version_pk>.md", review.version_markdown, name="version_markdown"),
+    # Word export and the roadmap for issue trackers: ?for=github|gitlab|jira on the CSV.
+    path(doc + "export.docx", exports.export_docx, name="export_docx"),
+    path(doc + "roadmap.csv", exports.export_roadmap_csv, name="export_roadmap_csv"),
+    path(doc + "roadmap.md", exports.export_roadmap_markdown, name="export_roadmap_markdown"),
 ]

@@ -1,4 +1,5 @@
-"""Downloads of a strategy: the PDF (rendered by the worker, once per content) and Markdown.
+"""Downloads of a strategy: the PDF (rendered by the worker, once per content), Markdown, Word,
+and the roadmap for an issue tracker (CSV for GitHub, GitLab or Jira; a Markdown task list).
 
 Asking for the PDF serves it at once when the current content was rendered before; otherwise it
 queues a render and answers 202 with a page that follows the job and offers the file when ready.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -129,4 +130,56 @@ def export_markdown(request, org_slug, strategy_pk):
         strategy_markdown(strategy), content_type="text/markdown; charset=utf-8"
     )
     response["Content-Disposition"] = attachment(_filename(strategy, "md"))
+    return response
+
+
+@login_required
+@require_safe
+def export_docx(request, org_slug, strategy_pk):
+    _membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    from strategy.docx_export import CONTENT_TYPE, strategy_docx
+
+    response = HttpResponse(strategy_docx(strategy), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = attachment(_filename(strategy, "docx"))
+    return response
+
+
+def _roadmap_rows(strategy):
+    from strategy.document import document_context
+
+    return document_context(document_source(strategy, reload=False))["roadmap"]
+
+
+@login_required
+@require_safe
+def export_roadmap_csv(request, org_slug, strategy_pk):
+    _membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    from strategy.roadmap_export import TOOLS, tracker_csv
+
+    tool = request.GET.get("for", "")
+    if tool not in TOOLS:
+        raise Http404("no such issue tracker")
+    response = HttpResponse(
+        tracker_csv(tool, _roadmap_rows(strategy), strategy.title),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = attachment(
+        download_name(strategy.organization.name, strategy.title, "roadmap", tool, extension="csv")
+    )
+    return response
+
+
+@login_required
+@require_safe
+def export_roadmap_markdown(request, org_slug, strategy_pk):
+    _membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    from strategy.roadmap_export import task_list
+
+    response = HttpResponse(
+        task_list(_roadmap_rows(strategy), strategy.title),
+        content_type="text/markdown; charset=utf-8",
+    )
+    response["Content-Disposition"] = attachment(
+        download_name(strategy.organization.name, strategy.title, "roadmap", extension="md")
+    )
     return response
