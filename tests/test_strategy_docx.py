@@ -234,7 +234,7 @@ def test_a_sections_rows_become_a_table_and_its_total_a_line(owner, assessment):
     doc = Document(io.BytesIO(strategy_docx(strategy)))
     risks = next(t for t in doc.tables if t.rows[0].cells[0].text == "Risk")
     assert risks.rows[1].cells[0].text == "Licence breach"
-    assert any("Legal" == c.text for c in risks.rows[1].cells)
+    assert any(c.text == "Legal" for c in risks.rows[1].cells)
     assert any(p.text.startswith("Total per year:") for p in doc.paragraphs)
 
 
