@@ -112,6 +112,12 @@ def _image_placeholder(match: re.Match) -> str:
     return f'<span class="image-missing">[{alt}]</span>'
 
 
+def _unresolved(match: re.Match) -> str:
+    # `![alt]` without a reference definition: python-markdown leaves it as text.
+    alt = match.group(1).strip() or _("image")
+    return f'<span class="image-missing">[{alt}]</span>'
+
+
 def _outside_code(html: str, function) -> str:
     """`function` applied to the text between tags, except inside <a>, <code> and <pre>."""
     pieces = _TAG_OR_TEXT.split(html)
@@ -166,7 +172,9 @@ def render_markdown(text: str) -> SafeString:
     html = _markdown(text)
     html = _HEADING.sub(_demote, html)
     html = _IMG.sub(_image_placeholder, html)
-    html = _outside_code(html, lambda piece: _join_digit_groups(_linkify(piece)))
+    html = _outside_code(
+        html, lambda piece: _join_digit_groups(_linkify(_UNRESOLVED_IMAGE.sub(_unresolved, piece)))
+    )
     html = _TABLE.sub(_mark_wide, html)
     clean = nh3.clean(
         html,

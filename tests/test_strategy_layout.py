@@ -92,10 +92,13 @@ def test_a_table_of_six_columns_or_more_is_marked_wide():
 
 
 def test_images_become_their_alt_text_and_nothing_is_fetched():
-    html = render_markdown("![image]()\n\n![chart](https://x.example/a.png) <img src=x onerror=1>")
+    html = render_markdown(
+        "![image]()\n\n![chart](https://x.example/a.png) <img src=x onerror=1> ![diagram]"
+    )
     assert "<img" not in html and "onerror" not in html and "x.example" not in html
     assert '<span class="image-missing">[image]</span>' in html
     assert '<span class="image-missing">[chart]</span>' in html
+    assert '<span class="image-missing">[diagram]</span>' in html and "![" not in html
 
 
 def test_images_without_an_address_are_named_in_order():
