@@ -527,13 +527,14 @@ class Command(BaseCommand):
     def measure_pdf(self) -> None:
         from weasyprint import CSS, HTML
 
-        from bench.bench_pdf import bare_html
+        from bench.bench_pdf import bare_html, build_long_strategy, ours_vs_weasyprint
         from strategy.document import document_context
         from strategy.models import RenderedPdf
         from strategy.models import Section as StrategySection
         from strategy.pdf import BASE_URL, StaticFilesFetcher, document_html
 
         path = f"/orgs/{self.org.slug}/strategies/{self.strategy.pk}/export.pdf"
+        repeat = max(self.sizes.pdf_renders, 2)
         section = StrategySection.objects.get(strategy=self.strategy, key="why")
         body = section.body
         client = self.clients[0]
@@ -611,6 +612,9 @@ class Command(BaseCommand):
         if not all(r["is_pdf"] for r in renders):
             self.pdf["problem"] = "a render did not answer 200 with a PDF"
             self.server_errors += 1
+
+        self.say(f"PDF: a long strategy, our render against WeasyPrint's own, {repeat} renders")
+        self.pdf["long"] = ours_vs_weasyprint(build_long_strategy(), repeat)
 
     # -----------------------------------------------------------------------------------------
     # Queries per request, in-process against the same database
@@ -744,6 +748,14 @@ class Command(BaseCommand):
             f"WeasyPrint alone, same HTML, bare stylesheet: {pdf['bare_weasyprint_median_ms']:.0f}"
             f" ms in-process ({pdf['bare_pages']} pages); render / bare = "
             f"{fmt(pdf['render_to_bare'], 2)}x\n"
+        )
+        long = pdf["long"]
+        self.stdout.write(
+            f"{'measure':<44}{'ours':>9}{'WeasyPrint':>12}{'ratio':>8}{'target':>9}\n"
+            f"{'PDF render, ' + str(long['pages']) + '-page strategy, in-process':<44}"
+            f"{long['render_median_s']:>8.2f}s{long['weasyprint_median_s']:>11.2f}s"
+            f"{long['ratio']:>7.2f}x{'<= ' + str(long['target_ratio']) + 'x':>9}  "
+            f"{'ok' if long['ok'] else 'MISSED'}\n"
         )
 
     # -----------------------------------------------------------------------------------------

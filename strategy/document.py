@@ -267,6 +267,7 @@ def section_html(body: str) -> SafeString:
         str(html),
         tags=strategy_markdown.ALLOWED_TAGS,
         attributes=strategy_markdown.ALLOWED_ATTRIBUTES,
+        allowed_classes=strategy_markdown.ALLOWED_CLASSES,
         url_schemes=strategy_markdown.URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

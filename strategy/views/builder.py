@@ -21,7 +21,7 @@ from strategy.diff import change_summary, merged_text, word_diff
 from strategy.document import ROADMAP_KEY
 from strategy.forms import MergeForm, SectionForm, StrategyCreateForm, TargetsForm
 from strategy.guidance import GuidanceSection, strategy_guidance
-from strategy.markdown import render_markdown
+from strategy.markdown import image_problems, render_markdown
 from strategy.models import (
     GENERATED_KEY,
     RefreshConflict,
@@ -259,6 +259,7 @@ def _section_context(membership, strategy, section, **extra) -> dict:
         "section": section,
         "guide": guide,
         "preview": render_markdown(extra.get("body", section.body)),
+        "image_problems": image_problems(extra.get("body", section.body)),
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
         "can_edit": membership.can_edit,
@@ -346,6 +347,8 @@ def _saved_or_conflict(request, context: dict, outcome) -> HttpResponse:
     if request.htmx:
         return render(request, "strategy/section.html#saved", context)
     messages.success(request, _("Section saved."))
+    for problem in context["image_problems"]:
+        messages.warning(request, problem)
     return redirect(
         "strategy:section", context["organization"].slug, section.strategy_id, section.key
     )
@@ -413,7 +416,8 @@ def section_preview(request, org_slug, strategy_pk, section_key):
     body = request.POST.get("body", "")
     if (error := body_size_error(body)) is not None:
         return HttpResponse(error, status=400)
-    return HttpResponse(render_markdown(body))
+    context = {"preview": render_markdown(body), "image_problems": image_problems(body)}
+    return render(request, "strategy/section.html#preview", context)
 
 
 @login_required
