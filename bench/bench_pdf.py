@@ -133,7 +133,7 @@ budget.
 
 Policies are reviewed once a year, and disagreements go to the steering group.
 """,
-    "compliance": """
+    "policies": """
 Permissive licenses (MIT, BSD, Apache-2.0) may be used freely. Weak copyleft licenses (LGPL,
 MPL, EPL) need a short review by the OSPO. Strong copyleft licenses in distributed software,
 and any license not on the list, need approval before use.
@@ -154,7 +154,7 @@ We will join the regional public-sector open source network and one foundation t
 project we depend on. We release and maintain two components of our own: the form builder and
 the registers connector, each with named maintainers and a public roadmap.
 """,
-    "external": """
+    "security": """
 Procurement and public policy both shape our use of open source. Tenders for software ask
 suppliers for a bill of materials and for the licenses of everything they deliver, and prefer
 solutions that can be released as open source.
@@ -163,7 +163,7 @@ The OSPO follows the implementation of the Cyber Resilience Act and the Interope
 Act, and explains their consequences to teams. We share our experience with regulators and
 other public bodies through the regional network.
 """,
-    "kpis": """
+    "budget": """
 | Indicator | Baseline 2025 | Target 2027 |
 |---|---:|---:|
 | Median days to answer a contribution request | 21 | 5 |
@@ -175,7 +175,7 @@ other public bodies through the regional network.
 The OSPO collects the indicators every quarter and reports them to the steering group, with
 one proposed action for each indicator that is off target.
 """,
-    "roles": """
+    "signoff": """
 - **OSPO lead:** Amira Haddad, opensource@demo.example
 - **Compliance specialist:** Jonas Weber
 - **Community manager:** to be hired in the second quarter of 2026

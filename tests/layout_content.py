@@ -48,7 +48,7 @@ LONG_WORDS = (
 SECTION_EXTRA = {
     "why": f"{LONG_WORDS}\n\nOur policies are at {LONG_URL} for everyone.\n",
     "alignment": NESTED_LIST,
-    "kpis": WIDE_TABLE,
+    "budget": WIDE_TABLE,
     "governance": "Decisions are recorded.\n\n![image]()\n\nAnd a diagram: ![diagram]\n",
 }
 

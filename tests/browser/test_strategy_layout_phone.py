@@ -4,7 +4,7 @@ page scroll sideways, and an image without address is named while typing."""
 import pytest
 
 from assessments import demo
-from strategy.models import Strategy
+from strategy.models import Strategy, StructuredRow
 from tests.browser.helpers import screenshot, wait_for_htmx
 from tests.layout_content import LONG_URL, NESTED_LIST, WIDE_TABLE
 
@@ -16,8 +16,15 @@ def strategy(transactional_db, django_user_model):
     logins = demo.setup_demo()
     lead = django_user_model.objects.get(username=demo.DEMO_USERNAME)
     strategy = Strategy.objects.create_from_assessment(logins.assessment, lead, "Our strategy")
-    section = strategy.sections.get(key="kpis")
+    section = strategy.sections.get(key="budget")
     section.save_body(WIDE_TABLE + f"\nSee {LONG_URL}.\n" + NESTED_LIST, section.version, lead)
+    # The section's own rows are drawn on the same page: they must not widen it either.
+    StructuredRow.objects.create(
+        strategy=strategy,
+        kind="budget",
+        data={"item": "Licence and vulnerability scanning for every pipeline", "kind": "tools",
+              "cost": "1200000", "benefit": LONG_URL},
+    )  # fmt: skip
     return strategy
 
 
@@ -32,7 +39,7 @@ def test_the_section_preview_never_scrolls_sideways_at_390_px(new_page, strategy
     page.locator("#id_password").fill(demo.DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    page.goto(f"/orgs/{strategy.organization.slug}/strategies/{strategy.pk}/sections/kpis/")
+    page.goto(f"/orgs/{strategy.organization.slug}/strategies/{strategy.pk}/sections/budget/")
     wait_for_htmx(page)
     preview = page.locator("#preview")
     assert preview.locator("table").count() == 1
