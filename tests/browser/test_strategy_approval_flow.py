@@ -1,10 +1,11 @@
 """Review and approval in Chromium: an editor sends the strategy for review, a viewer reviews
-it (comments, cannot edit), the owner approves, and the approved PDF downloads."""
+it (comments, cannot edit), the owner approves, and the approved PDF and Word file download."""
 
 import hashlib
 
 import pytest
 from django.contrib.auth import get_user_model
+from docx import Document
 
 from assessments import demo
 from assessments.models import Membership
@@ -75,3 +76,12 @@ def test_an_editor_sends_for_review_a_viewer_comments_and_the_owner_approves(
     download.save_as(path)
     archived = bytes(ApprovedVersion.objects.get().pdf)
     assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(archived).digest()
+
+    # The same approved version in Word: headings, the version on its cover.
+    page.goto(overview)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download Word").click()
+    word = Document(download_info.value.path())
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) >= strategy.sections.count()
+    assert word.core_properties.version.startswith("1.0 approved")
