@@ -55,3 +55,5 @@ def test_the_section_preview_never_scrolls_sideways_at_390_px(new_page, strategy
     assert "Image 1 has no address." in preview.inner_text()
     assert page_width(page) <= 390
     screenshot(page, "strategy-section-390")
+    # The typed text saves itself: the test ends once it has, not while the save is under way.
+    page.locator("#save-status").get_by_text("Saved (version 2)").wait_for()
