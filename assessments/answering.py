@@ -436,6 +436,22 @@ class AssessmentAnswers:
         point = ResumePoint.objects.filter(assessment=self.assessment, user=user).first()
         return self.structure.section_by_key.get(point.section_key) if point else None
 
+    def section_to_resume(self, user) -> Section:
+        """Where "continue" takes `user`: the section they last saved in, else the first with
+        questions still open, else the first. The structure must have a section."""
+        target = self.resume_section(user)
+        if target is not None:
+            return target
+        tally = self.tally()
+        return next(
+            (
+                s
+                for s in self.structure.sections
+                if tally.answered.get(s.pk, 0) < self.structure.total(s, tally.uncounted)
+            ),
+            self.structure.sections[0],
+        )
+
 
 SESSION_PREFIX = "assessments:preview:"
 

@@ -9,7 +9,6 @@ import io
 import logging
 from datetime import datetime
 
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,20 +18,11 @@ from assessments.axis_names import AxisNames
 from strategy.document import SectionDoc
 from strategy.docx_charts import chart_images
 from strategy.docx_html import TEXT_WIDTH_MM, add_table
+from strategy.markdown_export import score_label, stage_label, target_cells, target_headers
 
 logger = logging.getLogger(__name__)
 
 MAX_IMAGE_WIDTH_MM = TEXT_WIDTH_MM
-
-
-def _stage(level, name) -> str:
-    if level is None:
-        return "–"
-    return f"{level} · {name}" if name else str(level)
-
-
-def _score(score) -> str:
-    return "–" if score is None else floatformat(score, 0)
 
 
 def _day(moment) -> str:
@@ -70,7 +60,8 @@ def where_we_stand(document, context: dict, section: SectionDoc) -> None:
     paragraph.add_run(headline).bold = True
     if overall.scope.score is not None:
         paragraph.add_run(
-            " — " + _("overall score %(score)s of 100") % {"score": _score(overall.scope.score)}
+            " — "
+            + _("overall score %(score)s of 100") % {"score": score_label(overall.scope.score)}
         )
     assessment = report.assessment
     document.add_paragraph(
@@ -99,7 +90,7 @@ def where_we_stand(document, context: dict, section: SectionDoc) -> None:
             [report.names.stage, _("Coverage"), _("Attained")],
             [
                 [
-                    _stage(stage.level, stage.name),
+                    stage_label(stage.level, stage.name),
                     "–" if c.coverage is None else f"{round(c.coverage * 100)} %",
                     _("yes") if c.attained else _("no"),
                 ]
@@ -116,8 +107,8 @@ def where_we_stand(document, context: dict, section: SectionDoc) -> None:
             [
                 [
                     row.name,
-                    _stage(row.stage.level, row.stage.name) if row.stage else "–",
-                    _score(row.scope.score),
+                    stage_label(row.stage.level, row.stage.name) if row.stage else "–",
+                    score_label(row.scope.score),
                 ]
                 for row in rows
             ],
@@ -128,7 +119,7 @@ def where_we_stand(document, context: dict, section: SectionDoc) -> None:
         add_table(
             document,
             [_("Scope"), _("Score")],
-            [[row.name, _score(row.scope.score)] for row in rows],
+            [[row.name, score_label(row.scope.score)] for row in rows],
             numeric=(1,),
             widths=(80, 20),
         )
@@ -198,7 +189,7 @@ def targets(document, context: dict) -> None:
         return
     if overall.target_level is not None:
         paragraph = document.add_paragraph(_("Target:") + " ")
-        paragraph.add_run(_stage(overall.target_level, overall.target_name)).bold = True
+        paragraph.add_run(stage_label(overall.target_level, overall.target_name)).bold = True
         if horizon:
             paragraph.add_run(" " + _("by %(horizon)s") % {"horizon": horizon})
         paragraph.add_run(".")
@@ -206,28 +197,8 @@ def targets(document, context: dict) -> None:
         document.add_paragraph(_("No overall target set yet."))
     add_table(
         document,
-        [
-            _("Scope"),
-            _("%(stage)s today") % {"stage": names.stage},
-            _("Score"),
-            _("Target %(stage)s") % {"stage": names.stage_lower},
-        ],
-        [
-            [
-                row.name if row.kind == "overall" else f"{names.of_kind(row.kind)}: {row.name}",
-                _stage(row.stage.level, row.stage.name) if row.stage else "–",
-                _score(row.score),
-                _stage(row.target_level, row.target_name),
-            ]
-            if not row.out_of_scope
-            else [
-                f"{names.of_kind(row.kind)}: {row.name}",
-                _("Out of scope: %(reason)s") % {"reason": row.out_of_scope},
-                "–",
-                "–",
-            ]
-            for row in rows
-        ],
+        target_headers(names),
+        target_cells(rows, names),
         numeric=(2,),
         widths=(35, 27, 11, 27),
     )

@@ -124,14 +124,44 @@ def demote_headings(body: str, levels: int = 2) -> str:
     return "\n".join(out).strip("\n")
 
 
-def _stage(level, name) -> str:
+def stage_label(level, name) -> str:
     if level is None:
         return "–"
     return f"{level} · {name}" if name else str(level)
 
 
-def _score(score) -> str:
+def score_label(score) -> str:
     return "–" if score is None else floatformat(score, 0)
+
+
+def target_headers(names) -> list[str]:
+    """The targets table's columns, in the version's words (Markdown and Word alike)."""
+    return [
+        _("Scope"),
+        _("%(stage)s today") % {"stage": names.stage},
+        _("Score"),
+        _("Target %(stage)s") % {"stage": names.stage_lower},
+    ]
+
+
+def target_cells(rows, names) -> list[list[str]]:
+    """The targets table's rows as text: today's level, score and target per scope."""
+    return [
+        [
+            row.name if row.kind == "overall" else f"{names.of_kind(row.kind)}: {row.name}",
+            stage_label(row.stage.level, row.stage.name) if row.stage else "–",
+            score_label(row.score),
+            stage_label(row.target_level, row.target_name),
+        ]
+        if not row.out_of_scope
+        else [
+            f"{names.of_kind(row.kind)}: {row.name}",
+            _("Out of scope: %(reason)s") % {"reason": row.out_of_scope},
+            "–",
+            "–",
+        ]
+        for row in rows
+    ]
 
 
 def _where_we_stand(context: dict, section: SectionDoc) -> list[str]:
@@ -157,7 +187,8 @@ def _where_we_stand(context: dict, section: SectionDoc) -> list[str]:
         + headline
         + "**"
         + (
-            " — " + _("overall score %(score)s of 100") % {"score": _score(overall.scope.score)}
+            " — "
+            + _("overall score %(score)s of 100") % {"score": score_label(overall.scope.score)}
             if overall.scope.score is not None
             else ""
         ),
@@ -187,7 +218,7 @@ def _stage_coverage_table(report) -> str:
         [report.names.stage, _("Coverage"), _("Attained")],
         [
             [
-                _stage(stage.level, stage.name),
+                stage_label(stage.level, stage.name),
                 "–" if c.coverage is None else f"{round(c.coverage * 100)} %",
                 _("yes") if c.attained else _("no"),
             ]
@@ -202,7 +233,7 @@ def _scopes_table(report) -> str:
     if not report.has_stages:
         return table(
             [_("Scope"), _("Score")],
-            [[row.name, _score(row.scope.score)] for row in rows],
+            [[row.name, score_label(row.scope.score)] for row in rows],
             ["---", "---:"],
         )
     return table(
@@ -210,8 +241,8 @@ def _scopes_table(report) -> str:
         [
             [
                 row.name,
-                _stage(row.stage.level, row.stage.name) if row.stage else "–",
-                _score(row.scope.score),
+                stage_label(row.stage.level, row.stage.name) if row.stage else "–",
+                score_label(row.scope.score),
             ]
             for row in rows
         ],
@@ -236,7 +267,7 @@ def _targets(context: dict) -> list[str]:
     if overall.target_level is not None:
         out.append(
             _("Target: **%(stage)s**")
-            % {"stage": plain(_stage(overall.target_level, overall.target_name))}
+            % {"stage": plain(stage_label(overall.target_level, overall.target_name))}
             + (" " + _("by %(horizon)s") % {"horizon": plain(horizon)} if horizon else "")
             + "."
         )
@@ -245,28 +276,8 @@ def _targets(context: dict) -> list[str]:
     out += [
         "",
         table(
-            [
-                _("Scope"),
-                _("%(stage)s today") % {"stage": names.stage},
-                _("Score"),
-                _("Target %(stage)s") % {"stage": names.stage_lower},
-            ],
-            [
-                [
-                    row.name if row.kind == "overall" else f"{names.of_kind(row.kind)}: {row.name}",
-                    _stage(row.stage.level, row.stage.name) if row.stage else "–",
-                    _score(row.score),
-                    _stage(row.target_level, row.target_name),
-                ]
-                if not row.out_of_scope
-                else [
-                    f"{names.of_kind(row.kind)}: {row.name}",
-                    _("Out of scope: %(reason)s") % {"reason": row.out_of_scope},
-                    "–",
-                    "–",
-                ]
-                for row in rows
-            ],
+            target_headers(names),
+            target_cells(rows, names),
             ["---", "---", "---:", "---"],
         ),
     ]

@@ -497,18 +497,7 @@ def assessment_resume(request, org_slug, pk):
     structure = questionnaire_structure(assessment.questionnaire)
     if not structure.sections:
         return redirect("assessments:results", org_slug=org_slug, pk=pk)
-    answers = AssessmentAnswers(assessment, structure)
-    target = answers.resume_section(request.user)
-    if target is None:
-        tally = answers.tally()
-        target = next(
-            (
-                s
-                for s in structure.sections
-                if tally.answered.get(s.pk, 0) < structure.total(s, tally.uncounted)
-            ),
-            structure.sections[0],
-        )
+    target = AssessmentAnswers(assessment, structure).section_to_resume(request.user)
     return redirect("assessments:section", org_slug=org_slug, pk=pk, section_key=target.key)
 
 

@@ -130,18 +130,7 @@ def my_answers(request, org_slug, pk):
     structure = answering.structure
     if not structure.sections:
         return redirect("assessments:my_submit", org_slug=org_slug, pk=pk)
-    store = answering.store
-    target = store.resume_section(request.user)
-    if target is None:
-        tally = store.tally()
-        target = next(
-            (
-                s
-                for s in structure.sections
-                if tally.answered.get(s.pk, 0) < structure.total(s, tally.uncounted)
-            ),
-            structure.sections[0],
-        )
+    target = answering.store.section_to_resume(request.user)
     return redirect("assessments:my_section", org_slug=org_slug, pk=pk, section_key=target.key)
 
 
