@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-        fontconfig fonts-dejavu-core \
+        fontconfig fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 # The app runs as an unprivileged user; /app stays owned by root, so it cannot change its code.
@@ -32,10 +32,13 @@ COPY . .
 RUN pip install --no-deps -e . \
     && chmod 0755 deploy/*.sh
 
-# Static files are collected into the image (STATIC_ROOT=/app/staticfiles), served by WhiteNoise.
+# Static files are collected into the image (STATIC_ROOT=/app/staticfiles), served by WhiteNoise,
+# and the translations compiled (the .mo files are not committed).
 # The key is a throwaway: collectstatic needs settings to load, not a secret.
 RUN SECRET_KEY=collectstatic-only-not-a-secret DEBUG=false \
-    python manage.py collectstatic --no-input --verbosity 0
+    python manage.py collectstatic --no-input --verbosity 0 \
+    && SECRET_KEY=compilemessages-only-not-a-secret DEBUG=false \
+    python manage.py compilemessages --ignore '.venv' --verbosity 0
 
 USER app
 EXPOSE 8000

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 
-.PHONY: run test setup system-check lint format lock bench bench-scoring clean
+.PHONY: run test setup system-check messages lint format lock bench bench-scoring clean
 
 run: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
@@ -16,7 +16,16 @@ run: setup
 test: setup
 	$(BIN)/pytest -n auto
 
-setup: $(INSTALLED) system-check
+setup: $(INSTALLED) system-check messages
+
+# The interface in French, German and Spanish: the catalogues (locale/*/LC_MESSAGES/django.po) are
+# committed, their compiled .mo files are not: set-up compiles them (GNU gettext's msgfmt).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(INSTALLED) system-check
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --locale $* --ignore '.venv' --verbosity 0
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \

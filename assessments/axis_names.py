@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language, pgettext_lazy
+
 from assessments.questionnaire_file.rules import DEFAULT_NAMES
 
 
@@ -62,6 +64,31 @@ class AxisNames:
 
 def lower_word(word: str) -> str:
     # Only the first letter, and only when the second is not a capital: "OKR area" stays.
+    # German writes every noun with a capital, in the middle of a sentence too.
     if len(word) > 1 and word[1].isupper():
         return word
+    if (get_language() or "").split("-")[0] in CAPITALIZED_NOUNS:
+        return word
     return word[:1].lower() + word[1:]
+
+
+CAPITALIZED_NOUNS = {"de", "lb"}
+
+# The default words, in the reader's language: a version that kept them reads in any language,
+# where a version's own words come from its translations (assessments/content_language.py).
+DEFAULT_WORDS = {
+    "stage": pgettext_lazy("a model's word for one of its levels", "Stage"),
+    "stages": pgettext_lazy("a model's word for its levels", "Stages"),
+    "layer": pgettext_lazy("a model's word for its first axis", "Layer of work"),
+    "layers": pgettext_lazy("a model's word for its first axis, plural", "Layers of work"),
+    "pillar": pgettext_lazy("a model's word for its second axis", "Pillar of support"),
+    "pillars": pgettext_lazy("a model's word for its second axis, plural", "Pillars of support"),
+}
+
+
+def in_reading_language(name: str, word: str) -> str:
+    """`word`, the version's word for `name`; the default word in the reader's language when
+    the version kept the default and has no translation of its own."""
+    if word == DEFAULT_NAMES[name]:
+        return str(DEFAULT_WORDS[name])
+    return word

@@ -31,6 +31,8 @@ from django.core.cache import cache as default_cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from assessments.content_language import reading_language
+
 if TYPE_CHECKING:
     from assessments.models import Questionnaire
 
@@ -52,6 +54,7 @@ KINDS: dict[str, str] = {
     # What the release ships: `release()`, `shipped()`, `file_digest()`.
     "release": PROCESS,
     "guidance": PROCESS,
+    "shipped-questionnaires": PROCESS,
     "weasyprint-version": PROCESS,
     "file-digest": PROCESS,
     # Kept elsewhere, listed here so that the table is complete.
@@ -111,7 +114,9 @@ def published[T](questionnaire: Questionnaire, kind: str, build: Callable[[], T]
     _known(kind)
     if questionnaire.is_draft:
         return build()
-    key = (kind, frozen_key(questionnaire))
+    # Per language: what is built holds the version's texts in the language it was read in
+    # (assessments/content_language.py).
+    key = (kind, frozen_key(questionnaire), reading_language())
     try:
         return _published[key]  # type: ignore[return-value]
     except KeyError:

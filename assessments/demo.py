@@ -15,6 +15,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from assessments import caches
 from assessments.demo_team import setup_team_demo
 from assessments.models import (
     Answer,
@@ -25,7 +26,7 @@ from assessments.models import (
     Questionnaire,
 )
 from assessments.questionnaire_file import DEFAULT_QUESTIONNAIRE
-from assessments.questionnaire_file.document import parse_document
+from assessments.questionnaire_file.document import QuestionnaireDoc, parse_document
 from assessments.questionnaire_file.store import save_document
 
 DEFAULT_FILE = DEFAULT_QUESTIONNAIRE / "ospo-maturity-v2.yaml"
@@ -53,8 +54,15 @@ class DemoLogins:
     team: Assessment | None = None
 
 
+@caches.shipped("shipped-questionnaires")
+def shipped_document(path: Path) -> QuestionnaireDoc:
+    """A questionnaire file shipped with the app, read once per process: with its translations
+    the default takes most of a second to read. Callers must not change what it returns."""
+    return parse_document(path.read_text(encoding="utf-8"))
+
+
 def ensure_default_questionnaire(path: Path = DEFAULT_FILE) -> Questionnaire:
-    doc = parse_document(path.read_text(encoding="utf-8"))
+    doc = shipped_document(path)
     existing = Questionnaire.objects.filter(key=doc.key, version=doc.version).first()
     return existing or save_document(doc, publish=True)
 

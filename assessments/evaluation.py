@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from assessments import caches
+from assessments.content_language import translated
 from assessments.headline import reached_level
 from assessments.models import Answer, AnswerOption, Assessment, Question, Questionnaire
 from assessments.scopes import excluded_questions, read_exclusions
@@ -44,14 +45,22 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
         StageSpec(
             level=s["level"],
             key=s["key"],
-            name=s["name"],
+            name=translated(s["name"], s["translations"], "name"),
             threshold=(s["threshold"] / 100) if s["threshold"] else default_threshold,
             core_minimum=s["core_minimum"],
             floor=s["is_floor"],
             band=_band(s["band_from"], s["band_to"]),
         )
         for s in questionnaire.stages.order_by("level").values(
-            "level", "key", "name", "threshold", "core_minimum", "is_floor", "band_from", "band_to"
+            "level",
+            "key",
+            "name",
+            "threshold",
+            "core_minimum",
+            "is_floor",
+            "band_from",
+            "band_to",
+            "translations",
         )
     )
     layers = tuple(questionnaire.layers.order_by("order").values_list("key", flat=True))
@@ -77,6 +86,7 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             "show_if_question",
             "show_if_answers",
             "own_scale",
+            "translations",
         )
     )
     rows = [row for row in every if row["type"] != Question.Type.TEXT]
@@ -112,8 +122,8 @@ def _build_model_spec(questionnaire: Questionnaire) -> ModelSpec:
             )
             or 0,
             own_max=(row["max_score"] or 0) if row["own_scale"] else 0,
-            text=row["text"],
-            recommendation=row["recommendation"],
+            text=translated(row["text"], row["translations"], "text"),
+            recommendation=translated(row["recommendation"], row["translations"], "recommendation"),
             section=row["section__key"],
             boxes=tuple(boxes.get(row["pk"], ())),
         )

@@ -37,7 +37,7 @@ def individual_rows(assessment: Assessment) -> list[dict]:
     questionnaire's order. A fixed number of queries, whatever the respondents or questions."""
     questionnaire = assessment.questionnaire
     structure = questionnaire_structure(questionnaire)
-    layers = dict(questionnaire.layers.values_list("key", "name"))
+    layers = {layer.key: layer.name for layer in questionnaire.layers.all()}
     respondents = {
         r.pk: r for r in Respondent.objects.filter(assessment=assessment).select_related("user")
     }

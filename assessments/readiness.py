@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from assessments import caches
 from assessments.axis_names import lower_word
+from assessments.content_language import translated
 from assessments.evaluation import model_spec, standing
 from assessments.models import Answer, AnswerOption, Assessment, Question, Questionnaire
 from assessments.scoring import AnswerKind
@@ -65,7 +66,7 @@ def _structure(questionnaire: Questionnaire) -> Structure:
     rows = {
         row["key"]: row
         for row in questionnaire.questions.exclude(type=Question.Type.TEXT).values(
-            "key", "mappings", "section__title", "type"
+            "key", "mappings", "section__title", "section__translations", "type"
         )
     }
     questions = tuple(
@@ -82,15 +83,19 @@ def _structure(questionnaire: Questionnaire) -> Structure:
     top = questionnaire.scale_levels.aggregate(top=Max("score"))["top"]
     box_labels: dict[int, str] = {}
     if any(row["type"] == Question.Type.CHECKLIST for row in rows.values()):
-        box_labels = dict(
-            AnswerOption.objects.filter(
+        box_labels = {
+            pk: translated(label, translations, "label")
+            for pk, label, translations in AnswerOption.objects.filter(
                 question__questionnaire=questionnaire, question__type=Question.Type.CHECKLIST
-            ).values_list("pk", "label")
-        )
+            ).values_list("pk", "label", "translations")
+        }
     return Structure(
         standards=standards_of(questionnaire),
         questions=questions,
-        section_titles={key: row["section__title"] for key, row in rows.items()},
+        section_titles={
+            key: translated(row["section__title"], row["section__translations"], "title")
+            for key, row in rows.items()
+        },
         # A version without a scale: its questions' highest scores stand for it.
         scale_max=top or max((q.max_score for q in model.questions), default=0),
         core_minimum=model.core_minimum,
@@ -214,10 +219,17 @@ def standard_rows(assessment: Assessment) -> tuple[StandardRow, ...]:
     stored = list(
         Answer.objects.chosen()
         .filter(assessment=assessment, respondent__isnull=True)
-        .values_list("question__key", "kind", "option__score", "boxes", "option__label")
+        .values_list(
+            "question__key",
+            "kind",
+            "option__score",
+            "boxes",
+            "option__label",
+            "option__translations",
+        )
     )
     seen = standing(assessment, model, [row[:4] for row in stored])
-    given = {row[0]: row for row in stored}
+    given = {row[0]: (*row[:4], translated(row[4], row[5], "label")) for row in stored}
     states: dict[str, QuestionState] = {}
     for question in shape.questions:
         key = question.key

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessments import caches
 from assessments.axis_names import AxisNames
+from assessments.content_language import translated
 from assessments.evaluation import evaluate
 from assessments.headline import Headline, headline, reached_level
 from assessments.models import Assessment, Question
@@ -261,9 +262,21 @@ def _words(questionnaire) -> Words:
         layers=list(questionnaire.layers.order_by("order")),
         pillars=list(questionnaire.pillars.order_by("order")),
         texts={
-            q["key"]: q
+            q["key"]: {
+                "key": q["key"],
+                "text": translated(q["text"], q["translations"], "text"),
+                "section__title": translated(
+                    q["section__title"], q["section__translations"], "title"
+                ),
+                "section__key": q["section__key"],
+            }
             for q in Question.objects.filter(questionnaire=questionnaire).values(
-                "key", "text", "section__title", "section__key"
+                "key",
+                "text",
+                "section__title",
+                "section__key",
+                "translations",
+                "section__translations",
             )
         },
         sections={s.key: s.title for s in sections},
@@ -296,7 +309,7 @@ def _label_at(scale: list[tuple[int, str]], minimum: int) -> str:
 def core_labels(questionnaire) -> dict[int, str]:
     """Per stage level, the scale's label at that stage's core minimum (its own, else the
     version's)."""
-    scale = list(questionnaire.scale_levels.order_by("score").values_list("score", "label"))
+    scale = [(level.score, level.label) for level in questionnaire.scale_levels.order_by("score")]
     default = questionnaire.core_minimum
     return {
         stage.level: _label_at(scale, default if stage.core_minimum is None else stage.core_minimum)

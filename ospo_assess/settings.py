@@ -58,7 +58,9 @@ MIDDLEWARE = [
     "ospo_assess.middleware.PrivatePagesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The reader's language: chosen on the account (kept in the session from login) or in the
+    # switcher (a cookie), else the browser's.
+    "ospo_assess.middleware.ReaderLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,8 +139,11 @@ LOGIN_REDIRECT_URL = "assessments:home"
 LOGOUT_REDIRECT_URL = "assessments:home"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Each named in its own language, as a person looks for theirs in the switcher.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice outlives the browser session: a year, as Django's own language view does.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,6 @@
 """Say which Debian package to install when a system library the app needs is missing."""
 
+import shutil
 import sys
 
 MISSING_PANGO = """WeasyPrint (PDF export) cannot load its system libraries: {error}
@@ -8,7 +9,16 @@ On Debian or Ubuntu install them with:
 """
 
 
+MISSING_GETTEXT = """The interface's translations are compiled with GNU gettext's msgfmt, which is not installed.
+On Debian or Ubuntu install it with:
+    apt-get install gettext
+"""
+
+
 def main() -> int:
+    if shutil.which("msgfmt") is None:
+        sys.stderr.write(MISSING_GETTEXT)
+        return 1
     try:
         import weasyprint  # noqa: F401
     except OSError as error:

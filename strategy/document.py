@@ -88,7 +88,7 @@ from strategy import approval, generated
 from strategy import markdown as strategy_markdown
 from strategy import rows as row_schema
 from strategy.guidance import HERE as GUIDANCE_DIR
-from strategy.guidance import strategy_guidance
+from strategy.guidance import guidance_file, strategy_guidance
 from strategy.models import RoadmapItem, Section, Strategy, StructuredRow
 from strategy.services import GENERATED_KEY, where_we_stand_markdown
 
@@ -239,11 +239,16 @@ class AnswerGroup:
 # --- Building it -----------------------------------------------------------------------------
 
 
-@caches.shipped("guidance")
 def guidance_title(key: str) -> str:
-    """The title the guidance file gives the document type ("Open source strategy")."""
+    """The title the guidance file gives the document type ("Open source strategy"), in the
+    active language."""
+    return _guidance_title(guidance_file(key, translation.get_language()))
+
+
+@caches.shipped("guidance")
+def _guidance_title(path: Path) -> str:
     try:
-        data = yaml.safe_load((GUIDANCE_DIR / f"{key}.yaml").read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError:
         return ""
     return str(data.get("title") or "")
@@ -468,12 +473,15 @@ class Lazy:
     def __init__(self, build: Callable[[], object], identity: object | None) -> None:
         self._build = build
         self._identity = identity
+        # Built in the language of the document it belongs to, wherever it is first used.
+        self._language = translation.get_language()
         self._value: object = None
         self._built = False
 
     def __call__(self) -> object:
         if not self._built:
-            self._value, self._built = self._build(), True
+            with translation.override(self._language):
+                self._value, self._built = self._build(), True
         return self._value
 
     @property
@@ -486,7 +494,7 @@ def _stage_names(assessment) -> tuple[tuple[int, str], ...]:
     return caches.published(
         questionnaire,
         "stage-names",
-        lambda: tuple(questionnaire.stages.order_by("level").values_list("level", "name")),
+        lambda: tuple((s.level, s.name) for s in questionnaire.stages.order_by("level")),
     )
 
 
@@ -509,6 +517,11 @@ def document_context(source: DocumentSource | Strategy) -> dict:
     """
     if not isinstance(source, DocumentSource):
         source = document_source(source)
+    with translation.override(source.strategy.language):
+        return _document_context(source)
+
+
+def _document_context(source: DocumentSource) -> dict:
     strategy = source.strategy
     guides = source.guides()
 

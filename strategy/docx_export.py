@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_BREAK
@@ -154,7 +155,12 @@ def _appendix(document, context: dict) -> None:
 
 
 def strategy_docx(strategy: Strategy) -> bytes:
-    """The whole strategy document as .docx bytes."""
+    """The whole strategy document as .docx bytes, in the document's language."""
+    with translation.override(strategy.language):
+        return _strategy_docx(strategy)
+
+
+def _strategy_docx(strategy: Strategy) -> bytes:
     context = resolved(document_context(strategy))
     document = Document(str(REFERENCE))
     core = document.core_properties

@@ -19,6 +19,7 @@ import json
 import re
 
 from django.template.defaultfilters import floatformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.axis_names import AxisNames
@@ -353,7 +354,13 @@ def _appendix(context: dict) -> list[str]:
 
 
 def strategy_markdown(strategy: Strategy) -> str:
-    """The whole strategy document as one Markdown file (UTF-8 text, ends with a newline)."""
+    """The whole strategy document as one Markdown file (UTF-8 text, ends with a newline), in
+    the document's language."""
+    with translation.override(strategy.language):
+        return _strategy_markdown(strategy)
+
+
+def _strategy_markdown(strategy: Strategy) -> str:
     context = resolved(document_context(strategy))
     organization = context["organization"]["name"]
     title = context["strategy"]["title"]

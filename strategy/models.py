@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,11 +61,32 @@ def check_body_size(body: str) -> None:
         raise ValidationError(error, code="too_long")
 
 
+def document_language(language: str | None = None) -> str:
+    """`language` if the site offers it, else the active language, else the default."""
+    offered = dict(settings.LANGUAGES)
+    for candidate in (language, translation.get_language()):
+        if candidate and candidate in offered:
+            return candidate
+        if candidate and candidate.split("-")[0] in offered:
+            return candidate.split("-")[0]
+    return settings.LANGUAGE_CODE
+
+
 class StrategyQuerySet(models.QuerySet["Strategy"]):
-    @transaction.atomic
-    def create_from_assessment(self, assessment: Assessment, user, title: str) -> Strategy:
+    def create_from_assessment(
+        self, assessment: Assessment, user, title: str, language: str | None = None
+    ) -> Strategy:
         """A new strategy for `assessment`'s organization: the guidance's sections, "where we
-        stand" written from the assessment, and a roadmap drafted from its blockers."""
+        stand" written from the assessment, and a roadmap drafted from its blockers, all in
+        `language` (by default the one the creator reads in)."""
+        language = document_language(language)
+        with translation.override(language):
+            return self._create_from_assessment(assessment, user, title, language)
+
+    @transaction.atomic
+    def _create_from_assessment(
+        self, assessment: Assessment, user, title: str, language: str
+    ) -> Strategy:
         # The text builders read models of this module.
         from strategy.services import (
             SUMMARY_KEY,
@@ -78,6 +99,7 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
         strategy = self.create(
             organization=assessment.organization,
             assessment=assessment,
+            language=language,
             title=title,
             # A progress version has no stage to aim for.
             target_stage=min(report.overall.stage.level + 1, len(report.stages) - 1)
@@ -149,6 +171,18 @@ class Strategy(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     guidance_key = models.SlugField(max_length=80, default="default")
+    # The language the document is written in: its template, generated text, headings, PDF and
+    # Word file are in it, whatever the language of the person reading the builder.
+    language = models.CharField(
+        _("document language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The PDF and the Word file are written in it, with its hyphenation; the pages "
+            "around the document stay in your own language."
+        ),
+    )
     target_stage = models.PositiveSmallIntegerField(_("target stage"), null=True, blank=True)
     # {"layers": {"worker": 3, ...}, "pillars": {"enabler": 3, ...}}: keys of the assessment's
     # questionnaire version, so a later model with other layers needs no schema change.

@@ -46,6 +46,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from weasyprint import HTML
@@ -252,15 +253,17 @@ def version_footer_css(lifecycle: dict) -> SafeString:
 
 
 def document_html(context: dict) -> str:
-    """The document's HTML, as WeasyPrint gets it (useful to look at in a browser)."""
-    return render_to_string(
-        TEMPLATE,
-        {
-            **shown(context),
-            "page_footer": page_footer_css(),
-            "version_footer": version_footer_css(context["lifecycle"]),
-        },
-    )
+    """The document's HTML, as WeasyPrint gets it (useful to look at in a browser), in the
+    document's language whoever asks for it."""
+    with translation.override(context["language"]):
+        return render_to_string(
+            TEMPLATE,
+            {
+                **shown(context),
+                "page_footer": page_footer_css(),
+                "version_footer": version_footer_css(context["lifecycle"]),
+            },
+        )
 
 
 class _SharedFonts:

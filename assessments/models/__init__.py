@@ -1,3 +1,4 @@
+from assessments.models.account import AccountSettings
 from assessments.models.assessment import Answer, Assessment, ResumePoint
 from assessments.models.history import AnswerChange
 from assessments.models.organization import Invitation, Membership, Organization, SignupAttempt
@@ -16,6 +17,7 @@ from assessments.models.share import ShareLink
 from assessments.models.team import Respondent
 
 __all__ = [
+    "AccountSettings",
     "Answer",
     "AnswerChange",
     "AnswerOption",

@@ -16,7 +16,13 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.axis_names import AxisNames
+from assessments.axis_names import AxisNames, in_reading_language
+from assessments.content_language import (
+    TranslatedCharField,
+    TranslatedJSONField,
+    TranslatedTextField,
+    translations_field,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -73,8 +79,8 @@ class Questionnaire(models.Model):
 
     key = models.SlugField(_("key"), max_length=80)
     version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = TranslatedCharField(_("title"), max_length=200)
+    description = TranslatedTextField(_("description"), blank=True)
     language = models.CharField(_("language"), max_length=16, default="en")
     scoring_method = models.CharField(
         _("scoring method"),
@@ -99,22 +105,27 @@ class Questionnaire(models.Model):
     )
     # What this version calls its levels and its two axes: pages, exports and the strategy take
     # their words from here, never from the shipped model. Defaults: the shipped model's words.
-    stage_name = models.CharField(_("level, singular"), max_length=60, default="Stage")
-    stages_name = models.CharField(_("levels, plural"), max_length=60, default="Stages")
-    layer_name = models.CharField(_("first axis, singular"), max_length=60, default="Layer of work")
-    layers_name = models.CharField(_("first axis, plural"), max_length=60, default="Layers of work")
-    pillar_name = models.CharField(
+    stage_name = TranslatedCharField(_("level, singular"), max_length=60, default="Stage")
+    stages_name = TranslatedCharField(_("levels, plural"), max_length=60, default="Stages")
+    layer_name = TranslatedCharField(
+        _("first axis, singular"), max_length=60, default="Layer of work"
+    )
+    layers_name = TranslatedCharField(
+        _("first axis, plural"), max_length=60, default="Layers of work"
+    )
+    pillar_name = TranslatedCharField(
         _("second axis, singular"), max_length=60, default="Pillar of support"
     )
-    pillars_name = models.CharField(
+    pillars_name = TranslatedCharField(
         _("second axis, plural"), max_length=60, default="Pillars of support"
     )
     # A readable label per key of the stages' `mappings`: {"linux-foundation": "Linux ..."}.
-    mapping_labels = models.JSONField(_("mapping labels"), default=dict, blank=True)
+    mapping_labels = TranslatedJSONField(_("mapping labels"), default=dict, blank=True)
     # The standards and frameworks the questions map to, each with its requirement areas:
     # [{"key": "iso-5230", "name": ..., "areas": [{"id": "3.1.1", "name": "Policy"}, ...]}].
     # The Standards view reads how the answers stand against each area (assessments/standards.py).
     standards = models.JSONField(_("standards"), default=list, blank=True)
+    translations = translations_field()
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
@@ -148,12 +159,12 @@ class Questionnaire(models.Model):
     @property
     def axis_names(self) -> AxisNames:
         return AxisNames(
-            stage=self.stage_name,
-            stages=self.stages_name,
-            layer=self.layer_name,
-            layers=self.layers_name,
-            pillar=self.pillar_name,
-            pillars=self.pillars_name,
+            stage=in_reading_language("stage", self.stage_name),
+            stages=in_reading_language("stages", self.stages_name),
+            layer=in_reading_language("layer", self.layer_name),
+            layers=in_reading_language("layers", self.layers_name),
+            pillar=in_reading_language("pillar", self.pillar_name),
+            pillars=in_reading_language("pillars", self.pillars_name),
             mapping_labels=dict(self.mapping_labels or {}),
         )
 
@@ -249,8 +260,9 @@ class QuestionnairePart(models.Model):
 class TaxonomyItem(QuestionnairePart):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE)
     key = models.SlugField(_("key"), max_length=80)
-    name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    name = TranslatedCharField(_("name"), max_length=120)
+    description = TranslatedTextField(_("description"), blank=True)
+    translations = translations_field()
 
     class Meta:
         abstract = True
@@ -264,7 +276,7 @@ class Stage(TaxonomyItem):
         Questionnaire, on_delete=models.CASCADE, related_name="stages"
     )
     level = models.PositiveSmallIntegerField(_("level"))
-    characteristics = models.TextField(_("typical characteristics"), blank=True)
+    characteristics = TranslatedTextField(_("typical characteristics"), blank=True)
     threshold = models.PositiveSmallIntegerField(
         _("threshold (%)"),
         null=True,
@@ -341,8 +353,9 @@ class ScaleLevel(QuestionnairePart):
         Questionnaire, on_delete=models.CASCADE, related_name="scale_levels"
     )
     score = models.PositiveSmallIntegerField(_("score"))
-    label = models.CharField(_("label"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    label = TranslatedCharField(_("label"), max_length=200)
+    description = TranslatedTextField(_("description"), blank=True)
+    translations = translations_field()
 
     class Meta:
         ordering = ["questionnaire", "score"]
@@ -360,14 +373,14 @@ class Section(QuestionnairePart):
     )
     key = models.SlugField(_("key"), max_length=80)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = TranslatedCharField(_("title"), max_length=200)
+    description = TranslatedTextField(_("description"), blank=True)
     # What the section is about, shared by its questions instead of copied onto each of them:
     # Markdown, sanitized when shown (strategy.markdown.render_markdown).
-    help = models.TextField(
+    help = TranslatedTextField(
         _("help"), blank=True, help_text=_("Markdown: why this area matters, how to read it.")
     )
-    recommendations = models.TextField(
+    recommendations = TranslatedTextField(
         _("recommendations"),
         blank=True,
         help_text=_(
@@ -377,6 +390,7 @@ class Section(QuestionnairePart):
     )
     # [{"title": ..., "url": ...}], http or https only (questionnaire_file.rules).
     resources = models.JSONField(_("resources"), default=list, blank=True)
+    translations = translations_field()
 
     class Meta:
         ordering = ["questionnaire", "order"]
@@ -403,7 +417,7 @@ class Question(QuestionnairePart):
         _("key"), max_length=80, help_text=_("Stable across versions; answers follow it.")
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    text = models.TextField(_("question"))
+    text = TranslatedTextField(_("question"))
     type = models.CharField(
         _("type"),
         max_length=16,
@@ -414,7 +428,7 @@ class Question(QuestionnairePart):
             "Free text: an answer in words, never scored."
         ),
     )
-    help_text = models.TextField(_("why it matters"), blank=True)
+    help_text = TranslatedTextField(_("why it matters"), blank=True)
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="questions")
     pillar = models.ForeignKey(
         Pillar,
@@ -441,7 +455,8 @@ class Question(QuestionnairePart):
     )
     is_core = models.BooleanField(_("core practice"), default=False)
     allows_not_applicable = models.BooleanField(_("'not applicable' allowed"), default=False)
-    recommendation = models.TextField(_("recommendation"), blank=True)
+    recommendation = TranslatedTextField(_("recommendation"), blank=True)
+    translations = translations_field()
     # Where the practice comes from and what it evidences, per standard or model key:
     # {"iso-5230": ["3.1.1"], "ggi": ["GGI-A-21"], "linux-foundation": ["1"]}.
     mappings = models.JSONField(_("crosswalk"), default=dict, blank=True)
@@ -505,8 +520,9 @@ class AnswerOption(QuestionnairePart):
         _("score"),
         help_text=_("A checklist's box: any number not used by another box (0, 1, 2…)."),
     )
-    label = models.CharField(_("label"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    label = TranslatedCharField(_("label"), max_length=200)
+    description = TranslatedTextField(_("description"), blank=True)
+    translations = translations_field()
     weight = models.PositiveSmallIntegerField(
         _("box weight"),
         default=0,

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from assessments.questionnaire_file import bounded_yaml, rules
+from assessments.questionnaire_file import translations as translation_format
 from assessments.questionnaire_file.rules import ALL_LAYERS
 
 FORMAT = "ospo-assess/questionnaire@1"
@@ -41,6 +42,8 @@ class OptionDoc:
     # A checklist's box only: what checking it adds, and whether it is "none of these".
     weight: int = 0
     exclusive: bool = False
+    # Per language, this item's texts in it, with the file's field names (translations.py).
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,6 +57,7 @@ class TaxonDoc:
     core_minimum: int | None = None  # gated stages only: overrides scoring.core_minimum
     floor: bool = False  # gated, first stage only: "no stage reached yet", holds no question
     band: tuple[int, int] | None = None  # bands only: the scores that place a scope here
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,6 +90,7 @@ class QuestionDoc:
     # {"iso-5230": ["3.1.1"], "ggi": ["GGI-A-21"]}. A key naming one of the version's standards
     # lists ids of its areas; any other key is a free reference (`rules.problems`).
     mappings: dict[str, list[str]] = field(default_factory=dict)
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -135,6 +140,7 @@ class SectionDoc:
     help: str = ""
     recommendations: str = ""
     resources: list[ResourceDoc] = field(default_factory=list)
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -158,6 +164,7 @@ class QuestionnaireDoc:
     mapping_labels: dict[str, str] = field(default_factory=dict)
     # The standards the questions' `mappings` refer to, in file order.
     standards: list[StandardDoc] = field(default_factory=list)
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def questions(self) -> list[QuestionDoc]:
         return [q for section in self.sections for q in section.questions]
@@ -229,6 +236,16 @@ class _Reader:
             self.problem(where, f"{what} must be text, not {type(value).__name__} {value!r}")
         return None
 
+    def translations(self, data: dict, where: str) -> dict[str, dict[str, Any]]:
+        """An item's `translations`: only its shape here; languages and fields are rules."""
+        value = data.get("translations")
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            self.problem(where, "'translations' must map languages to fields and their texts")
+            return {}
+        return {str(language): dict(texts) for language, texts in value.items()}
+
     def items(self, data: dict, name: str, where: str) -> list:
         # How many entries a list needs is a rule.
         value = data.get(name)
@@ -250,13 +267,20 @@ def _options(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
     options = []
     for index, item in enumerate(raw):
         at = f"{where}[{index}]"
-        data = r.mapping(item, at, {"score", "label", "description"})
+        data = r.mapping(item, at, {"score", "label", "description", "translations"})
         if "score" not in data:
             r.problem(at, "'score' is missing")
         score = r.integer(data, "score", at, default=0)
         label = r.text(data, "label", at, required=True)
         description = r.text(data, "description", at, required=False)
-        options.append(OptionDoc(score=score, label=label, description=description))
+        options.append(
+            OptionDoc(
+                score=score,
+                label=label,
+                description=description,
+                translations=r.translations(data, at),
+            )
+        )
     return options
 
 
@@ -266,7 +290,7 @@ def _boxes(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
     boxes = []
     for index, item in enumerate(raw):
         at = f"{where}[{index}]"
-        data = r.mapping(item, at, {"label", "description", "weight", "exclusive"})
+        data = r.mapping(item, at, {"label", "description", "weight", "exclusive", "translations"})
         exclusive = r.boolean(data, "exclusive", at)
         boxes.append(
             OptionDoc(
@@ -275,6 +299,7 @@ def _boxes(r: _Reader, raw: list, where: str) -> list[OptionDoc]:
                 description=r.text(data, "description", at, required=False),
                 weight=r.integer(data, "weight", at, default=0 if exclusive else 1),
                 exclusive=exclusive,
+                translations=r.translations(data, at),
             )
         )
     return boxes
@@ -302,7 +327,7 @@ def _mapping_labels(r: _Reader, top: dict) -> dict[str, str]:
 def _taxa(
     r: _Reader, top: dict, name: str, *, is_stage: bool, optional: bool = False
 ) -> list[TaxonDoc]:
-    known = {"key", "name", "description"}
+    known = {"key", "name", "description", "translations"}
     if is_stage:
         known |= {"characteristics", "threshold", "mappings", "core_minimum", "floor", "band"}
     taxa: list[TaxonDoc] = []
@@ -315,6 +340,7 @@ def _taxa(
             key=r.key(data, at),
             name=r.text(data, "name", at, required=True),
             description=r.text(data, "description", at, required=False),
+            translations=r.translations(data, at),
         )
         if is_stage:
             taxon.characteristics = r.text(data, "characteristics", at, required=False)
@@ -379,6 +405,7 @@ _QUESTION_FIELDS = {
     "show_if",
     "scale",
     "mappings",
+    "translations",
 }
 
 
@@ -457,7 +484,10 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
     elif kind == rules.TEXT or own_scale:  # an own scale has no default options
         options = []  # free text has none
     else:
-        options = [OptionDoc(o.score, o.label, o.description) for o in doc.scale]
+        options = [
+            OptionDoc(o.score, o.label, o.description, translations=dict(o.translations))
+            for o in doc.scale
+        ]
     return QuestionDoc(
         key=r.key(data, where),
         text=r.text(data, "text", where, required=True),
@@ -474,6 +504,7 @@ def _question(r: _Reader, item: Any, where: str, doc: QuestionnaireDoc) -> Quest
         show_if=_show_if(r, data, where),
         own_scale=own_scale,
         mappings=_mappings(r, data, where),
+        translations=r.translations(data, where),
     )
 
 
@@ -485,6 +516,7 @@ _SECTION_FIELDS = {
     "recommendations",
     "resources",
     "questions",
+    "translations",
 }
 
 
@@ -555,6 +587,7 @@ _TOP_FIELDS = {
     "language",
     "names",
     "mapping_labels",
+    "translations",
     "scoring",
     "scale",
     "stages",
@@ -598,6 +631,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
         names=_names(r, top),
         mapping_labels=_mapping_labels(r, top),
         standards=_standards(r, top),
+        translations=r.translations(top, ""),
     )
     if "version" not in top:
         r.problem("", "'version' is missing")
@@ -613,6 +647,7 @@ def parse_document(text: str) -> QuestionnaireDoc:
             help=r.text(data, "help", at, required=False),
             recommendations=r.text(data, "recommendations", at, required=False),
             resources=_resources(r, data, at),
+            translations=r.translations(data, at),
         )
         for q_index, q_item in enumerate(r.items(data, "questions", at)):
             q_at = f"{at}.{_where('questions', q_index, q_item)}"
@@ -658,13 +693,21 @@ def _weight_value(weight: Decimal) -> int | float:
     return int(weight) if weight == weight.to_integral_value() else float(weight)
 
 
-def _option_data(options: list[OptionDoc]) -> list[dict]:
+def _with_translations(item: dict[str, Any], kind: str, translations: dict) -> dict[str, Any]:
+    """`translations` written after the item's own texts, only when there are some, so files
+    from before them export unchanged; languages and fields in a fixed order."""
+    if translations:
+        item["translations"] = translation_format.in_file_order(kind, translations)
+    return item
+
+
+def _option_data(options: list[OptionDoc], kind: str = "option") -> list[dict]:
     out = []
     for option in options:
         item: dict[str, Any] = {"score": option.score, "label": option.label}
         if option.description:
             item["description"] = option.description
-        out.append(item)
+        out.append(_with_translations(item, kind, option.translations))
     return out
 
 
@@ -680,16 +723,17 @@ def _box_data(boxes: list[OptionDoc]) -> list[dict]:
                 item["weight"] = box.weight
         elif box.weight != 1:
             item["weight"] = box.weight
-        out.append(item)
+        out.append(_with_translations(item, "option", box.translations))
     return out
 
 
-def _taxon_data(taxon: TaxonDoc) -> dict:
+def _taxon_data(taxon: TaxonDoc, kind: str = "taxon") -> dict:
     item: dict[str, Any] = {"key": taxon.key, "name": taxon.name}
     if taxon.description:
         item["description"] = taxon.description
     if taxon.characteristics:
         item["characteristics"] = taxon.characteristics
+    _with_translations(item, kind, taxon.translations)
     if taxon.threshold is not None:
         item["threshold"] = taxon.threshold
     if taxon.mappings:
@@ -737,6 +781,7 @@ def _question_data(question: QuestionDoc, scale: list[OptionDoc], has_layers: bo
         # Sorted by key, as a stage's: PostgreSQL's JSON keeps no key order, so an export from
         # either database reads the same.
         item["mappings"] = {key: list(refs) for key, refs in sorted(question.mappings.items())}
+    _with_translations(item, "question", question.translations)
     if question.type == rules.CHECKLIST:
         item["options"] = _box_data(question.options)
     elif question.type == rules.TEXT:
@@ -795,11 +840,12 @@ def dump_document(doc: QuestionnaireDoc) -> str:
         data["names"] = names
     if doc.mapping_labels:
         data["mapping_labels"] = dict(sorted(doc.mapping_labels.items()))
+    _with_translations(data, "questionnaire", doc.translations)
     # The method is left out when it is the default, so files from before it export unchanged.
     data["scoring"] = {"method": doc.method} if doc.method != GATED else {}
     data["scoring"] |= {"threshold": doc.threshold, "core_minimum": doc.core_minimum}
-    data["scale"] = _option_data(doc.scale)
-    data["stages"] = [_taxon_data(t) for t in doc.stages]
+    data["scale"] = _option_data(doc.scale, "scale")
+    data["stages"] = [_taxon_data(t, "stage") for t in doc.stages]
     # An absent axis is left out of the file, as its author wrote it.
     if doc.layers:
         data["layers"] = [_taxon_data(t) for t in doc.layers]
@@ -820,6 +866,7 @@ def dump_document(doc: QuestionnaireDoc) -> str:
             item["recommendations"] = section.recommendations
         if section.resources:
             item["resources"] = [{"title": x.title, "url": x.url} for x in section.resources]
+        _with_translations(item, "section", section.translations)
         item["questions"] = [
             _question_data(q, doc.scale, bool(doc.layers)) for q in section.questions
         ]

@@ -21,6 +21,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from assessments.questionnaire_file import translations
+
 if TYPE_CHECKING:
     from assessments.questionnaire_file.document import (
         OptionDoc,
@@ -171,7 +173,46 @@ def problems(doc: QuestionnaireDoc) -> list[Problem]:
     _show_if_rules(c, doc)
     _empty_part_rules(c, doc)
     _scoring_rules(c, doc, scale)
+    _translation_rules(c, doc)
     return c.problems
+
+
+def _translation_rules(c: _Collector, doc: QuestionnaireDoc) -> None:
+    """Each item's translations: language tags, known fields, texts (translations.py)."""
+
+    def check(kind: str, found: dict, path: str, item: str) -> None:
+        for message in translations.problems(kind, found, doc.language):
+            c.add(path, item, message)
+
+    check("questionnaire", doc.translations, "", "Questionnaire")
+    for index, level in enumerate(doc.scale):
+        check("scale", level.translations, f"scale[{index}]", f"Scale level {index + 1}")
+    for list_name, label, kind, taxa in (
+        ("stages", "Stage", "stage", doc.stages),
+        ("layers", "Layer", "taxon", doc.layers),
+        ("pillars", "Pillar", "taxon", doc.pillars),
+    ):
+        for index, taxon in enumerate(taxa):
+            check(
+                kind,
+                taxon.translations,
+                located(list_name, index, taxon.key),
+                f"{label} '{taxon.key}'",
+            )
+    for s_index, section in enumerate(doc.sections):
+        s_path = located("sections", s_index, section.key)
+        check("section", section.translations, s_path, f"Section '{section.key}'")
+        for q_index, question in enumerate(section.questions):
+            q_path = f"{s_path}.{located('questions', q_index, question.key)}"
+            item = f"Question '{question.key}' (section '{section.key}')"
+            check("question", question.translations, q_path, item)
+            for o_index, option in enumerate(question.options):
+                check(
+                    "option",
+                    option.translations,
+                    f"{q_path}.options[{o_index}]",
+                    f"{item} option {o_index + 1}",
+                )
 
 
 def _text_rules(

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from assessments.content_language import source_texts
 from assessments.models import (
     AnswerOption,
     Layer,
@@ -30,6 +31,7 @@ from assessments.questionnaire_file.document import (
     TaxonDoc,
     dump_document,
 )
+from assessments.questionnaire_file.translations import from_stored, to_stored
 
 
 @transaction.atomic
@@ -59,10 +61,15 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
         pillars_name=doc.names["pillars"],
         mapping_labels=doc.mapping_labels,
         standards=[standard_data(s) for s in doc.standards],
+        translations=to_stored("questionnaire", doc.translations),
     )
     ScaleLevel.objects.bulk_create(
         ScaleLevel(
-            questionnaire=questionnaire, score=o.score, label=o.label, description=o.description
+            questionnaire=questionnaire,
+            score=o.score,
+            label=o.label,
+            description=o.description,
+            translations=to_stored("scale", o.translations),
         )
         for o in doc.scale
     )
@@ -82,6 +89,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
                 is_floor=t.floor,
                 band_from=t.band[0] if t.band else None,
                 band_to=t.band[1] if t.band else None,
+                translations=to_stored("stage", t.translations),
             )
             for level, t in enumerate(doc.stages)
         )
@@ -95,6 +103,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
                 key=t.key,
                 name=t.name,
                 description=t.description,
+                translations=to_stored("taxon", t.translations),
             )
             for i, t in enumerate(doc.layers)
         )
@@ -108,6 +117,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
                 key=t.key,
                 name=t.name,
                 description=t.description,
+                translations=to_stored("taxon", t.translations),
             )
             for i, t in enumerate(doc.pillars)
         )
@@ -122,6 +132,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             help=s.help,
             recommendations=s.recommendations,
             resources=[{"title": x.title, "url": x.url} for x in s.resources],
+            translations=to_stored("section", s.translations),
         )
         for i, s in enumerate(doc.sections)
     )
@@ -148,6 +159,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             show_if_question=q.show_if.question if q.show_if else "",
             show_if_answers=list(q.show_if.answers) if q.show_if else [],
             mappings={key: list(refs) for key, refs in q.mappings.items()},
+            translations=to_stored("question", q.translations),
         )
         for order, (section, q) in enumerate(question_docs)
     )
@@ -160,6 +172,7 @@ def save_document(doc: QuestionnaireDoc, *, publish: bool) -> Questionnaire:
             description=o.description,
             weight=o.weight,
             exclusive=o.exclusive,
+            translations=to_stored("option", o.translations),
         )
         for question, (_, q) in zip(questions, question_docs, strict=True)
         for i, o in enumerate(q.options)
@@ -179,8 +192,20 @@ def _show_if(question: Question) -> ShowIfDoc | None:
 
 
 def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
-    def taxon(item, **extra) -> TaxonDoc:
-        return TaxonDoc(key=item.key, name=item.name, description=item.description, **extra)
+    """The stored version as a document, in its source language with its translations."""
+    with source_texts():
+        return _read_document(questionnaire)
+
+
+def _read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
+    def taxon(item, kind: str = "taxon", **extra) -> TaxonDoc:
+        return TaxonDoc(
+            key=item.key,
+            name=item.name,
+            description=item.description,
+            translations=from_stored(kind, item.translations),
+            **extra,
+        )
 
     stages = list(questionnaire.stages.order_by("level"))
     options_by_question: dict[int, list[OptionDoc]] = defaultdict(list)
@@ -189,7 +214,12 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
     ):
         options_by_question[option.question_id].append(
             OptionDoc(
-                option.score, option.label, option.description, option.weight, option.exclusive
+                option.score,
+                option.label,
+                option.description,
+                option.weight,
+                option.exclusive,
+                translations=from_stored("option", option.translations),
             )
         )
     questions_by_section: dict[int, list[QuestionDoc]] = defaultdict(list)
@@ -211,6 +241,7 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
                 show_if=_show_if(q),
                 own_scale=q.own_scale,
                 mappings=read_mappings(q.mappings)[0],
+                translations=from_stored("question", q.translations),
             )
         )
     return QuestionnaireDoc(
@@ -232,12 +263,20 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
         },
         mapping_labels=dict(questionnaire.mapping_labels or {}),
         standards=read_standards(questionnaire.standards)[0],
+        translations=from_stored("questionnaire", questionnaire.translations),
         scale=[
-            OptionDoc(s.score, s.label, s.description) for s in questionnaire.scale_levels.all()
+            OptionDoc(
+                s.score,
+                s.label,
+                s.description,
+                translations=from_stored("scale", s.translations),
+            )
+            for s in questionnaire.scale_levels.all()
         ],
         stages=[
             taxon(
                 s,
+                "stage",
                 characteristics=s.characteristics,
                 threshold=s.threshold,
                 mappings=dict(s.mappings),
@@ -258,6 +297,7 @@ def read_document(questionnaire: Questionnaire) -> QuestionnaireDoc:
                 help=s.help,
                 recommendations=s.recommendations,
                 resources=_resources(s.resources),
+                translations=from_stored("section", s.translations),
             )
             for s in questionnaire.sections.order_by("order")
         ],

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from assessments import caches
 from assessments.axis_names import AxisNames
@@ -32,9 +34,23 @@ class GuidanceSection:
     item_questions: dict[str, str] = field(default_factory=dict)  # value key -> question
 
 
+def guidance_file(key: str, language: str | None = None) -> Path:
+    """The guidance file in `language` (`default.fr.yaml`), or the English one (`default.yaml`)
+    where none is written in it. A translation keeps every key of the English file
+    (tests/test_guidance_translations.py)."""
+    language = (language or translation.get_language() or "en").split("-")[0]
+    translated = HERE / f"{key}.{language}.yaml"
+    return translated if language != "en" and translated.is_file() else HERE / f"{key}.yaml"
+
+
 @caches.shipped("guidance")
-def load_guidance(key: str = "default") -> tuple[GuidanceSection, ...]:
-    data = yaml.safe_load((HERE / f"{key}.yaml").read_text(encoding="utf-8"))
+def load_guidance(key: str = "default", language: str | None = None) -> tuple[GuidanceSection, ...]:
+    return _load_guidance(guidance_file(key, language))
+
+
+@caches.shipped("guidance")
+def _load_guidance(path: Path) -> tuple[GuidanceSection, ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(
         GuidanceSection(
             key=item["key"],
@@ -51,7 +67,7 @@ def load_guidance(key: str = "default") -> tuple[GuidanceSection, ...]:
 
 
 def guidance_by_key(key: str = "default") -> dict[str, GuidanceSection]:
-    return {section.key: section for section in load_guidance(key)}
+    return {section.key: section for section in load_guidance(key, translation.get_language())}
 
 
 @dataclass(frozen=True)
@@ -72,23 +88,30 @@ class ModelWords:
             "model-words",
             lambda: cls(
                 questionnaire.axis_names,
-                tuple(questionnaire.layers.order_by("order").values_list("key", "name")),
-                tuple(questionnaire.pillars.order_by("order").values_list("key", "name")),
+                tuple((x.key, x.name) for x in questionnaire.layers.order_by("order")),
+                tuple((x.key, x.name) for x in questionnaire.pillars.order_by("order")),
             ),
         )
 
 
 def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _scopes(words: ModelWords) -> str:
+    # "{scopes}" stands where a translation put it in apposition ("nach Bereichen ({scopes})"),
+    # so these read as a list of the axes, with no article to agree with anything around them.
     n = words.names
     if words.layers and words.pillars:
-        return f"each {n.layer_lower} and {n.pillar_lower}"
+        return _("each %(layer)s and %(pillar)s") % {
+            "layer": n.layer_lower,
+            "pillar": n.pillar_lower,
+        }
     if words.layers or words.pillars:
-        return f"each {n.layer_lower if words.layers else n.pillar_lower}"
-    return "the organization as a whole"
+        return _("each %(axis)s") % {"axis": n.layer_lower if words.layers else n.pillar_lower}
+    return _("the organization as a whole")
 
 
 class _Fill(dict):
@@ -141,5 +164,7 @@ def worded(sections: Sequence[GuidanceSection], words: ModelWords) -> tuple[Guid
 
 
 def strategy_guidance(guidance_key: str, questionnaire) -> dict[str, GuidanceSection]:
-    """The template of a strategy, by section key, in its questionnaire version's words."""
-    return {s.key: s for s in worded(load_guidance(guidance_key), ModelWords.of(questionnaire))}
+    """The template of a strategy, by section key, in its questionnaire version's words and the
+    active language (the document's, where a strategy's views and documents set it)."""
+    sections = load_guidance(guidance_key, translation.get_language())
+    return {s.key: s for s in worded(sections, ModelWords.of(questionnaire))}

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -35,11 +36,13 @@ from strategy.views import rows as rows_views
 
 
 def _guidance(strategy) -> dict[str, GuidanceSection]:
-    """The template's sections in the words of the strategy's questionnaire version."""
+    """The template's sections in the words of the strategy's questionnaire version, in the
+    document's language: they guide what is written in it."""
     assessment = strategy.assessment
-    return strategy_guidance(
-        strategy.guidance_key, assessment.questionnaire if assessment else None
-    )
+    with translation.override(strategy.language):
+        return strategy_guidance(
+            strategy.guidance_key, assessment.questionnaire if assessment else None
+        )
 
 
 def _section_or_404(strategy, section_key: str) -> Section:

@@ -58,7 +58,8 @@ def stages_of(strategy: Strategy) -> list[tuple[int, str]]:
     if strategy.assessment is None:
         return []
     return list(
-        strategy.assessment.questionnaire.stages.order_by("level").values_list("level", "name")
+        (stage.level, stage.name)
+        for stage in strategy.assessment.questionnaire.stages.order_by("level")
     )
 
 
