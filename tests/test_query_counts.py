@@ -16,9 +16,17 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def answered_assessment(
-    organization, size: int, key: str = "", *, mixed: bool = False, conditional: bool = False
+    organization,
+    size: int,
+    key: str = "",
+    *,
+    mixed: bool = False,
+    conditional: bool = False,
+    translate=lambda document: document,
 ) -> Assessment:
-    document = synthetic_document(size, key=key or f"q{size}", mixed=mixed, conditional=conditional)
+    document = translate(
+        synthetic_document(size, key=key or f"q{size}", mixed=mixed, conditional=conditional)
+    )
     questionnaire = save_document(document, publish=True)
     assessment = Assessment.objects.create(
         organization=organization, questionnaire=questionnaire, title=f"{size} questions"
@@ -227,3 +235,50 @@ def test_the_navbar_and_the_view_read_the_memberships_once(client, owner, organi
             if 'FROM "assessments_membership"' in q["sql"]
         ]
         assert len(memberships) <= 1, (url, memberships)
+
+
+def in_four_languages(document):
+    """Every text of `document` translated into French, German and Spanish."""
+    from assessments.questionnaire_file.translations import FIELDS
+
+    def translate(item, kind: str) -> None:
+        item.translations = {
+            language: {
+                name: f"[{language}] {value}"
+                for name in FIELDS[kind]
+                if isinstance(value := getattr(item, name, None), str) and value
+            }
+            for language in ("fr", "de", "es")
+        }
+
+    translate(document, "questionnaire")
+    for level in document.scale:
+        translate(level, "scale")
+    for kind, taxa in (("stage", document.stages), ("taxon", document.layers + document.pillars)):
+        for taxon in taxa:
+            translate(taxon, kind)
+    for section in document.sections:
+        translate(section, "section")
+        for question in section.questions:
+            translate(question, "question")
+            for option in question.options:
+                translate(option, "option")
+    return document
+
+
+@pytest.mark.parametrize("page", ["first_section", "save", "versioned_save", "section", "results"])
+def test_four_languages_cost_no_more_queries_than_one(client, owner, organization, page):
+    """A version translated into French, German and Spanish, read in German, costs what the
+    same version without translations costs in English."""
+    client.force_login(owner)
+    plain = measure(client, answered_assessment(organization, 60, key="plain", mixed=True))
+    assessment = answered_assessment(
+        organization, 60, key="four-languages", mixed=True, translate=in_four_languages
+    )
+    client.post(reverse("choose_language"), {"language": "de", "next": "/"})
+    translated = measure(client, assessment)
+    page_html = client.get(
+        reverse("assessments:results", args=[organization.slug, assessment.pk])
+    ).content.decode()
+    assert "[de] " in page_html
+    assert translated[page] <= plain[page], (translated, plain)

@@ -59,6 +59,7 @@ def test_export_then_load_then_export_is_byte_identical(mini_text):
         "roles",
         "flat",
         "crosswalk",
+        "translated",
     ],
 )
 def test_every_fixture_model_round_trips_through_the_database_byte_for_byte(db, fixture):
