@@ -4,11 +4,18 @@ import re
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms.rendering import BootstrapFieldsMixin, label_with_note
 from assessments.models import Assessment, Organization
-from strategy.models import MAX_BODY_BYTES, RoadmapItem, Strategy, body_size_error
+from strategy.models import (
+    MAX_BODY_BYTES,
+    RoadmapItem,
+    Strategy,
+    body_size_error,
+    document_language,
+)
 
 
 class StrategyCreateForm(forms.Form):
@@ -18,9 +25,18 @@ class StrategyCreateForm(forms.Form):
         help_text=_("Its result fills “Where we stand” and its blockers draft the roadmap."),
     )
     title = forms.CharField(label=_("Title"), max_length=200, initial=_("Open source strategy"))
+    language = forms.ChoiceField(
+        label=_("Document language"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "Its template, its generated text, the PDF and the Word file are in this language; "
+            "you can change it later."
+        ),
+    )
 
     def __init__(self, *args, organization: Organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = document_language()
         # Only this organization's assessments: another's id is simply not a valid choice.
         assessments = organization.assessments.select_related("questionnaire").order_by(
             "-created_at"

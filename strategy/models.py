@@ -229,6 +229,28 @@ class Strategy(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def change_language(self, language: str) -> int:
+        """Write the document in `language` from now on; the sections still titled as the
+        template titled them in the old language take the new language's title. Returns how
+        many did: the rest was named or written by people, and stays as they wrote it."""
+        questionnaire = self.assessment.questionnaire if self.assessment else None
+
+        def titles(in_language: str) -> dict[str, str]:
+            with translation.override(in_language):
+                guides = strategy_guidance(self.guidance_key, questionnaire)
+            return {key: guide.title for key, guide in guides.items()}
+
+        old, new = titles(self.language), titles(language)
+        renamed = []
+        for section in self.sections.all():
+            if section.key in new and old.get(section.key) == section.title:
+                section.title = new[section.key]
+                renamed.append(section)
+        Section.objects.bulk_update(renamed, ["title"])
+        self.language = language
+        self.save(update_fields=["language", "updated_at"])
+        return len(renamed)
+
     @property
     def lifecycle_label(self) -> str:
         """ "1.1 draft", "1.0 in review", "1.0 approved on … by …" (strategy.lifecycle)."""

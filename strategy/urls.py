@@ -22,6 +22,7 @@ urlpatterns = [
     path(org + "new/", builder.strategy_create, name="create"),
     path(doc, builder.overview, name="overview"),
     path(doc + "targets/", builder.targets, name="targets"),
+    path(doc + "language/", builder.language, name="language"),
     path(doc + "refresh/", builder.refresh, name="refresh"),
     path(doc + "delete/", builder.strategy_delete, name="delete"),
     path(section, builder.section_edit, name="section"),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import difflib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import membership_or_404, require_owner
@@ -81,7 +83,10 @@ def strategy_create(request, org_slug):
     form = StrategyCreateForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         strategy = Strategy.objects.create_from_assessment(
-            form.cleaned_data["assessment"], request.user, form.cleaned_data["title"]
+            form.cleaned_data["assessment"],
+            request.user,
+            form.cleaned_data["title"],
+            language=form.cleaned_data["language"],
         )
         messages.success(
             request, _("Strategy created, with a roadmap drafted from the assessment.")
@@ -156,6 +161,34 @@ def sections_upgrade(request, org_slug, strategy_pk):
         messages.success(request, _("Added the sections %(titles)s.") % {"titles": titles})
     else:
         messages.info(request, _("This strategy has every section of the current template."))
+    return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
+
+
+@login_required
+@require_POST
+def language(request, org_slug, strategy_pk):
+    """Write the document in another language from now on: its template's headings that were
+    not renamed follow; what people wrote stays as written."""
+    membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    chosen = request.POST.get("language", "")
+    if chosen not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(
+            _("“%(language)s” is not a language a document can be written in.")
+            % {"language": chosen},
+            content_type="text/plain; charset=utf-8",
+        )
+    begin_edit(request, membership, strategy)
+    if chosen != strategy.language:
+        renamed = strategy.change_language(chosen)
+        name = dict(settings.LANGUAGES)[chosen]
+        message = _("The document is now written in %(language)s.") % {"language": name}
+        if renamed:
+            message += " " + ngettext(
+                "%(n)s heading of the template follows it; your text stays as written.",
+                "%(n)s headings of the template follow it; your text stays as written.",
+                renamed,
+            ) % {"n": renamed}
+        messages.success(request, message)
     return redirect("strategy:overview", org_slug=org_slug, strategy_pk=strategy.pk)
 
 
