@@ -11,8 +11,8 @@ from django.utils import translation
 from docx import Document
 
 from assessments.demo import DEMO_USERNAME, setup_demo
-from strategy.docx_export import strategy_docx
 from strategy.document import document_context
+from strategy.docx_export import strategy_docx
 from strategy.guidance import HERE as GUIDANCE_DIR
 from strategy.markdown_export import strategy_markdown
 from strategy.models import Strategy
