@@ -9,7 +9,7 @@ On Debian or Ubuntu install them with:
 """
 
 
-MISSING_GETTEXT = """The interface's translations are compiled with GNU gettext's msgfmt (not found).
+MISSING_GETTEXT = """The interface's translations are compiled with GNU gettext's msgfmt (missing).
 On Debian or Ubuntu install it with:
     apt-get install gettext
 """
