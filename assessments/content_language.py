@@ -70,6 +70,11 @@ def translated(source: Any, translations: Mapping | None, field: str) -> Any:
 
 
 class _TranslatedAttribute(DeferredAttribute):
+    # A data descriptor (it has __set__), so that reading goes through __get__ even once the
+    # value sits in the instance's __dict__, where Django's plain attribute is bypassed.
+    def __set__(self, instance, value) -> None:
+        instance.__dict__[self.field.attname] = value
+
     def __get__(self, instance, cls=None):
         value = super().__get__(instance, cls)
         if instance is None:
