@@ -58,15 +58,13 @@ def translate_by_hand(questionnaire):
     )
     Question.objects.filter(questionnaire=questionnaire, key="inventory").update(
         translations={
-            "fr": {"text": "L'organisation sait-elle quel code libre elle utilise ?", "help_text": "…"},
+            "fr": {"text": "L'organisation connaît-elle son code libre ?", "help_text": "…"},
             "pt-BR": {"text": "A organização sabe qual código aberto usa?"},
         }
     )
     AnswerOption.objects.filter(
         question__questionnaire=questionnaire, question__key="contribution-ok", score=2
-    ).update(
-        translations={"de": {"label": "Im Einzelfall erlaubt", "description": "  "}}
-    )
+    ).update(translations={"de": {"label": "Im Einzelfall erlaubt", "description": "  "}})
 
 
 def form_data(page) -> dict:
@@ -225,9 +223,7 @@ def test_editing_a_draft_saves_and_exports_the_translation(admin_client, draft, 
     draft.refresh_from_db()
     assert draft.translations == {"fr": {"title": "Petit diagnostic OSPO"}}
     inventory = Question.objects.get(questionnaire=draft, key="inventory")
-    assert inventory.translations["fr"] == {
-        "text": "L'organisation sait-elle quel code libre elle utilise ?"
-    }
+    assert inventory.translations["fr"] == {"text": "L'organisation connaît-elle son code libre ?"}
     assert inventory.translations["pt-BR"]  # another language stays
     exported = export_text(draft)
     assert "Petit diagnostic OSPO" in exported

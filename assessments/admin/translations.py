@@ -149,7 +149,8 @@ def item_heading(item: Item) -> str:
 def field_label(item: Item, text: Text) -> str:
     if text.key is not None:
         return _("Mapping label “%(key)s”") % {"key": text.key}
-    return capfirst(MODELS[item.model]._meta.get_field(text.field).verbose_name)
+    field = MODELS[item.model]._meta.get_field(text.field)
+    return str(capfirst(getattr(field, "verbose_name", text.field)))
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ class TranslationForm(forms.Form):
                 )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for item in self.items:
             for text in item.texts:
                 value = cleaned.get(text.slot) or ""
