@@ -12,6 +12,8 @@ Custom admin URLs of `QuestionnaireAdmin` (names in the `admin` namespace):
 - ``assessments_questionnaire_new_draft``  POST: copy the version as the next draft version
 - ``assessments_questionnaire_publish``    GET: checks and confirmation / POST: publish
 - ``assessments_questionnaire_export``     GET: the version as a YAML file download
+- ``assessments_questionnaire_translations`` GET / POST: a version's texts and their translations
+  into one language (admin/translations.py)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.formats import date_format
@@ -32,6 +35,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from assessments import authoring
+from assessments.admin import translations as editor
 from assessments.admin.filters import (
     version_label,
 )
@@ -54,9 +58,11 @@ from assessments.models import (
     Section,
     Stage,
 )
+from assessments.models.questionnaire import FrozenQuestionnaireError
 from assessments.questionnaire_file.bounded_yaml import Refused, check_size
 from assessments.questionnaire_file.document import DocumentError
 from assessments.questionnaire_file.store import export_text
+from assessments.translation_status import load_items
 
 # What a multipart request adds to the file it carries (boundaries, headers, the CSRF token).
 MULTIPART_ALLOWANCE = 64 * 1024
@@ -198,6 +204,7 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["status_badge", "published_at", "created_at", "question_count", "changes"]
+        fields.append("translation_status")
         return fields + (["key", "version"] if obj is not None else [])
 
     def get_fieldsets(self, request, obj=None):
@@ -212,7 +219,15 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
             (_("Version"), {"fields": version}),
             (_("Scoring"), {"fields": [("threshold", "core_minimum")]}),
             (_("Standards"), {"fields": ["standards"]}),
+            *([(_("Translations"), {"fields": ["translation_status"]})] if obj is not None else []),
         ]
+
+    @admin.display(description=_("untranslated texts"))
+    def translation_status(self, obj):
+        lines = editor.status_lines(obj, load_items(obj.pk))
+        return render_to_string(
+            "admin/assessments/questionnaire/_translation_status.html", {"lines": lines}
+        )
 
     @admin.display(description=_("changes"))
     def changes(self, obj):
@@ -387,6 +402,11 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
             ),
             path("<path:object_id>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
             path("<path:object_id>/export/", wrap(self.export_view), name=f"{prefix}_export"),
+            path(
+                "<path:object_id>/translations/<str:language>/",
+                wrap(self.translations_view),
+                name=f"{prefix}_translations",
+            ),
             *super().get_urls(),
         ]
 
@@ -451,6 +471,94 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
         if not self.has_view_permission(request, questionnaire):
             raise PermissionDenied
         return self._download(questionnaire)
+
+    def translations_view(self, request, object_id, language):
+        """A version's texts with their translations into `language`; a draft's can be saved."""
+        questionnaire = self._get_or_404(request, object_id)
+        if not self.has_view_permission(request, questionnaire):
+            raise PermissionDenied
+        items = load_items(questionnaire.pk)
+        if language not in editor.reported_languages(questionnaire, items):
+            raise Http404(_("This version is not translated into that language."))
+        may_change = request.user.has_perm("assessments.change_questionnaire")
+        editable = questionnaire.is_draft and may_change
+        status = 200
+        refused = ""
+        form = editor.TranslationForm(
+            items, language, questionnaire.language, disabled=not editable
+        )
+        if request.method == "POST":
+            self._require(request, "change")
+            if not questionnaire.is_draft:
+                refused = self._frozen_translations_message(questionnaire)
+                status = 403
+            else:
+                form = editor.TranslationForm(
+                    items, language, questionnaire.language, data=request.POST
+                )
+                if form.is_valid():
+                    saved = self._save_translations(request, questionnaire, language, form)
+                    if saved is not None:
+                        return saved
+                    refused = self._frozen_translations_message(questionnaire)
+                    status = 403
+                else:
+                    status = 400
+        found = editor.status(items, [language])[0]
+        context = self._context(
+            request,
+            _("Translations into %(language)s: %(label)s")
+            % {"language": editor.language_name(language), "label": version_label(questionnaire)},
+            original=questionnaire,
+            language=language,
+            language_name=editor.language_name(language),
+            form=form,
+            groups=form.groups(),
+            count_text=editor.count_text(found),
+            total=found.total,
+            editable=editable,
+            may_change=may_change,
+            refused=refused,
+            other_languages=[
+                line
+                for line in editor.status_lines(questionnaire, items)
+                if line.language != language
+            ],
+            media=self.media + form.media,
+        )
+        return TemplateResponse(
+            request,
+            "admin/assessments/questionnaire/translations.html",
+            context,
+            status=status,
+        )
+
+    def _save_translations(self, request, questionnaire, language, form):
+        rows, counts = form.changes()
+        url = self._url("translations", questionnaire.pk, language)
+        if not rows:
+            messages.info(request, _("No translation changed."))
+            return HttpResponseRedirect(url)
+        try:
+            editor.save_translations(questionnaire, language, rows, counts, request.user)
+        except FrozenQuestionnaireError:
+            return None
+        messages.success(
+            request,
+            _(
+                "Saved the translations into %(language)s: %(added)s added, %(replaced)s "
+                "replaced, %(removed)s removed."
+            )
+            % {"language": editor.language_name(language), **counts},
+        )
+        return HttpResponseRedirect(url)
+
+    @staticmethod
+    def _frozen_translations_message(questionnaire) -> str:
+        return _(
+            "Version %(v)s is %(status)s, so its translations cannot be changed and nothing was "
+            "saved. To change them, make a new draft from this version."
+        ) % {"v": questionnaire.version, "status": questionnaire.get_status_display().lower()}
 
     def import_view(self, request):
         self._require(request, "add")
