@@ -82,7 +82,7 @@ RELEASE_SUFFIXES = frozenset(
 # Rendered pieces are a few tens of kilobytes; a day is plenty for pages people come back to.
 FRAGMENT_TIMEOUT_S = 24 * 3600
 
-_published: dict[tuple[str, tuple], object] = {}
+_published: dict[tuple[str, tuple, str | None], object] = {}
 _file_digests: dict[tuple[str, int, int], str] = {}
 
 

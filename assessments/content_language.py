@@ -85,7 +85,7 @@ class _TranslatedAttribute(DeferredAttribute):
 class _Translated:
     """Reads in the reading language; saves, forms and serializers see the source text."""
 
-    descriptor_class = _TranslatedAttribute
+    descriptor_class: Any = _TranslatedAttribute
 
     def pre_save(self, model_instance, add):
         with source_texts():

@@ -75,7 +75,7 @@ def from_stored(kind: str, stored: object) -> Translations:
                 entry.setdefault("names", {})[attribute.removesuffix("_name")] = value
             else:
                 # What no field takes keeps its stored name, for the rules to name.
-                entry[attributes.get(attribute, attribute)] = value
+                entry[attributes.get(attribute) or attribute] = value
         out[str(language)] = entry
     return in_file_order(kind, out)
 
