@@ -171,15 +171,33 @@ COLLECT_TEXTS = """() => {
 
 FIND_OVERFLOWS = """() => {
   const selector = '.btn, .navbar .nav-link, .navbar-brand, .dropdown-item, .badge, td, th, .nav-tabs .nav-link, .breadcrumb-item';
+  // Screen-reader-only text (clipped to a pixel) is not laid out for the eye.
+  const clipped = (el) => {
+    for (let a = el; a; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.clip !== 'auto' || style.clipPath !== 'none') return true;
+    }
+    return false;
+  };
+  const shown = (el) => el.checkVisibility() && el.getClientRects().length && !clipped(el);
+  const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')} "${el.innerText.trim().slice(0, 60)}"`;
   const out = [];
   for (const el of document.querySelectorAll(selector)) {
-    if (el.closest('.table-responsive') || !el.checkVisibility() || !el.getClientRects().length) continue;
-    if (el.scrollWidth > el.clientWidth + 1) {
-      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.innerText.trim().slice(0, 60)}" ${el.scrollWidth}>${el.clientWidth}`);
-    }
+    if (el.closest('.table-responsive') || !shown(el)) continue;
+    if (el.scrollWidth > el.clientWidth + 1) out.push(`${describe(el)} ${el.scrollWidth}>${el.clientWidth}`);
   }
   const root = document.documentElement;
-  if (root.scrollWidth > window.innerWidth) out.push(`page ${root.scrollWidth}>${window.innerWidth}`);
+  if (root.scrollWidth > window.innerWidth) {
+    out.push(`page ${root.scrollWidth}>${window.innerWidth}`);
+    // What sticks out: the outermost elements past the right edge.
+    for (const el of document.body.querySelectorAll('*')) {
+      const parent = el.parentElement;
+      if (el.getBoundingClientRect().right > window.innerWidth + 1 && shown(el)
+          && parent.getBoundingClientRect().right <= window.innerWidth + 1) {
+        out.push(`  sticks out: ${describe(el)} right=${Math.round(el.getBoundingClientRect().right)}`);
+      }
+    }
+  }
   return out;
 }"""
 
