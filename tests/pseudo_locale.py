@@ -35,9 +35,7 @@ SOURCE_DIRS = ("assessments", "strategy", "ospo_assess", "templates")
 
 _LOWER = "áƀçďëƒĝĥíĵķĺɱñóþʠŕšťúṽŵẋýž"
 _UPPER = "ÁƁÇĎËƑĜĤÍĴĶĹṀÑÓṔɊŔŠŤÚṼŴẊÝŽ"
-ACCENTS = str.maketrans(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", _LOWER + _UPPER
-)
+ACCENTS = str.maketrans("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", _LOWER + _UPPER)
 # What must reach the page as written: placeholders (%(name)s, %s, %d, {name}), HTML tags and
 # entities, addresses, and Markdown link targets.
 KEEP = re.compile(
@@ -65,7 +63,9 @@ def pseudo(text: str) -> str:
         out.append(match.group(0))
         last = match.end()
     out.append(body[last:].translate(ACCENTS))
-    padding = "~" * max(1, math.ceil(len(body) * 0.3))
+    # In words of at most six, as a translation's longer words are: one long run would not wrap.
+    tildes = "~" * max(1, math.ceil(len(body) * 0.3))
+    padding = " ".join(tildes[i : i + 6] for i in range(0, len(tildes), 6))
     return f"{head}{OPEN}{''.join(out)}{padding}{CLOSE}{tail}"
 
 

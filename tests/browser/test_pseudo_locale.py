@@ -150,16 +150,18 @@ def untranslated(
 # -- the browser's side -----------------------------------------------------------------------
 
 COLLECT_TEXTS = """() => {
-  const visible = (el) => el && el.checkVisibility({visibilityProperty: true, opacityProperty: false})
-    && el.getClientRects().length > 0;
+  const visible = (el) => el && el.getClientRects().length > 0
+    && el.checkVisibility({visibilityProperty: true, opacityProperty: false});
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!node.textContent.trim() || !parent || parent.closest('script,style,noscript,template')) continue;
+    if (!node.textContent.trim() || !parent) continue;
+    if (parent.closest('script,style,noscript,template')) continue;
     if (visible(parent)) out.push(node.textContent);
   }
-  for (const el of document.querySelectorAll('[aria-label],[title],[placeholder],input[type=submit],input[type=button]')) {
+  const controls = '[aria-label],[title],[placeholder],input[type=submit],input[type=button]';
+  for (const el of document.querySelectorAll(controls)) {
     if (!visible(el)) continue;
     for (const name of ['aria-label', 'title', 'placeholder']) {
       if (el.getAttribute(name)) out.push(el.getAttribute(name));
@@ -170,7 +172,8 @@ COLLECT_TEXTS = """() => {
 }"""
 
 FIND_OVERFLOWS = """() => {
-  const selector = '.btn, .navbar .nav-link, .navbar-brand, .dropdown-item, .badge, td, th, .nav-tabs .nav-link, .breadcrumb-item';
+  const selector = '.btn, .navbar .nav-link, .navbar-brand, .dropdown-item, .badge, td, th,'
+    + ' .nav-tabs .nav-link, .breadcrumb-item';
   // Screen-reader-only text (clipped to a pixel) is not laid out for the eye.
   const clipped = (el) => {
     for (let a = el; a; a = a.parentElement) {
@@ -180,21 +183,25 @@ FIND_OVERFLOWS = """() => {
     return false;
   };
   const shown = (el) => el.checkVisibility() && el.getClientRects().length && !clipped(el);
-  const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')} "${el.innerText.trim().slice(0, 60)}"`;
+  const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
+    + `.${[...el.classList].join('.')} "${el.innerText.trim().slice(0, 60)}"`;
   const out = [];
   for (const el of document.querySelectorAll(selector)) {
     if (el.closest('.table-responsive') || !shown(el)) continue;
-    if (el.scrollWidth > el.clientWidth + 1) out.push(`${describe(el)} ${el.scrollWidth}>${el.clientWidth}`);
+    if (el.scrollWidth > el.clientWidth + 1) {
+      out.push(`${describe(el)} ${el.scrollWidth}>${el.clientWidth}`);
+    }
   }
   const root = document.documentElement;
   if (root.scrollWidth > window.innerWidth) {
     out.push(`page ${root.scrollWidth}>${window.innerWidth}`);
-    // What sticks out: the outermost elements past the right edge.
+    // What sticks out: the outermost elements past an edge (the left one, right to left).
     for (const el of document.body.querySelectorAll('*')) {
       const parent = el.parentElement;
-      if (el.getBoundingClientRect().right > window.innerWidth + 1 && shown(el)
-          && parent.getBoundingClientRect().right <= window.innerWidth + 1) {
-        out.push(`  sticks out: ${describe(el)} right=${Math.round(el.getBoundingClientRect().right)}`);
+      const box = el.getBoundingClientRect(), outer = parent.getBoundingClientRect();
+      const out_of = (b) => b.right > window.innerWidth + 1 || b.left < -1;
+      if (out_of(box) && !out_of(outer) && shown(el)) {
+        out.push(`  sticks out: ${describe(el)} ${Math.round(box.left)}..${Math.round(box.right)}`);
       }
     }
   }
