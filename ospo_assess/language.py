@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,7 +45,6 @@ def choose_language(request: HttpRequest) -> HttpResponse:
         httponly=True,
         samesite="Lax",
     )
-    translation.activate(language)
     return response
 
 

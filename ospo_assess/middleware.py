@@ -65,7 +65,13 @@ class ReaderLanguageMiddleware(LocaleMiddleware):
             super().process_request(request)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith("/admin/"):
-            with source_texts():
-                return super().__call__(request)
-        return super().__call__(request)
+        # The language is the thread's: put back what was active before, so that a request's
+        # language never outlives it (in tests, the test's own thread runs the request).
+        previous = translation.get_language()
+        try:
+            if request.path_info.startswith("/admin/"):
+                with source_texts():
+                    return super().__call__(request)
+            return super().__call__(request)
+        finally:
+            translation.activate(previous) if previous else translation.deactivate()

@@ -28,6 +28,7 @@ class StrategyCreateForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Document language"),
         choices=settings.LANGUAGES,
+        required=False,  # left out: the language the creator reads in
         help_text=_(
             "Its template, its generated text, the PDF and the Word file are in this language; "
             "you can change it later."

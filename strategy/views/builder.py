@@ -86,7 +86,7 @@ def strategy_create(request, org_slug):
             form.cleaned_data["assessment"],
             request.user,
             form.cleaned_data["title"],
-            language=form.cleaned_data["language"],
+            language=form.cleaned_data["language"] or None,
         )
         messages.success(
             request, _("Strategy created, with a roadmap drafted from the assessment.")
@@ -170,6 +170,7 @@ def language(request, org_slug, strategy_pk):
     """Write the document in another language from now on: its template's headings that were
     not renamed follow; what people wrote stays as written."""
     membership, strategy = strategy_or_404(request, org_slug, strategy_pk)
+    require_strategy_editor(membership)
     chosen = request.POST.get("language", "")
     if chosen not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest(
