@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from django.utils import formats
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
@@ -239,11 +240,12 @@ def display(kind: Kind, data: Mapping, stages: Mapping[int, str], currency: str 
 
 
 def number(value: str | Decimal, currency: str = "") -> str:
-    """12000 as "12 000" (a narrow no-break space groups, so it never breaks), with a currency."""
+    """12000 as "12 000" (a narrow no-break space groups, so it never breaks), with a currency;
+    a fraction with the active language's decimal sign (0.5, 0,5)."""
     amount = Decimal(str(value))
     whole, _dot, fraction = format(amount, "f").partition(".")
     grouped = f"{int(whole):,}".replace(",", "\u202f")
-    text = grouped + (f".{fraction}" if fraction else "")
+    text = grouped + (f"{formats.get_format('DECIMAL_SEPARATOR')}{fraction}" if fraction else "")
     return f"{text}\u00a0{currency}" if currency else text
 
 
