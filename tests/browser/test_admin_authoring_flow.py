@@ -13,7 +13,7 @@ def log_in(page, path, username, password):
     page.goto(path)
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
-    page.locator("input[type=submit], button[type=submit]").first.click()
+    page.locator("#id_password").press("Enter")
     page.wait_for_load_state()
 
 
