@@ -43,7 +43,7 @@ $(INSTALLED): pyproject.toml requirements-dev.lock | $(BIN)/python
 system-check: $(INSTALLED)
 	@$(BIN)/python scripts/check_system.py
 
-# After a change to the dependencies in pyproject.toml: pin them again, with hashes.
+# After a change to the dependencies in pyproject.toml: pin them again, with hashes (then `make sbom`).
 # requirements.lock is what the Docker image installs; requirements-dev.lock adds the test tools.
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
