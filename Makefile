@@ -61,7 +61,7 @@ sbom: $(INSTALLED)
 # Known vulnerabilities of the locked runtime packages (PyPI's advisory data); when that data
 # cannot be reached, it says so and succeeds.
 audit: $(INSTALLED)
-	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/audit.sh
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/audit.py
 
 # Licence and copyright of every file (REUSE.toml, LICENSES/).
 reuse: $(INSTALLED)

@@ -57,7 +57,11 @@ def test_it_gives_every_component_a_pypi_purl_and_a_licence(bom):
 def test_it_describes_the_app_at_its_version(bom):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     app = bom["metadata"]["component"]
-    assert (app["name"], app["version"], app["type"]) == ("ospo-assess", project["version"], "application")
+    assert (app["name"], app["version"], app["type"]) == (
+        "ospo-assess",
+        project["version"],
+        "application",
+    )
     assert app["licenses"] == [{"license": {"acknowledgement": "declared", "id": "Apache-2.0"}}]
 
 
