@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 
-.PHONY: run test setup system-check messages lint format lock bench bench-scoring clean
+.PHONY: run test setup system-check messages lint format lock sbom audit reuse bench bench-scoring clean
 
 run: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
@@ -43,7 +43,7 @@ $(INSTALLED): pyproject.toml requirements-dev.lock | $(BIN)/python
 system-check: $(INSTALLED)
 	@$(BIN)/python scripts/check_system.py
 
-# After a change to the dependencies in pyproject.toml: pin them again, with hashes.
+# After a change to the dependencies in pyproject.toml: pin them again, with hashes (then `make sbom`).
 # requirements.lock is what the Docker image installs; requirements-dev.lock adds the test tools.
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
@@ -51,6 +51,21 @@ lock: | $(BIN)/python
 	  pyproject.toml -o requirements.lock
 	$(BIN)/uv pip compile --quiet --universal --python-version 3.12 --generate-hashes \
 	  --extra test pyproject.toml -o requirements-dev.lock
+
+# The CycloneDX SBOM of the runtime dependencies, shipped in the image and read by the About page:
+# after `make lock`, write it again and commit it (tests/test_sbom.py fails until then).
+# See docs/supply-chain.md.
+sbom: $(INSTALLED)
+	$(BIN)/python scripts/sbom.py
+
+# Known vulnerabilities of the locked runtime packages (PyPI's advisory data); when that data
+# cannot be reached, it says so and succeeds.
+audit: $(INSTALLED)
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/audit.py
+
+# Licence and copyright of every file (REUSE.toml, LICENSES/).
+reuse: $(INSTALLED)
+	$(BIN)/reuse lint
 
 # What CI checks before the tests: the pre-commit config's tools, and the types.
 lint: setup
