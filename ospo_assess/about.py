@@ -172,13 +172,17 @@ def read_fonts(readme: str, licenses: dict[str, tuple[str, str]]) -> tuple[Notic
         # "`vazirmatn` (Vazirmatn NL, the variant without Latin letters)": the family's name is
         # what the brackets open with.
         family = re.search(r"\(([^,)]+)", package)
+        name = (family.group(1) if family else npm_name).strip()
+        npm_version = _plain(row.get("version", ""))
+        # "Noto Sans JP 2.004": the font's own version, where the npm package's differs.
+        named = re.fullmatch(r"(.+?)\s+(\d+(?:\.\d+)+)", name)
         path, text = licenses.get(folder, ("", ""))
         notices.append(
             Notice(
-                name=(family.group(1) if family else npm_name).strip(),
-                version=_plain(row.get("version", "")),
+                name=named.group(1) if named else name,
+                version=named.group(2) if named else npm_version,
                 license=identify_license(text) or _plain(row.get("license", "")),
-                origin=f"npm: {npm_name}",
+                origin=f"npm: {npm_name} {npm_version}",
                 license_file=path,
             )
         )

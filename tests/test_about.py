@@ -113,6 +113,10 @@ def test_it_lists_every_vendored_package_and_font_with_its_licence(client, sampl
             assert f"/static/{notice.license_file}" in row(page, notice.name)
     assert vendored["bootstrap"].license == "MIT" and vendored["htmx"].license == "0BSD"
     assert fonts["source-sans-3"].license == "OFL-1.1"
+    # The font's own version where the table gives one, the npm package's otherwise.
+    assert (fonts["noto-sans-jp"].name, fonts["noto-sans-jp"].version) == ("Noto Sans JP", "2.004")
+    assert fonts["noto-sans-jp"].origin == "npm: @expo-google-fonts/noto-sans-jp 0.4.3"
+    assert (fonts["dejavu-sans"].name, fonts["dejavu-sans"].version) == ("DejaVu Sans", "2.37.3")
 
 
 def test_it_identifies_licence_texts_by_their_words():
