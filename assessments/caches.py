@@ -56,6 +56,8 @@ KINDS: dict[str, str] = {
     "guidance": PROCESS,
     "shipped-questionnaires": PROCESS,
     "weasyprint-version": PROCESS,
+    "app-version": PROCESS,
+    "third-party-notices": PROCESS,
     "file-digest": PROCESS,
     # Kept elsewhere, listed here so that the table is complete.
     "fonts": PROCESS,  # strategy.pdf: one WeasyPrint FontConfiguration per process

@@ -16,7 +16,14 @@ from assessments.content_language import source_texts
 # Pages anyone may see and that show nothing of a visitor's own: they keep whatever caching
 # they have (the health check sets its own `never_cache`).
 PUBLIC_VIEWS = frozenset(
-    {"assessments:home", "assessments:model", "assessments:model_version", "healthz"}
+    {
+        "assessments:home",
+        "assessments:model",
+        "assessments:model_version",
+        "healthz",
+        "about",
+        "license_text",
+    }
 )
 
 

@@ -206,6 +206,11 @@ if not DEBUG:
 # The name this instance goes by in its pages and documents; the questionnaire versions it hosts
 # bring their own words (no model is special), so an instance for another model can rename itself.
 SITE_NAME = env_str("SITE_NAME", default="OSPO Assess")
+# Where this installation's source code can be had, linked from the About page (a deployment
+# that changed the code can point at its own). Empty: no link.
+SOURCE_URL = env_str("SOURCE_URL", default="")
+if SOURCE_URL and not SOURCE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SOURCE_URL={SOURCE_URL!r} must be an http:// or https:// URL.")
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="OSPO Assess <noreply@localhost>")
 

@@ -20,7 +20,8 @@ before the PDF is written. Both raise `DocumentTooLarge`, whose message is for t
 asked; the worker's time limit (`strategy.tasks`) bounds the layout itself.
 
 The output is tagged PDF/UA-1 (WeasyPrint's `pdf/ua-1` variant), with the document's language
-and title in its metadata and every font embedded.
+and title in its metadata and every font embedded. Its Creator is the software and its version
+("OSPO Assess 0.1.0"), from the template's `<meta name="generator">`.
 
 A process keeps one WeasyPrint `FontConfiguration` for all its renderings (`_FONTS`): the
 vendored fonts are registered once, and Pango's font caches stay warm (0.1 to 0.25 s of a

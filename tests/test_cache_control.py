@@ -117,6 +117,7 @@ def test_it_leaves_the_public_pages_static_files_and_the_health_check_their_cach
         reverse("assessments:home"),
         reverse("assessments:model"),  # one model: a redirect to its version's page
         reverse("assessments:model_version", args=[questionnaire.key, questionnaire.version]),
+        reverse("about"),  # the software's version, licence and notices: nobody's data
     ]
     for url in public:
         response = client.get(url)

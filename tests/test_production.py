@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Answer
+from ospo_assess import about
 from strategy.models import Strategy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +159,8 @@ def test_common_passwords_are_refused_at_sign_up(client, django_user_model):
 def test_the_health_endpoint_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+    version = about.version()  # which release answers (tests/test_about.py checks its source)
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "version": version}
 
 
 def test_the_health_endpoint_says_so_when_the_database_is_down(client, monkeypatch):
@@ -170,6 +172,7 @@ def test_the_health_endpoint_says_so_when_the_database_is_down(client, monkeypat
     monkeypatch.setattr(connection, "cursor", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert json.loads(response.content)["version"] == about.version()
 
 
 def test_errors_have_pages_of_our_own(client, owner):

@@ -39,7 +39,8 @@ def test_key_pages_have_no_serious_accessibility_violations(
 ):
     organization, assessment, later = demo_org
     page = new_page(width, height)
-    for name, path in [("landing", "/"), ("signup", "/accounts/signup/"), ("model", "/model/")]:
+    public = [("landing", "/"), ("signup", "/accounts/signup/"), ("model", "/model/")]
+    for name, path in [*public, ("about", "/about/")]:
         page.goto(path)
         screenshot(page, f"{name}-{device}")
         assert axe_violations(page) == [], name
