@@ -21,9 +21,9 @@ def page_language(response) -> str:
 
 
 def test_a_visitor_reads_in_the_browsers_language():
-    client = Client(HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,en;q=0.5")
+    client = Client(headers={"accept-language": "de-DE,de;q=0.9,en;q=0.5"})
     assert page_language(client.get(HOME)) == "de"
-    assert page_language(Client(HTTP_ACCEPT_LANGUAGE="pt-BR").get(HOME)) == "en"
+    assert page_language(Client(headers={"accept-language": "pt-BR"}).get(HOME)) == "en"
 
 
 def test_the_switcher_offers_each_language_in_its_own_words(client):
@@ -66,7 +66,7 @@ def test_a_signed_in_persons_choice_follows_them_to_another_browser(owner):
     assert AccountSettings.language_of(owner) == "fr"
     assert page_language(first.get(HOME, HTTP_ACCEPT_LANGUAGE="de", follow=True)) == "fr"
 
-    other = Client(HTTP_ACCEPT_LANGUAGE="es")
+    other = Client(headers={"accept-language": "es"})
     assert page_language(other.get(HOME)) == "es"
     other.post(
         reverse("login"), {"username": owner.username, "password": "pw-olivia-123"}, follow=True
