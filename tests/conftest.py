@@ -5,6 +5,7 @@ another organization) and a staff superuser. Test modules take what they need fr
 import nothing from each other.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,17 @@ def pytest_configure(config):
     hypothesis_settings.register_profile(
         "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
-    hypothesis_settings.load_profile("suite")
+    # `make mutate` runs the property tests once per mutant: fewer examples, the same ones every
+    # time (a mutant is killed or not, never by luck), and no example database, so a failure
+    # found against a mutant is not replayed against the real code.
+    hypothesis_settings.register_profile(
+        "mutation",
+        parent=hypothesis_settings.get_profile("suite"),
+        max_examples=25,
+        derandomize=True,
+        database=None,
+    )
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
     # Users are made in most tests; PBKDF2's deliberate slowness (a third of a second each) is
     # for real passwords, not for a test's.
