@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 
-.PHONY: run test setup system-check messages lint format lock sbom audit reuse bench bench-scoring clean
+.PHONY: run test setup system-check messages lint format lock sbom audit reuse bench bench-scoring mutate \
+	mutate-scores clean
 
 run: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
@@ -88,5 +89,17 @@ bench: setup
 bench-scoring: setup
 	$(BIN)/python bench/bench_scoring.py --questions 200
 
+# Mutation testing of the pure modules ([tool.mutmut] in pyproject.toml): each small deliberate bug
+# the tests do not notice is a survivor. Slow (tens of minutes), so not part of CI; results are
+# kept in mutants/ and only changed functions run again. `make mutate MUTANTS='assessments.scoring.*'`
+# runs one module; `rm -rf mutants` starts afresh. How to read it: docs/testing.md.
+MUTANTS ?=
+mutate: setup
+	HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	@$(MAKE) --no-print-directory mutate-scores
+
+mutate-scores: $(INSTALLED)
+	@$(BIN)/python scripts/mutation_scores.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis mutants
