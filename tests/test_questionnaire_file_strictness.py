@@ -532,3 +532,270 @@ def test_a_file_with_non_ascii_long_lines_and_translations_round_trips_byte_for_
     # Languages in alphabetical order, after the item's own texts.
     assert first.index("      de:\n") < first.index("      fr:\n")
     assert "title: Miniature OSPO check\ndescription:" in first
+
+
+# The shape of the optional parts: conditions, crosswalks, checklists, stages' scoring keys,
+# names, resources and standards.
+
+STANDARD = "standards[0] (key 'iso')"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: _champion(d).update(show_if="inventory"),
+            [
+                f"{QUESTION}.show_if: must be a mapping of fields",
+                f"{QUESTION}.show_if: 'question' is missing",
+            ],
+        ),
+        (
+            lambda d: _champion(d).update(show_if={"answers": [1]}),
+            [f"{QUESTION}.show_if: 'question' is missing"],
+        ),
+        (
+            lambda d: _champion(d).update(
+                show_if={"question": "inventory", "answers": [True, 1.5, 2]}
+            ),
+            [
+                f"{QUESTION}.show_if.answers[0]: must be a score (a whole number) or a box "
+                "label (text), not True",
+                f"{QUESTION}.show_if.answers[1]: must be a score (a whole number) or a box "
+                "label (text), not 1.5",
+            ],
+        ),
+        (
+            lambda d: _champion(d).update(show_if={"question": "inventory", "answers": 2}),
+            [f"{QUESTION}.show_if: 'answers' must be a list, not int"],
+        ),
+        (
+            lambda d: _champion(d).update(show_if={"question": "inventory"}),
+            [f"{QUESTION}.show_if: 'answers' is missing"],
+        ),
+        (
+            lambda d: _champion(d).update(
+                show_if={"question": "inventory", "answers": [2], "when": 1}
+            ),
+            [f"{QUESTION}.show_if: unknown field 'when'"],
+        ),
+        (
+            lambda d: _champion(d).update(mappings=["a"]),
+            [
+                f"{QUESTION}.mappings: must map standard or model keys to lists of references, "
+                "e.g. iso-5230: ['3.1.1']"
+            ],
+        ),
+        (
+            lambda d: _champion(d).update(mappings={1: ["a"]}),
+            [f"{QUESTION}.mappings: key 1 must be text, a standard or model key like 'iso-5230'"],
+        ),
+        (
+            lambda d: _champion(d).update(mappings={"ggi": "a"}),
+            [f"{QUESTION}.mappings: 'ggi' must be a list of references, not str 'a'"],
+        ),
+        (
+            lambda d: _champion(d).update(mappings={"ggi": [3.1, "x", True]}),
+            [
+                f"{QUESTION}.mappings: reference 1 of 'ggi' must be text, not the number 3.1; "
+                "quote it as written, e.g. '3.1'",
+                f"{QUESTION}.mappings: reference 3 of 'ggi' must be text, not bool True",
+            ],
+        ),
+        (
+            lambda d: _champion(d).update(type="checklist"),
+            [f"{QUESTION}: 'options' is missing"],
+        ),
+        (
+            lambda d: _champion(d).update(
+                type="checklist",
+                options=[
+                    {"label": "A", "weight": "2"},
+                    {"exclusive": "yes"},
+                    {"label": "N", "exclusive": True, "score": 1},
+                ],
+            ),
+            [
+                f"{QUESTION}.options[0]: 'weight' must be a whole number, not '2'",
+                f"{QUESTION}.options[1]: 'exclusive' must be true or false",
+                f"{QUESTION}.options[1]: 'label' is missing",
+                f"{QUESTION}.options[2]: unknown field 'score'",
+            ],
+        ),
+        (
+            lambda d: _champion(d).update(type="essay"),
+            [f"{QUESTION}: type 'essay' is not one of: single, checklist, text"],
+        ),
+        (
+            lambda d: _champion(d).update(scale="mine"),
+            [
+                f"{QUESTION}: 'scale' must be 'own' (options on the question's own range) or "
+                "left out, not 'mine'"
+            ],
+        ),
+        (
+            lambda d: _champion(d).update(options={"a": 1}),
+            [f"{QUESTION}: 'options' must be a list, not dict"],
+        ),
+        (
+            lambda d: _champion(d).update(pillar=3),
+            [f"{QUESTION}: 'pillar' must be text, not int 3"],
+        ),
+        (
+            lambda d: _champion(d).update(layer=3),
+            [f"{QUESTION}: 'layer' must be text, not int 3"],
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][2]["options"].__setitem__(1, 3),
+            [
+                f"{CUSTOM}.options[1]: must be a mapping of fields",
+                f"{CUSTOM}.options[1]: 'score' is missing",
+                f"{CUSTOM}.options[1]: 'label' is missing",
+            ],
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][2]["options"][1].update(weight=3),
+            [f"{CUSTOM}.options[1]: unknown field 'weight'"],
+        ),
+        (
+            lambda d: d["sections"][0]["questions"].__setitem__(1, "x"),
+            [
+                "sections[0] (key 'basics').questions[1]: must be a mapping of fields",
+                "sections[0] (key 'basics').questions[1]: 'stage' is missing",
+                "sections[0] (key 'basics').questions[1]: 'key' is missing",
+                "sections[0] (key 'basics').questions[1]: 'text' is missing",
+            ],
+        ),
+        (
+            lambda d: d["sections"].__setitem__(1, "x"),
+            [
+                "sections[1]: must be a mapping of fields",
+                "sections[1]: 'key' is missing",
+                "sections[1]: 'title' is missing",
+                "sections[1]: 'questions' is missing",
+            ],
+        ),
+        (
+            lambda d: d["sections"][1].update(key=5),
+            ["sections[1]: 'key' must be text, not int 5"],
+        ),
+        (
+            lambda d: d["stages"][0].update(band=[0, True]),
+            ["stages[0] (key 'awareness'): 'band' must be two whole numbers, [from, to]"],
+        ),
+        (
+            lambda d: d["stages"][0].update(band=[0]),
+            ["stages[0] (key 'awareness'): 'band' must be two whole numbers, [from, to]"],
+        ),
+        (
+            lambda d: d["stages"][0].update(band=[0, 10, 20]),
+            ["stages[0] (key 'awareness'): 'band' must be two whole numbers, [from, to]"],
+        ),
+        (
+            lambda d: d["stages"][0].update(band="0-10"),
+            ["stages[0] (key 'awareness'): 'band' must be two whole numbers, [from, to]"],
+        ),
+        (
+            lambda d: d["stages"][0].update(core_minimum="2"),
+            ["stages[0] (key 'awareness'): 'core_minimum' must be a whole number, not '2'"],
+        ),
+        (
+            lambda d: d["stages"][0].update(floor="yes"),
+            ["stages[0] (key 'awareness'): 'floor' must be true or false"],
+        ),
+        (
+            lambda d: d["stages"][0].update(colour=3),
+            ["stages[0] (key 'awareness'): unknown field 'colour'"],
+        ),
+        (
+            lambda d: d["layers"][0].update(threshold=3),
+            ["layers[0] (key 'worker'): unknown field 'threshold'"],
+        ),
+        (lambda d: d.update(layers="x"), ["'layers' must be a list, not str"]),
+        (lambda d: d.update(pillars="x"), ["'pillars' must be a list, not str"]),
+        (
+            lambda d: d.update(names={"stage": 3, "colour": "x"}),
+            ["names: unknown field 'colour'", "names: 'stage' must be text, not int 3"],
+        ),
+        (lambda d: d.update(names=["x"]), ["names: must be a mapping of fields"]),
+        (
+            lambda d: d.update(mapping_labels={"a": 1}),
+            ["mapping_labels: must map mapping keys to readable labels"],
+        ),
+        (
+            lambda d: d.update(mapping_labels=["a"]),
+            ["mapping_labels: must map mapping keys to readable labels"],
+        ),
+        (
+            lambda d: d["sections"][0].update(resources=[{"title": 1}, "x"]),
+            [
+                "sections[0] (key 'basics').resources[0]: 'title' must be text, not int 1",
+                "sections[0] (key 'basics').resources[0]: 'url' is missing",
+                "sections[0] (key 'basics').resources[1]: must be a mapping of fields",
+                "sections[0] (key 'basics').resources[1]: 'title' is missing",
+                "sections[0] (key 'basics').resources[1]: 'url' is missing",
+            ],
+        ),
+        (
+            lambda d: d["sections"][0].update(resources="x"),
+            ["sections[0] (key 'basics'): 'resources' must be a list, not str"],
+        ),
+        (
+            lambda d: d.update(
+                standards=[
+                    {
+                        "key": "iso",
+                        "name": 3,
+                        "assess": "yes",
+                        "minimum": "2",
+                        "names": {"area": 1, "x": 2},
+                        "areas": [
+                            {"name": "A"},
+                            {"id": 3.10, "name": "B"},
+                            {"id": None, "name": "C"},
+                            "x",
+                        ],
+                    }
+                ]
+            ),
+            [
+                f"{STANDARD}.names: unknown field 'x'",
+                f"{STANDARD}: 'name' must be text, not int 3",
+                f"{STANDARD}: 'assess' must be true or false",
+                f"{STANDARD}: 'minimum' must be a whole number, not '2'",
+                f"{STANDARD}.names: 'area' must be text, not int 1",
+                f"{STANDARD}.areas[0]: 'id' is missing",
+                f"{STANDARD}.areas[1]: 'id' must be text, not the number 3.1; quote it as "
+                "written, e.g. '3.1'",
+                f"{STANDARD}.areas[2]: 'id' must be text, not NoneType None",
+                f"{STANDARD}.areas[3]: must be a mapping of fields",
+                f"{STANDARD}.areas[3]: 'name' is missing",
+            ],
+        ),
+        (
+            lambda d: d.update(standards=[{"key": "iso", "name": "ISO"}]),
+            [f"{STANDARD}: 'areas' is missing"],
+        ),
+        (
+            lambda d: d.update(standards=[{"key": "iso", "areas": [{"id": "1"}], "url": 2}]),
+            [
+                f"{STANDARD}: 'name' is missing",
+                f"{STANDARD}: 'url' must be text, not int 2",
+                f"{STANDARD}.areas[0]: 'name' is missing",
+            ],
+        ),
+        (lambda d: d.update(standards="x"), ["'standards' must be a list, not str"]),
+        (lambda d: d["scoring"].update(method=3), ["scoring: 'method' must be text, not int 3"]),
+        (lambda d: d.update(language=3), ["'language' must be text, not int 3"]),
+        (lambda d: d.update(description=3), ["'description' must be text, not int 3"]),
+    ],
+)
+def test_it_names_each_misshapen_part_with_its_location(mini_text, change, expected):
+    assert _problems(mini_text, change) == expected
+
+
+def test_it_refuses_text_that_is_not_yaml():
+    with pytest.raises(DocumentError) as caught:
+        parse_document("key: [\n")
+    (problem,) = caught.value.problems
+    assert problem.startswith("not valid YAML: while parsing a flow node\n")
