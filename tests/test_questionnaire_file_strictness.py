@@ -799,3 +799,41 @@ def test_it_refuses_text_that_is_not_yaml():
         parse_document("key: [\n")
     (problem,) = caught.value.problems
     assert problem.startswith("not valid YAML: while parsing a flow node\n")
+
+
+# Which problems stop the rules: a value read as a default would make them report it too.
+
+
+@pytest.mark.parametrize(
+    ("change", "reading"),
+    [
+        (lambda d: _champion(d).update(colour=1), f"{QUESTION}: unknown field 'colour'"),
+        (
+            lambda d: d.update(format="x"),
+            "format: must be 'ospo-assess/questionnaire@1', not 'x'",
+        ),
+        (
+            lambda d: _champion(d).update(scale="mine"),
+            f"{QUESTION}: 'scale' must be 'own' (options on the question's own range) or left "
+            "out, not 'mine'",
+        ),
+    ],
+)
+def test_a_problem_that_guesses_nothing_is_reported_with_the_rules(mini_text, change, reading):
+    def both(data: dict) -> None:
+        change(data)
+        data["sections"][1]["questions"][0]["stage"] = "nirvana"
+
+    assert _problems(mini_text, both) == [
+        reading,
+        "sections[1] (key 'program').questions[0] (key 'policy'): stage 'nirvana' is not one "
+        "of: awareness, ad-hoc, strategy",
+    ]
+
+
+def test_a_value_read_as_a_default_is_reported_alone(mini_text):
+    def both(data: dict) -> None:
+        _champion(data).update(weight="x")
+        data["sections"][1]["questions"][0]["stage"] = "nirvana"
+
+    assert _problems(mini_text, both) == [f"{QUESTION}: 'weight' must be a number, not 'x'"]
