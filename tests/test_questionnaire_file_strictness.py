@@ -837,3 +837,50 @@ def test_a_value_read_as_a_default_is_reported_alone(mini_text):
         data["sections"][1]["questions"][0]["stage"] = "nirvana"
 
     assert _problems(mini_text, both) == [f"{QUESTION}: 'weight' must be a number, not 'x'"]
+
+
+def test_it_writes_a_checklist_s_boxes_with_only_what_differs_from_the_defaults(mini_text):
+    def checklist(data: dict) -> None:
+        _champion(data).update(
+            type="checklist",
+            options=[
+                {"label": "A register", "translations": {"fr": {"label": "Un registre"}}},
+                {"label": "A contact", "weight": 3},
+                {"label": "Unweighted", "weight": 0},
+                {"label": "None of these", "exclusive": True},
+            ],
+        )
+
+    doc = parse_document(_changed(mini_text, checklist))
+    boxes = doc.sections[0].questions[1].options
+    assert [(b.score, b.weight, b.exclusive) for b in boxes] == [
+        (0, 1, False),
+        (1, 3, False),
+        (2, 0, False),
+        (3, 0, True),
+    ]
+    # An exclusive box that weighs something is refused by the rules; written, so it shows.
+    boxes[3].weight = 2
+    dumped = dump_document(doc)
+    start = dumped.index("  - key: champion\n")
+    assert dumped[start : dumped.index("  - key: contribution-ok\n")] == (
+        "  - key: champion\n"
+        "    text: Is there a named person people can ask about open source?\n"
+        "    type: checklist\n"
+        "    stage: awareness\n"
+        "    pillar: advocate\n"
+        "    layer: worker\n"
+        "    recommendation: Name one person as the first point of contact.\n"
+        "    options:\n"
+        "    - label: A register\n"
+        "      translations:\n"
+        "        fr:\n"
+        "          label: Un registre\n"
+        "    - label: A contact\n"
+        "      weight: 3\n"
+        "    - label: Unweighted\n"
+        "      weight: 0\n"
+        "    - label: None of these\n"
+        "      exclusive: true\n"
+        "      weight: 2\n"
+    )
