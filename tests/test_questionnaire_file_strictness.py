@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from assessments.questionnaire_file.document import DocumentError, dump_document, parse_document
+from tests.conftest import FIXTURES
 
 QUESTION = "sections[0] (key 'basics').questions[1] (key 'champion')"
 CUSTOM = "sections[0] (key 'basics').questions[2] (key 'contribution-ok')"
@@ -884,3 +885,24 @@ def test_it_writes_a_checklist_s_boxes_with_only_what_differs_from_the_defaults(
         "      exclusive: true\n"
         "      weight: 2\n"
     )
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "every_type",
+        "question_types",
+        "show_if",
+        "own_scale",
+        "bands",
+        "progress",
+        "roles",
+        "flat",
+        "crosswalk",
+        "translated",
+    ],
+)
+def test_each_fixture_model_reads_and_writes_back_byte_for_byte(fixture):
+    """Without the database: what the file says is all the reading keeps and all it writes."""
+    text = (FIXTURES / f"{fixture}.yaml").read_text(encoding="utf-8")
+    assert dump_document(parse_document(text)) == text
