@@ -355,3 +355,41 @@ def test_it_refuses_excluded_questions_that_are_not_in_the_model() -> None:
     assert refusal(gated(question("a")), hidden={"q"}) == (
         "excluded questions ['q'] are not in the model"
     )
+
+
+@pytest.mark.parametrize("method", [ScoringMethod.GATED, ScoringMethod.BANDS])
+def test_only_progress_reports_sections_even_when_the_model_declares_some(method) -> None:
+    """A gated or bands model that lists sections still reports none (mutmut's two survivors in
+    `assess`: `n_sections` always the model's count, or 1 instead of 0)."""
+    if method is ScoringMethod.BANDS:
+        stages = (stage(0, band=(0, 50)), stage(1, band=(50, 100)))
+    else:
+        stages = (stage(0), stage(1))
+    spec = ModelSpec(
+        stages,
+        LAYERS,
+        PILLARS,
+        2,
+        (question("a", 0, section="x"), question("b", 1, section="y")),
+        method=method,
+        sections=("x", "y"),
+    )
+    result = assess(spec, [AnswerSpec("a", AnswerKind.OPTION, 4)])
+    assert result.sections == {}
+    assert result.overall.score is not None
+
+
+def test_progress_reports_each_declared_section() -> None:
+    spec = ModelSpec(
+        (),
+        LAYERS,
+        PILLARS,
+        2,
+        (question("a", 0, section="x"), question("b", 0, section="y")),
+        method=ScoringMethod.PROGRESS,
+        sections=("x", "y"),
+    )
+    result = assess(spec, [AnswerSpec("a", AnswerKind.OPTION, 4)])
+    assert sorted(result.sections) == ["x", "y"]
+    assert result.sections["x"].score == 100
+    assert result.sections["y"].score == 0
