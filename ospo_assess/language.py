@@ -6,20 +6,12 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.models import AccountSettings
+from assessments.views.accounts import safe_next
 from ospo_assess.middleware import SESSION_LANGUAGE
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.headers.get("referer") or "/"
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else "/"
 
 
 @require_POST
@@ -36,7 +28,8 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         AccountSettings.choose_language(request.user, language)
         request.session[SESSION_LANGUAGE] = language
-    response = HttpResponseRedirect(_safe_next(request))
+    # The page it was chosen on; never another site.
+    response = HttpResponseRedirect(safe_next(request) or "/")
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
