@@ -98,3 +98,41 @@ def test_scale_ranks_follow_the_scores_and_the_order_breaks_ties():
 def test_agreement_counts_the_open_questions_with_strong_disagreement():
     state = consensus.agreement([(True, 1.0), (False, 0.75), (False, 0.25), (False, 0.0)])
     assert (state.agreed, state.total, state.strong) == (1, 4, 1)
+
+
+def test_the_order_of_the_question_breaks_a_tie_not_the_option_s_id():
+    assert consensus.scale_ranks([(13, 50), (12, 50)]) == {13: 0, 12: 1}
+
+
+def test_a_position_is_no_distance_from_itself():
+    assert consensus.distance(option(2), option(2), STEPS) == 0
+    assert consensus.distance(checked({1}), checked({1}), STEPS) == 0
+
+
+def test_two_options_are_at_most_one_apart_even_beyond_the_scale():
+    # A rank beyond the steps (a scale read from another version) still counts as the widest.
+    assert consensus.distance(option(0), option(6), STEPS) == 1
+
+
+def test_on_a_scale_without_steps_two_different_options_are_as_far_apart_as_can_be():
+    assert consensus.distance(option(0), option(1), 0) == 1
+
+
+def test_on_a_scale_of_one_step_neighbours_are_as_far_apart_as_can_be():
+    assert consensus.distance(option(0), option(1), 1) == 1
+
+
+def test_the_median_of_three_options_is_the_middle_one():
+    assert median([option(4), option(0), option(2)]) == option(2)
+    assert median([option(0), option(1), option(3), option(4), option(4)]) == option(3)
+
+
+def test_a_box_half_the_team_checked_is_not_in_the_suggestion():
+    assert median([checked({1, 2}), checked({2})]) == checked({2})
+    assert median([checked({1}), checked({2})]) == checked(set())
+
+
+def test_only_open_questions_count_as_strong_disagreement():
+    assert consensus.agreement([(True, 1.0)]) == consensus.Agreement(agreed=1, total=1, strong=0)
+    assert consensus.agreement([(False, 0.5)]) == consensus.Agreement(agreed=0, total=1, strong=1)
+    assert consensus.agreement([(False, 0.49)]) == consensus.Agreement(0, 1, 0)
