@@ -118,8 +118,22 @@ def test_questions_hidden_by_checked_boxes_are_read_from_answers_already_loaded(
     dont_know = Answer(question=tools, kind=Answer.Kind.DONT_KNOW)
     assert "scanner-alerts" in evaluation.hidden_of(model, {"tools": dont_know})
 
-    _save(assessment, Answer(question=tools, kind=Answer.Kind.CHECKED, boxes=[scanner.pk]))
+    checked = Answer(question=tools, kind=Answer.Kind.CHECKED, boxes=[license_checker.pk])
+    _save(assessment, checked)
+    assert "scanner-alerts" in evaluation.hidden(assessment)
+    Answer.objects.filter(assessment=assessment).update(boxes=[scanner.pk])
     assert "scanner-alerts" not in evaluation.hidden(assessment)
+
+    # Read the same way for one respondent's answers and for the standing of the agreed ones.
+    respondent = Respondent.objects.create(assessment=assessment, user=owner, number=1)
+    mine = Answer(question=tools, kind=Answer.Kind.CHECKED, boxes=[license_checker.pk])
+    _save(assessment, mine, respondent=respondent)
+    Answer.objects.filter(respondent=None).update(boxes=[license_checker.pk])
+    agreed = evaluation.evaluate(assessment).overall
+    theirs = evaluation.evaluate_respondents(assessment)[respondent.pk].overall
+    assert theirs.total == agreed.total < len(model.questions)
+    rows = [("tools", "checked", None, [license_checker.pk])]
+    assert "scanner-alerts" in evaluation.standing(assessment, model, rows).hidden
 
 
 def _answer_all(assessment, pick) -> None:
@@ -159,10 +173,10 @@ def test_each_respondent_is_scored_on_their_own_answers_and_sections(assessment,
     inventory = assessment.questionnaire.questions.get(key="inventory")
     champion = assessment.questionnaire.questions.get(key="champion")
     everything = Respondent.objects.create(assessment=assessment, user=owner, number=1)
+    silent = Respondent.objects.create(assessment=assessment, number=2)
     basics_only = Respondent.objects.create(
-        assessment=assessment, user=colleague, number=2, sections=["basics"]
+        assessment=assessment, user=colleague, number=3, sections=["basics"]
     )
-    silent = Respondent.objects.create(assessment=assessment, number=3)
     _save(assessment, _option(inventory, 4), _option(champion, 4), respondent=everything)
     _save(assessment, _option(inventory, 1), respondent=basics_only)
     _save(assessment, _option(champion, 0))  # the agreed answer: read by nobody here
@@ -177,6 +191,12 @@ def test_each_respondent_is_scored_on_their_own_answers_and_sections(assessment,
     basics = assessment.questionnaire.questions.filter(section__key="basics").exclude(type="text")
     assert theirs.total == basics.count() < mine.total
     assert evaluation.evaluate_respondents(assessment, [basics_only]).keys() == {basics_only.pk}
+
+    # The assessment's scope holds for every respondent.
+    assessment.scope_exclusions = [{"kind": "section", "key": "basics", "reason": "Not ours"}]
+    assessment.save()
+    mine_in_scope = evaluation.evaluate_respondents(assessment)[everything.pk].overall
+    assert mine_in_scope.total == mine.total - basics.count()
 
 
 def test_the_standing_of_an_assessment_agrees_with_its_result(assessment):
