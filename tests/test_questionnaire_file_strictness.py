@@ -624,6 +624,20 @@ STANDARD = "standards[0] (key 'iso')"
             ],
         ),
         (
+            lambda d: _champion(d).update(
+                type="checklist",
+                options=[
+                    {"label": "A", "description": 5},
+                    {"label": "B", "translations": ["fr"]},
+                ],
+            ),
+            [
+                f"{QUESTION}.options[0]: 'description' must be text, not int 5",
+                f"{QUESTION}.options[1]: 'translations' must map languages to fields and their "
+                "texts",
+            ],
+        ),
+        (
             lambda d: _champion(d).update(type="essay"),
             [f"{QUESTION}: type 'essay' is not one of: single, checklist, text"],
         ),
@@ -885,6 +899,25 @@ def test_it_writes_a_checklist_s_boxes_with_only_what_differs_from_the_defaults(
         "      exclusive: true\n"
         "      weight: 2\n"
     )
+
+
+def test_it_writes_the_options_of_a_free_text_question_so_that_the_rules_can_show_them(
+    mini_text,
+):
+    # A draft edited in the admin may hold them; the file keeps them rather than hide a problem.
+    doc = parse_document(mini_text)
+    question = doc.sections[0].questions[2]
+    question.type = "text"
+    dumped = dump_document(doc)
+    written = yaml.safe_load(dumped)["sections"][0]["questions"][2]
+    assert written["type"] == "text"
+    assert [option["label"] for option in written["options"]] == [
+        "Forbidden or unknown",
+        "Allowed case by case",
+        "Allowed and encouraged",
+    ]
+    question.options = []
+    assert "options" not in yaml.safe_load(dump_document(doc))["sections"][0]["questions"][2]
 
 
 @pytest.mark.parametrize(
