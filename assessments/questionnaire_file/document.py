@@ -605,10 +605,14 @@ def parse_document(text: str) -> QuestionnaireDoc:
         raise DocumentError([str(exc)]) from None
     except yaml.YAMLError as exc:
         raise DocumentError([f"not valid YAML: {exc}"]) from None
+    if raw is None or raw == {}:  # nothing, only comments, `null` or `{}`
+        raise DocumentError(["the file is empty"])
+    if not isinstance(raw, dict):
+        raise DocumentError(
+            [f"the file must be a mapping of fields (name: value), not {type(raw).__name__}"]
+        )
     r = _Reader()
     top = r.mapping(raw, "", _TOP_FIELDS)
-    if not top:
-        raise DocumentError(r.problems or ["the file is empty"])
     if top.get("format") != FORMAT:
         r.problem("format", f"must be {FORMAT!r}, not {top.get('format')!r}", guessed=False)
     scoring = r.mapping(top.get("scoring", {}), "scoring", {"method", "threshold", "core_minimum"})
