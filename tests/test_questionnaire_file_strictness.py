@@ -938,3 +938,53 @@ def test_each_fixture_model_reads_and_writes_back_byte_for_byte(fixture):
     """Without the database: what the file says is all the reading keeps and all it writes."""
     text = (FIXTURES / f"{fixture}.yaml").read_text(encoding="utf-8")
     assert dump_document(parse_document(text)) == text
+
+
+@pytest.mark.parametrize(("written", "read"), [(".inf", "Infinity"), (".nan", "NaN")])
+def test_a_weight_that_is_no_finite_number_is_refused_by_the_rules(mini_text, written, read):
+    with pytest.raises(DocumentError) as caught:
+        parse_document(mini_text.replace("    weight: 2\n", f"    weight: {written}\n", 1))
+    assert caught.value.problems == [f"{CUSTOM}: weight {read} is outside 0.01–999.99 (default 1)"]
+
+
+def test_a_document_error_reads_as_its_problems_one_per_line():
+    assert str(DocumentError(["first: wrong", "second: missing"])) == (
+        "first: wrong\nsecond: missing"
+    )
+
+
+def test_it_folds_at_100_characters_not_101(mini_text):
+    # This line is 101 characters long: within a width of 101, beyond one of 100.
+    line = "x" * 70 + " tail words here"
+    text = _changed(mini_text, lambda d: _champion(d).update(recommendation=line))
+    dumped = dump_document(parse_document(text))
+    assert f"    recommendation: {'x' * 70} tail words\n      here\n" in dumped
+
+
+def test_it_writes_a_stage_s_characteristics_and_a_section_s_recommendations(mini_text):
+    def change(data: dict) -> None:
+        data["stages"][1]["characteristics"] = "Projects are handled one by one."
+        data["stages"][1]["translations"] = {
+            "fr": {"characteristics": "Au cas par cas.", "name": "Ad hoc"}
+        }
+        data["sections"][1]["recommendations"] = "Start with the policy."
+
+    doc = parse_document(_changed(mini_text, change))
+    # A field the rules refuse (a draft's slip) is written after the stage's own, to show.
+    doc.stages[1].translations["fr"] = {"notes": "?", **doc.stages[1].translations["fr"]}
+    dumped = dump_document(doc)
+    assert (
+        "- key: ad-hoc\n"
+        "  name: Ad hoc\n"
+        "  description: Open source use is recognized and handled case by case.\n"
+        "  characteristics: Projects are handled one by one.\n"
+        "  translations:\n"
+        "    fr:\n"
+        "      name: Ad hoc\n"
+        "      characteristics: Au cas par cas.\n"
+        "      notes: '?'\n"
+    ) in dumped
+    assert "  recommendations: Start with the policy.\n" in dumped
+    # Without the refused field, what it writes reads back the same.
+    valid = dump_document(parse_document(_changed(mini_text, change)))
+    assert dump_document(parse_document(valid)) == valid

@@ -13,7 +13,7 @@ be is checked by `rules.problems`, the one set of rules the admin's publication 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -380,13 +380,9 @@ def _weight(r: _Reader, data: dict, where: str) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         r.problem(where, f"'weight' must be a number, not {raw!r}")
         return Decimal(1)
-    # As written (str() of a float is its shortest exact spelling), never rounded: the rules
-    # refuse a weight the database cannot hold.
-    try:
-        return Decimal(str(raw))
-    except InvalidOperation:  # pragma: no cover - str() of an int or float always parses
-        r.problem(where, f"'weight' must be a number, not {raw!r}")
-        return Decimal(1)
+    # As written (str() of a float is its shortest exact spelling, and Decimal reads every one,
+    # .inf and .nan too), never rounded: the rules refuse a weight the database cannot hold.
+    return Decimal(str(raw))
 
 
 _QUESTION_FIELDS = {
