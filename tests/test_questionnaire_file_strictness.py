@@ -122,6 +122,18 @@ def test_it_names_each_missing_field_with_its_location(mini_text, change, expect
             [f"{QUESTION}: 'text' must be text, not int 3"],
         ),
         (
+            lambda d: _champion(d).update(help=3),
+            [f"{QUESTION}: 'help' must be text, not int 3"],
+        ),
+        (
+            lambda d: _champion(d).update(recommendation=["Do it"]),
+            [f"{QUESTION}: 'recommendation' must be text, not list ['Do it']"],
+        ),
+        (
+            lambda d: _champion(d).update(type=1),
+            [f"{QUESTION}: 'type' must be text, not int 1"],
+        ),
+        (
             lambda d: d.update(title=["Mini"]),
             ["'title' must be text, not list ['Mini']"],
         ),
@@ -587,12 +599,19 @@ STANDARD = "standards[0] (key 'iso')"
             ],
         ),
         (
-            lambda d: _champion(d).update(mappings={1: ["a"]}),
-            [f"{QUESTION}.mappings: key 1 must be text, a standard or model key like 'iso-5230'"],
+            # Each key is checked, also after a wrong one.
+            lambda d: _champion(d).update(mappings={1: ["a"], 2: ["b"]}),
+            [
+                f"{QUESTION}.mappings: key 1 must be text, a standard or model key like 'iso-5230'",
+                f"{QUESTION}.mappings: key 2 must be text, a standard or model key like 'iso-5230'",
+            ],
         ),
         (
-            lambda d: _champion(d).update(mappings={"ggi": "a"}),
-            [f"{QUESTION}.mappings: 'ggi' must be a list of references, not str 'a'"],
+            lambda d: _champion(d).update(mappings={"ggi": "a", "iso-5230": 3}),
+            [
+                f"{QUESTION}.mappings: 'ggi' must be a list of references, not str 'a'",
+                f"{QUESTION}.mappings: 'iso-5230' must be a list of references, not int 3",
+            ],
         ),
         (
             lambda d: _champion(d).update(mappings={"ggi": [3.1, "x", True]}),
@@ -988,3 +1007,18 @@ def test_it_writes_a_stage_s_characteristics_and_a_section_s_recommendations(min
     # Without the refused field, what it writes reads back the same.
     valid = dump_document(parse_document(_changed(mini_text, change)))
     assert dump_document(parse_document(valid)) == valid
+
+
+def test_a_question_without_options_takes_the_scale_s_with_their_descriptions(mini_text):
+    def change(data: dict) -> None:
+        data["scale"][2]["description"] = "Written down and known."
+        data["scale"][2]["translations"] = {"fr": {"label": "Défini"}}
+
+    doc = parse_document(_changed(mini_text, change))
+    defined = doc.sections[0].questions[1].options[2]
+    assert (defined.score, defined.label, defined.description, defined.translations) == (
+        2,
+        "Defined",
+        "Written down and known.",
+        {"fr": {"label": "Défini"}},
+    )
