@@ -751,6 +751,38 @@ STANDARD = "standards[0] (key 'iso')"
             ["names: unknown field 'colour'", "names: 'stage' must be text, not int 3"],
         ),
         (lambda d: d.update(names=["x"]), ["names: must be a mapping of fields"]),
+        # A name left empty is a rule's problem, said once.
+        (lambda d: d.update(names={"stage": None}), ["names: 'stage' is empty"]),
+        (
+            lambda d: d.update(standards=["x"]),
+            [
+                "standards[0]: must be a mapping of fields",
+                "standards[0]: 'key' is missing",
+                "standards[0]: 'name' is missing",
+            ],
+        ),
+        (
+            lambda d: d["scale"][1].update(description=5, translations=["fr"]),
+            [
+                "scale[1]: 'description' must be text, not int 5",
+                "scale[1]: 'translations' must map languages to fields and their texts",
+            ],
+        ),
+        (
+            lambda d: d["stages"][1].update(characteristics=5),
+            ["stages[1] (key 'ad-hoc'): 'characteristics' must be text, not int 5"],
+        ),
+        (
+            lambda d: d["layers"][0].update(description=5),
+            ["layers[0] (key 'worker'): 'description' must be text, not int 5"],
+        ),
+        (
+            lambda d: d["pillars"][1].update(translations="fr"),
+            [
+                "pillars[1] (key 'advocate'): 'translations' must map languages to fields and "
+                "their texts"
+            ],
+        ),
         (
             lambda d: d.update(mapping_labels={"a": 1}),
             ["mapping_labels: must map mapping keys to readable labels"],
