@@ -849,6 +849,35 @@ STANDARD = "standards[0] (key 'iso')"
                 f"{STANDARD}.areas[0]: 'name' is missing",
             ],
         ),
+        (
+            lambda d: d.update(
+                standards=[
+                    {
+                        "key": "iso",
+                        "name": "ISO",
+                        "description": 5,
+                        "areas": [{"id": "1", "name": "A", "description": 5}],
+                    }
+                ]
+            ),
+            [
+                f"{STANDARD}: 'description' must be text, not int 5",
+                f"{STANDARD}.areas[0]: 'description' must be text, not int 5",
+            ],
+        ),
+        (
+            lambda d: d.update(
+                standards=[
+                    {
+                        "key": "iso",
+                        "name": "ISO",
+                        "names": {"area": None},
+                        "areas": [{"id": "1", "name": "A"}],
+                    }
+                ]
+            ),
+            [f"{STANDARD}.names: 'area' is empty"],
+        ),
         (lambda d: d.update(standards="x"), ["'standards' must be a list, not str"]),
         (lambda d: d["scoring"].update(method=3), ["scoring: 'method' must be text, not int 3"]),
         (lambda d: d.update(language=3), ["'language' must be text, not int 3"]),
