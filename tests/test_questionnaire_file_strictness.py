@@ -744,6 +744,20 @@ STANDARD = "standards[0] (key 'iso')"
             lambda d: d["layers"][0].update(threshold=3),
             ["layers[0] (key 'worker'): unknown field 'threshold'"],
         ),
+        (
+            lambda d: d["pillars"][0].update(threshold=3, characteristics="x"),
+            [
+                "pillars[0] (key 'enabler'): unknown field 'threshold'",
+                "pillars[0] (key 'enabler'): unknown field 'characteristics'",
+            ],
+        ),
+        (
+            lambda d: d["sections"][1].update(description=5, recommendations=6),
+            [
+                "sections[1] (key 'program'): 'description' must be text, not int 5",
+                "sections[1] (key 'program'): 'recommendations' must be text, not int 6",
+            ],
+        ),
         (lambda d: d.update(layers="x"), ["'layers' must be a list, not str"]),
         (lambda d: d.update(pillars="x"), ["'pillars' must be a list, not str"]),
         (
