@@ -7,6 +7,7 @@ from django.utils import translation
 from assessments import evaluation
 from assessments.models import Answer, Assessment, Respondent
 from assessments.scoring import AnswerKind, AnswerSpec
+from assessments.scoring_methods.conditions import Condition
 from tests.conftest import FIXTURES
 from tests.questionnaires import load_text
 
@@ -50,6 +51,40 @@ def test_stage_names_are_read_in_the_reader_s_language():
     with translation.override("en"):
         names = [stage.name for stage in evaluation._build_model_spec(questionnaire).stages]
     assert names[:2] == ["Awareness", "Ad hoc"]
+
+
+def test_questions_are_read_in_the_reader_s_language_with_their_place_in_the_model():
+    questionnaire = _load("translated.yaml")
+    with translation.override("fr"):
+        spec = evaluation._build_model_spec(questionnaire)
+    inventory, champion = spec.questions[:2]
+    assert inventory.text == "FR: Does the organization know which open source it uses?"
+    assert inventory.recommendation == "FR: à faire."
+    assert (champion.layer, champion.pillar, champion.section) == ("worker", "advocate", "basics")
+    with translation.override("en"):
+        spec = evaluation._build_model_spec(questionnaire)
+    inventory = spec.questions[0]
+    assert inventory.text == "Does the organization know which open source it uses?"
+    assert inventory.recommendation == ("Generate a dependency list for your three main products.")
+    # Options of single-choice questions are no checklist's boxes, nor an own scale.
+    assert {(q.boxes, q.own_max) for q in spec.questions} == {((), 0)}
+
+
+def test_a_condition_keeps_only_what_its_governing_question_can_be_answered_with():
+    governing = {"tools": ("checklist", {"Scanner": 7, "Checker": 8}), "level": ("single", {})}
+    shows = [
+        ("alerts", "tools", ["Scanner", 3, "Unknown"]),
+        ("review", "level", [3, "x", True, 4]),
+        ("notes", "level", None),
+        ("orphan", "gone", [1]),  # a draft's slip: names no question
+        ("always", "", [1]),
+    ]
+    assert evaluation.conditions(shows, governing) == (
+        Condition("alerts", "tools", boxes=frozenset({7})),
+        Condition("review", "level", scores=frozenset({3, 4})),
+        Condition("notes", "level"),
+        Condition("orphan", "gone", scores=frozenset({1})),
+    )
 
 
 def test_only_an_option_with_a_score_or_checked_boxes_is_a_choice():
