@@ -142,6 +142,8 @@ def test_questions_hidden_by_checked_boxes_are_read_from_answers_already_loaded(
         organization=organization, questionnaire=questionnaire, title="Conditions"
     )
     model = evaluation.model_spec(questionnaire)
+    # Only a checklist has boxes; the other questions' options are no boxes.
+    assert {q.key for q in model.questions if q.boxes} == {"tools"}
     tools = questionnaire.questions.get(key="tools")
     license_checker = tools.options.get(label="License checker")
     scanner = tools.options.get(label="Dependency scanner")
