@@ -758,6 +758,14 @@ STANDARD = "standards[0] (key 'iso')"
                 "sections[1] (key 'program'): 'recommendations' must be text, not int 6",
             ],
         ),
+        (
+            lambda d: d["sections"][1].update(help=7, translations="fr"),
+            [
+                "sections[1] (key 'program'): 'help' must be text, not int 7",
+                "sections[1] (key 'program'): 'translations' must map languages to fields and "
+                "their texts",
+            ],
+        ),
         (lambda d: d.update(layers="x"), ["'layers' must be a list, not str"]),
         (lambda d: d.update(pillars="x"), ["'pillars' must be a list, not str"]),
         (
