@@ -7,7 +7,7 @@ from assessments.questionnaire_file.document import DocumentError, parse_documen
 from assessments.questionnaire_file.store import export_text, save_document
 from assessments.questionnaire_file.synthetic import synthetic_document
 from tests.conftest import FIXTURES
-from tests.questionnaires import load_text
+from tests.questionnaires import FIXTURE_MODELS, load_text
 
 pytestmark = pytest.mark.django_db
 
@@ -47,21 +47,7 @@ def test_export_then_load_then_export_is_byte_identical(mini_text):
     assert second == first
 
 
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        "every_type",
-        "question_types",
-        "show_if",
-        "own_scale",
-        "bands",
-        "progress",
-        "roles",
-        "flat",
-        "crosswalk",
-        "translated",
-    ],
-)
+@pytest.mark.parametrize("fixture", FIXTURE_MODELS)
 def test_every_fixture_model_round_trips_through_the_database_byte_for_byte(db, fixture):
     """Each shape of model the tests use: stored, then written out again, it is the same file."""
     text = (FIXTURES / f"{fixture}.yaml").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import yaml
 
 from assessments.questionnaire_file.document import DocumentError, dump_document, parse_document
 from tests.conftest import FIXTURES
+from tests.questionnaires import FIXTURE_MODELS
 
 QUESTION = "sections[0] (key 'basics').questions[1] (key 'champion')"
 CUSTOM = "sections[0] (key 'basics').questions[2] (key 'contribution-ok')"
@@ -1021,21 +1022,7 @@ def test_it_writes_the_options_of_a_free_text_question_so_that_the_rules_can_sho
     assert "options" not in yaml.safe_load(dump_document(doc))["sections"][0]["questions"][2]
 
 
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        "every_type",
-        "question_types",
-        "show_if",
-        "own_scale",
-        "bands",
-        "progress",
-        "roles",
-        "flat",
-        "crosswalk",
-        "translated",
-    ],
-)
+@pytest.mark.parametrize("fixture", FIXTURE_MODELS)
 def test_each_fixture_model_reads_and_writes_back_byte_for_byte(fixture):
     """Without the database: what the file says is all the reading keeps and all it writes."""
     text = (FIXTURES / f"{fixture}.yaml").read_text(encoding="utf-8")
