@@ -108,7 +108,11 @@ def spread(respondents: Iterable[RespondentResult], axis: Axis) -> Spread:
 
 
 def _mean(values: Sequence[float]) -> float | None:
-    return math.fsum(values) / len(values) if values else None
+    if not values:
+        return None
+    # fsum is exact, the division rounds: three scores of 43.308635199851736 would average one
+    # step above themselves, and a gap between groups would exceed the spread of their members.
+    return min(max(math.fsum(values) / len(values), min(values)), max(values))
 
 
 def group_mean(members: Sequence[RespondentResult], group: str, axis: Axis) -> GroupMean:

@@ -139,3 +139,15 @@ def test_ties_are_broken_by_the_groups_keys_and_then_the_axes_order():
 def test_means_are_exact_whatever_the_order(value):
     people = [person("a", overall=value), person("a", overall=100 - value), person("a", overall=1)]
     assert perceive(people, AXES) == perceive(list(reversed(people)), AXES)
+
+
+def test_a_group_s_mean_never_rounds_beyond_its_members_scores():
+    score = 43.308635199851736  # three of it sum to a value that divides back one step higher
+    people = [
+        RespondentResult("engineering", {axis: Standing(score, 0) for axis in AXES}),
+    ] * 3 + [RespondentResult("management", {axis: Standing(0.0, 0) for axis in AXES})]
+    found = perceive(people, AXES)
+    spreads = {s.axis: s for s in found.spreads}
+    for gap in found.gaps:
+        assert gap.high_score == score
+        assert gap.points <= spreads[gap.axis].points
